@@ -1,0 +1,43 @@
+using Kubiya.Server.Storage;
+using Temporalio.Api.History.V1;
+
+namespace Kubiya.Server.Engine;
+
+/// <summary>
+/// A run loaded into memory: its persisted state, its history, and the volatile bookkeeping
+/// (which timers and tasks are already registered, who waits for new events).
+/// </summary>
+public sealed class Execution
+{
+    public Execution(ExecutionState state, List<HistoryEvent> history)
+    {
+        State = state;
+        History = history;
+        PersistedEvents = history.Count;
+    }
+
+    public ExecutionState State { get; }
+    public List<HistoryEvent> History { get; }
+    /// <summary>How many leading events of <see cref="History"/> are already in the database.</summary>
+    public int PersistedEvents { get; set; }
+    public bool IsNew { get; set; }
+    public bool IsOpen => State.Status == (int)Temporalio.Api.Enums.V1.WorkflowExecutionStatus.Running;
+    /// <summary>Keys of timers and task dispatches already handed to the timer queue / matching.</summary>
+    public HashSet<string> Registered { get; } = new();
+    /// <summary>Queries waiting for the workflow task in flight to finish.</summary>
+    public List<PendingQuery> ParkedQueries { get; } = new();
+    private TaskCompletionSource changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Completes when the run next changes (new events or a state change).</summary>
+    public Task ChangedTask => changed.Task;
+
+    public void NotifyChanged()
+    {
+        var old = changed;
+        changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        old.TrySetResult();
+    }
+
+    /// <summary>Extra persistence step (visibility rows) run inside the same transaction.</summary>
+    public Action<SqliteStore, Execution>? OnSaveHook { get; set; }
+}

@@ -1,0 +1,122 @@
+namespace Kubiya.Server.Engine;
+
+/// <summary>
+/// The persisted mutable state of one workflow run: everything the engine needs beyond the
+/// history itself (pending activities, timers, children, the workflow task in flight, events
+/// buffered while a task is in flight). Serialized as JSON into the run's row.
+/// </summary>
+public sealed class ExecutionState
+{
+    public string Namespace { get; set; } = "";
+    public string WorkflowId { get; set; } = "";
+    public string RunId { get; set; } = "";
+    public string FirstRunId { get; set; } = "";
+    public string WorkflowType { get; set; } = "";
+    public string TaskQueue { get; set; } = "";
+    public int Status { get; set; } = 1;
+    public long StartTimeMs { get; set; }
+    public long ExecutionTimeMs { get; set; }
+    public long? CloseTimeMs { get; set; }
+    public long? RunDeadlineMs { get; set; }
+    public long? ExecutionDeadlineMs { get; set; }
+    public long WorkflowTaskTimeoutMs { get; set; } = 10_000;
+    public long NextEventId { get; set; } = 1;
+    public string StartRequestId { get; set; } = "";
+    public long LastCompletedWftStartedEventId { get; set; }
+    public bool CancelRequested { get; set; }
+    public ParentInfo? Parent { get; set; }
+    public WorkflowTaskInfo? Wft { get; set; }
+    public Dictionary<long, ActivityInfo> Activities { get; set; } = new();
+    public Dictionary<string, TimerInfo> Timers { get; set; } = new();
+    public Dictionary<long, ChildInfo> Children { get; set; } = new();
+    /// <summary>Events (protobuf bytes, ids unassigned) that arrived while a workflow task was in flight.</summary>
+    public List<byte[]> Buffered { get; set; } = new();
+    public byte[]? Memo { get; set; }
+    public byte[]? SearchAttributes { get; set; }
+    public string? StickyQueue { get; set; }
+    public long StickyScheduleToStartMs { get; set; }
+    public string? NewRunId { get; set; }
+    /// <summary>Pending and completed workflow updates keyed by update id (issue: visibility/updates).</summary>
+    public Dictionary<string, UpdateInfo> Updates { get; set; } = new();
+}
+
+/// <summary>Link from a child run back to the parent that started it.</summary>
+public sealed class ParentInfo
+{
+    public string Namespace { get; set; } = "";
+    public string WorkflowId { get; set; } = "";
+    public string RunId { get; set; } = "";
+    public long InitiatedEventId { get; set; }
+}
+
+/// <summary>The one workflow task a run may have scheduled or in flight.</summary>
+public sealed class WorkflowTaskInfo
+{
+    public long ScheduledEventId { get; set; }
+    public long StartedEventId { get; set; }
+    public int Attempt { get; set; } = 1;
+    public long ScheduledTimeMs { get; set; }
+    public long StartedTimeMs { get; set; }
+    public string TaskQueue { get; set; } = "";
+    public string Identity { get; set; } = "";
+    public string RequestId { get; set; } = "";
+    public bool Sticky { get; set; }
+}
+
+/// <summary>A scheduled activity, with the retry state that never reaches history until it ends.</summary>
+public sealed class ActivityInfo
+{
+    public long ScheduledEventId { get; set; }
+    public string ActivityId { get; set; } = "";
+    public string ActivityType { get; set; } = "";
+    public string TaskQueue { get; set; } = "";
+    public int Attempt { get; set; } = 1;
+    public long FirstScheduledTimeMs { get; set; }
+    public long ScheduledTimeMs { get; set; }
+    public long StartedTimeMs { get; set; }
+    public bool Started { get; set; }
+    public string StartedIdentity { get; set; } = "";
+    public string StartedRequestId { get; set; } = "";
+    public long ScheduleToStartMs { get; set; }
+    public long ScheduleToCloseMs { get; set; }
+    public long StartToCloseMs { get; set; }
+    public long HeartbeatTimeoutMs { get; set; }
+    public long? LastHeartbeatMs { get; set; }
+    public byte[]? HeartbeatDetails { get; set; }
+    public byte[]? LastFailure { get; set; }
+    public string LastWorkerIdentity { get; set; } = "";
+    public bool CancelRequested { get; set; }
+    public long CancelRequestedEventId { get; set; }
+    /// <summary>The ActivityTaskScheduledEventAttributes, kept to answer polls without reading history.</summary>
+    public byte[] Attributes { get; set; } = Array.Empty<byte>();
+}
+
+/// <summary>A user timer started by the workflow.</summary>
+public sealed class TimerInfo
+{
+    public string TimerId { get; set; } = "";
+    public long StartedEventId { get; set; }
+    public long FireTimeMs { get; set; }
+}
+
+/// <summary>A child workflow initiated by this run.</summary>
+public sealed class ChildInfo
+{
+    public long InitiatedEventId { get; set; }
+    public long StartedEventId { get; set; }
+    public string Namespace { get; set; } = "";
+    public string WorkflowId { get; set; } = "";
+    public string RunId { get; set; } = "";
+    public string WorkflowType { get; set; } = "";
+    public int ParentClosePolicy { get; set; }
+}
+
+/// <summary>A workflow update: admitted, then accepted or rejected, then completed.</summary>
+public sealed class UpdateInfo
+{
+    public string UpdateId { get; set; } = "";
+    public int Stage { get; set; }
+    public byte[]? Request { get; set; }
+    public byte[]? Outcome { get; set; }
+    public long AcceptedEventId { get; set; }
+}

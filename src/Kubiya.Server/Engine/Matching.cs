@@ -1,0 +1,106 @@
+using System.Collections.Concurrent;
+
+namespace Kubiya.Server.Engine;
+
+/// <summary>A dispatchable unit of work: a workflow task, an activity task or a query.</summary>
+public sealed record TaskRef(string Kind, string Namespace, string WorkflowId, string RunId, long ScheduledEventId, int Attempt, string? QueryId = null);
+
+/// <summary>A poller seen on a task queue, for DescribeTaskQueue.</summary>
+public sealed record PollerSeen(string Identity, long LastAccessMs);
+
+/// <summary>
+/// In-memory task queues. The durable truth is each run's state; after a restart the engine
+/// re-adds every pending task, and a task handed out is validated against the run before use,
+/// so a stale or duplicate entry is harmless.
+/// </summary>
+public sealed class Matching
+{
+    /// <summary>Task queue type numbers as in temporal.api.enums.v1.TaskQueueType.</summary>
+    public const int WorkflowQueue = 1, ActivityQueue = 2;
+
+    private readonly ConcurrentDictionary<(string, string, int), Queue> queues = new();
+
+    private sealed class Queue
+    {
+        public readonly LinkedList<TaskRef> Tasks = new();
+        public readonly LinkedList<TaskCompletionSource<TaskRef?>> Waiters = new();
+        public readonly Dictionary<string, long> Pollers = new();
+    }
+
+    private Queue Get(string ns, string queue, int type) => queues.GetOrAdd((ns, queue, type), _ => new Queue());
+
+    /// <summary>Hands the task to a waiting poller, or queues it.</summary>
+    public void Add(string ns, string queue, int type, TaskRef task)
+    {
+        var q = Get(ns, queue, type);
+        lock (q)
+        {
+            while (q.Waiters.First is { } node)
+            {
+                q.Waiters.RemoveFirst();
+                if (node.Value.TrySetResult(task)) return;
+            }
+            q.Tasks.AddLast(task);
+        }
+    }
+
+    /// <summary>Long-polls for a task; null when <paramref name="maxWait"/> passes or the caller goes away.</summary>
+    public async Task<TaskRef?> PollAsync(string ns, string queue, int type, string identity, TimeSpan maxWait, CancellationToken ct)
+    {
+        var q = Get(ns, queue, type);
+        TaskCompletionSource<TaskRef?> waiter;
+        LinkedListNode<TaskCompletionSource<TaskRef?>> node;
+        lock (q)
+        {
+            q.Pollers[identity ?? ""] = Clock.NowMs();
+            if (q.Tasks.First is { } first)
+            {
+                q.Tasks.RemoveFirst();
+                return first.Value;
+            }
+            waiter = new TaskCompletionSource<TaskRef?>(TaskCreationOptions.RunContinuationsAsynchronously);
+            node = q.Waiters.AddLast(waiter);
+        }
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(maxWait);
+        using (timeout.Token.Register(() => waiter.TrySetResult(null)))
+        {
+            var result = await waiter.Task.ConfigureAwait(false);
+            lock (q)
+            {
+                if (node.List != null) q.Waiters.Remove(node);
+                q.Pollers[identity ?? ""] = Clock.NowMs();
+            }
+            return result;
+        }
+    }
+
+    /// <summary>Pollers seen on the queue in the last five minutes.</summary>
+    public List<PollerSeen> Pollers(string ns, string queue, int type)
+    {
+        if (!queues.TryGetValue((ns, queue, type), out var q)) return new();
+        var cutoff = Clock.NowMs() - 300_000;
+        lock (q)
+        {
+            return q.Pollers.Where(p => p.Value >= cutoff).Select(p => new PollerSeen(p.Key, p.Value)).ToList();
+        }
+    }
+
+    /// <summary>Tasks waiting for a poller.</summary>
+    public int Backlog(string ns, string queue, int type)
+    {
+        if (!queues.TryGetValue((ns, queue, type), out var q)) return 0;
+        lock (q) return q.Tasks.Count;
+    }
+
+    /// <summary>Releases every long poll of a queue with an empty answer (worker shutdown).</summary>
+    public void ReleasePollers(string ns, string queue, int type)
+    {
+        if (!queues.TryGetValue((ns, queue, type), out var q)) return;
+        lock (q)
+        {
+            foreach (var w in q.Waiters) w.TrySetResult(null);
+            q.Waiters.Clear();
+        }
+    }
+}

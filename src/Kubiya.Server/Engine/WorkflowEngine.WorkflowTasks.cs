@@ -1,0 +1,270 @@
+using Temporalio.Api.Enums.V1;
+using Temporalio.Api.History.V1;
+using Temporalio.Api.WorkflowService.V1;
+
+namespace Kubiya.Server.Engine;
+
+public sealed partial class WorkflowEngine
+{
+    /// <summary>
+    /// PollWorkflowTaskQueue: waits for a workflow or query task, validates it against the run
+    /// and starts it. Stale tasks (already started, superseded) are skipped.
+    /// </summary>
+    public async Task<PollWorkflowTaskQueueResponse> PollWorkflowTaskAsync(PollWorkflowTaskQueueRequest r, TimeSpan maxWait, CancellationToken ct)
+    {
+        Namespaces.Get(r.Namespace);
+        Require(r.TaskQueue?.Name, "TaskQueue");
+        var until = DateTime.UtcNow + maxWait;
+        while (!ct.IsCancellationRequested)
+        {
+            var left = until - DateTime.UtcNow;
+            if (left <= TimeSpan.Zero) break;
+            var task = await Matching.PollAsync(r.Namespace, r.TaskQueue!.Name, Matching.WorkflowQueue, r.Identity, left, ct).ConfigureAwait(false);
+            if (task == null) break;
+            PollWorkflowTaskQueueResponse? resp;
+            try
+            {
+                resp = task.Kind == TaskToken.Query
+                    ? await ReadAsync(() => StartQueryTask(task)).ConfigureAwait(false)
+                    : await MutateAsync(tx => StartWorkflowTask(tx, task, r.Identity)).ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                log_TaskStartFailed(ex, task);
+                Matching.Add(task.Namespace, r.TaskQueue.Name, Matching.WorkflowQueue, task);
+                throw;
+            }
+            if (resp != null) return resp;
+        }
+        return new PollWorkflowTaskQueueResponse();
+    }
+
+    private void log_TaskStartFailed(Exception ex, TaskRef task) =>
+        Microsoft.Extensions.Logging.LoggerExtensions.LogWarning(log, ex, "Starting task {Task} failed; it is queued again", task);
+
+    private PollWorkflowTaskQueueResponse? StartWorkflowTask(Tx tx, TaskRef t, string identity)
+    {
+        var e = LoadRun(t.Namespace, t.RunId);
+        if (e == null || !e.IsOpen) return null;
+        var wft = e.State.Wft;
+        if (wft == null || wft.ScheduledEventId != t.ScheduledEventId || wft.Attempt != t.Attempt || wft.StartedEventId != 0)
+            return null;
+        var now = Clock.NowMs();
+        var ev = NewEvent(EventType.WorkflowTaskStarted);
+        var requestId = Guid.NewGuid().ToString();
+        ev.WorkflowTaskStartedEventAttributes = new()
+        {
+            ScheduledEventId = wft.ScheduledEventId,
+            Identity = identity ?? "",
+            RequestId = requestId,
+            HistorySizeBytes = e.History.Sum(h => (long)h.CalculateSize()),
+        };
+        wft.StartedEventId = Append(tx, e, ev);
+        wft.StartedTimeMs = now;
+        wft.Identity = identity ?? "";
+        wft.RequestId = requestId;
+        return BuildWorkflowTaskResponse(e, new TaskToken(TaskToken.Workflow, t.Namespace, e.State.WorkflowId, e.State.RunId, wft.ScheduledEventId, wft.Attempt),
+            wft.StartedEventId, wft.Attempt, wft.ScheduledTimeMs, now);
+    }
+
+    private PollWorkflowTaskQueueResponse BuildWorkflowTaskResponse(Execution e, TaskToken token, long startedEventId, int attempt, long scheduledMs, long startedMs)
+    {
+        var resp = new PollWorkflowTaskQueueResponse
+        {
+            TaskToken = token.ToByteString(),
+            WorkflowExecution = new() { WorkflowId = e.State.WorkflowId, RunId = e.State.RunId },
+            WorkflowType = new() { Name = e.State.WorkflowType },
+            PreviousStartedEventId = e.State.LastCompletedWftStartedEventId,
+            StartedEventId = startedEventId,
+            Attempt = attempt,
+            History = new History(),
+            WorkflowExecutionTaskQueue = new() { Name = e.State.TaskQueue, Kind = TaskQueueKind.Normal },
+            ScheduledTime = Clock.Ts(scheduledMs),
+            StartedTime = Clock.Ts(startedMs),
+            BacklogCountHint = Matching.Backlog(e.State.Namespace, e.State.TaskQueue, Matching.WorkflowQueue),
+        };
+        resp.History.Events.AddRange(e.History);
+        return resp;
+    }
+
+    private PollWorkflowTaskQueueResponse? StartQueryTask(TaskRef t)
+    {
+        if (t.QueryId == null || !queries.TryGetValue(t.QueryId, out var q)) return null;
+        var e = LoadRun(t.Namespace, t.RunId);
+        if (e == null) return null;
+        if (e.State.Wft is { StartedEventId: > 0 })
+        {
+            // Answered once the workflow task in flight ends, against the history it produces.
+            e.ParkedQueries.Add(q);
+            return null;
+        }
+        var now = Clock.NowMs();
+        var resp = BuildWorkflowTaskResponse(e, new TaskToken(TaskToken.Query, t.Namespace, e.State.WorkflowId, e.State.RunId, 0, 0, q.Id),
+            e.State.LastCompletedWftStartedEventId, 1, now, now);
+        resp.Query = q.Query;
+        return resp;
+    }
+
+    /// <summary>Finds the workflow task a token refers to, or throws NotFound.</summary>
+    private Execution WorkflowTaskOf(TaskToken t)
+    {
+        Namespaces.Get(t.Namespace);
+        var e = LoadRun(t.Namespace, t.RunId) ?? throw ServerErrors.WorkflowNotFound(t.WorkflowId, t.RunId);
+        if (!e.IsOpen) throw ServerErrors.AlreadyCompleted();
+        var wft = e.State.Wft;
+        if (wft == null || wft.ScheduledEventId != t.ScheduledEventId || wft.Attempt != t.Attempt || wft.StartedEventId == 0)
+            throw ServerErrors.NotFound("Workflow task not found: it already completed, failed or timed out.");
+        return e;
+    }
+
+    /// <summary>RespondWorkflowTaskCompleted: records the completion and applies the commands.</summary>
+    public Task<RespondWorkflowTaskCompletedResponse> CompleteWorkflowTaskAsync(RespondWorkflowTaskCompletedRequest r)
+    {
+        var token = TaskToken.Parse(r.TaskToken, TaskToken.Workflow);
+        return MutateAsync(tx =>
+        {
+            var e = WorkflowTaskOf(token);
+            var wft = e.State.Wft!;
+            var problem = ValidateCommands(e, r);
+            var closes = r.Commands.Any(c => IsCloseCommand(c.CommandType));
+            if (problem == null && closes && e.State.Buffered.Count > 0)
+                problem = (WorkflowTaskFailedCause.UnhandledCommand, "New events arrived while the workflow task was in flight; the workflow must see them before it closes.");
+            if (problem is { } p)
+            {
+                FailWorkflowTask(tx, e, p.Cause, new Temporalio.Api.Failure.V1.Failure { Message = p.Message }, r.Identity,
+                    nextAttempt: p.Cause == WorkflowTaskFailedCause.UnhandledCommand ? 1 : wft.Attempt + 1);
+                return new RespondWorkflowTaskCompletedResponse();
+            }
+            var done = NewEvent(EventType.WorkflowTaskCompleted);
+            done.WorkflowTaskCompletedEventAttributes = new()
+            {
+                ScheduledEventId = wft.ScheduledEventId,
+                StartedEventId = wft.StartedEventId,
+                Identity = r.Identity,
+                BinaryChecksum = r.BinaryChecksum,
+                SdkMetadata = r.SdkMetadata,
+                MeteringMetadata = r.MeteringMetadata,
+                WorkerVersion = r.WorkerVersionStamp,
+            };
+            var completedId = Append(tx, e, done);
+            e.State.LastCompletedWftStartedEventId = wft.StartedEventId;
+            e.State.Wft = null;
+            if (r.StickyAttributes?.WorkerTaskQueue?.Name is { Length: > 0 } sticky)
+            {
+                e.State.StickyQueue = sticky;
+                e.State.StickyScheduleToStartMs = Clock.Ms(r.StickyAttributes.ScheduleToStartTimeout);
+            }
+            var post = new List<Action>();
+            var needTask = r.ForceCreateNewWorkflowTask;
+            foreach (var cmd in r.Commands)
+            {
+                if (!e.IsOpen) break;
+                needTask |= ApplyCommand(tx, e, cmd, completedId, post);
+            }
+            ApplyProtocolMessages?.Invoke(tx, e, r, completedId);
+            if (e.IsOpen)
+            {
+                needTask |= FlushBuffered(tx, e) > 0;
+                if (needTask) EnsureWorkflowTask(tx, e);
+            }
+            foreach (var action in post) action();
+            return new RespondWorkflowTaskCompletedResponse();
+        });
+    }
+
+    /// <summary>Update-protocol hook (visibility/updates layer) applied after the commands.</summary>
+    internal Action<Tx, Execution, RespondWorkflowTaskCompletedRequest, long>? ApplyProtocolMessages { get; set; }
+
+    /// <summary>RespondWorkflowTaskFailed.</summary>
+    public Task<RespondWorkflowTaskFailedResponse> FailWorkflowTaskAsync(RespondWorkflowTaskFailedRequest r)
+    {
+        var token = TaskToken.Parse(r.TaskToken, TaskToken.Workflow);
+        return MutateAsync(tx =>
+        {
+            var e = WorkflowTaskOf(token);
+            FailWorkflowTask(tx, e, r.Cause, r.Failure, r.Identity, e.State.Wft!.Attempt + 1);
+            return new RespondWorkflowTaskFailedResponse();
+        });
+    }
+
+    private void FailWorkflowTask(Tx tx, Execution e, WorkflowTaskFailedCause cause, Temporalio.Api.Failure.V1.Failure? failure, string identity, int nextAttempt)
+    {
+        var wft = e.State.Wft!;
+        var ev = NewEvent(EventType.WorkflowTaskFailed);
+        ev.WorkflowTaskFailedEventAttributes = new()
+        {
+            ScheduledEventId = wft.ScheduledEventId,
+            StartedEventId = wft.StartedEventId,
+            Cause = cause,
+            Failure = failure,
+            Identity = identity ?? "",
+        };
+        Append(tx, e, ev);
+        e.State.Wft = null;
+        FlushBuffered(tx, e);
+        ScheduleWorkflowTask(tx, e, nextAttempt);
+    }
+
+    private void TimeOutWorkflowTask(Tx tx, Execution e)
+    {
+        var wft = e.State.Wft!;
+        var ev = NewEvent(EventType.WorkflowTaskTimedOut);
+        ev.WorkflowTaskTimedOutEventAttributes = new()
+        {
+            ScheduledEventId = wft.ScheduledEventId,
+            StartedEventId = wft.StartedEventId,
+            TimeoutType = TimeoutType.StartToClose,
+        };
+        Append(tx, e, ev);
+        e.State.Wft = null;
+        FlushBuffered(tx, e);
+        ScheduleWorkflowTask(tx, e, wft.Attempt + 1);
+    }
+
+    /// <summary>RespondQueryTaskCompleted: hands the answer to the waiting QueryWorkflow call.</summary>
+    public RespondQueryTaskCompletedResponse CompleteQuery(RespondQueryTaskCompletedRequest r)
+    {
+        var token = TaskToken.Parse(r.TaskToken, TaskToken.Query);
+        if (token.QueryId == null || !queries.TryRemove(token.QueryId, out var q))
+            throw ServerErrors.NotFound("Query not found: it was already answered or its caller gave up.");
+        if (r.CompletedType == QueryResultType.Answered)
+            q.Result.TrySetResult(new QueryWorkflowResponse { QueryResult = r.QueryResult });
+        else
+            q.Result.TrySetException(ServerErrors.Make(Grpc.Core.StatusCode.InvalidArgument,
+                string.IsNullOrEmpty(r.ErrorMessage) ? "Query failed." : r.ErrorMessage,
+                new Temporalio.Api.ErrorDetails.V1.QueryFailedFailure { Failure = r.Failure }));
+        return new RespondQueryTaskCompletedResponse();
+    }
+
+    /// <summary>QueryWorkflow: dispatches a query task to the run's queue and waits for the answer.</summary>
+    public async Task<QueryWorkflowResponse> QueryAsync(QueryWorkflowRequest r, CancellationToken ct)
+    {
+        Require(r.Query?.QueryType, "QueryType");
+        var q = await ReadAsync(() =>
+        {
+            var e = Find(r.Namespace, r.Execution?.WorkflowId ?? "", r.Execution?.RunId);
+            var status = (WorkflowExecutionStatus)e.State.Status;
+            var reject = r.QueryRejectCondition switch
+            {
+                QueryRejectCondition.NotOpen => status != WorkflowExecutionStatus.Running,
+                QueryRejectCondition.NotCompletedCleanly => status is not (WorkflowExecutionStatus.Running or WorkflowExecutionStatus.Completed),
+                _ => false,
+            };
+            if (reject) return (null, status);
+            var pq = new PendingQuery(Guid.NewGuid().ToString(), e.State.Namespace, e.State.WorkflowId, e.State.RunId, r.Query!);
+            queries[pq.Id] = pq;
+            Matching.Add(e.State.Namespace, e.State.TaskQueue, Matching.WorkflowQueue, QueryRef(pq));
+            return ((PendingQuery?)pq, status);
+        }).ConfigureAwait(false);
+        if (q.Item1 == null)
+            return new QueryWorkflowResponse { QueryRejected = new() { Status = q.status } };
+        try
+        {
+            return await q.Item1.Result.Task.WaitAsync(ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            queries.TryRemove(q.Item1.Id, out _);
+        }
+    }
+}

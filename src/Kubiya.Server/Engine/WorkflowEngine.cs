@@ -1,0 +1,347 @@
+using System.Collections.Concurrent;
+using Kubiya.Server.Storage;
+using Microsoft.Extensions.Logging;
+using Temporalio.Api.Enums.V1;
+using Temporalio.Api.History.V1;
+
+namespace Kubiya.Server.Engine;
+
+/// <summary>
+/// The single-node workflow engine. Every state transition runs under one lock, mutates the
+/// in-memory run, and is committed to SQLite as one transaction before any task, timer or
+/// waiter sees it. A transition that throws is rolled back by dropping the touched runs from
+/// the cache, so the next access reloads the last committed state.
+/// </summary>
+public sealed partial class WorkflowEngine : IAsyncDisposable
+{
+    private readonly SqliteStore store;
+    private readonly ILogger log;
+    private readonly SemaphoreSlim gate = new(1, 1);
+    private readonly Dictionary<(string Ns, string RunId), Execution> cache = new();
+    private readonly ConcurrentDictionary<string, PendingQuery> queries = new();
+    private readonly TimerQueue timers;
+    private long taskIdSeq;
+
+    public WorkflowEngine(SqliteStore store, ILogger<WorkflowEngine> log, EngineLimits? limits = null)
+    {
+        this.store = store;
+        this.log = log;
+        Limits = limits ?? new EngineLimits();
+        Namespaces = new Namespaces(store);
+        Matching = new Matching();
+        timers = new TimerQueue(OnTimerAsync);
+        taskIdSeq = Clock.NowMs() * 1000;
+    }
+
+    public Namespaces Namespaces { get; }
+    public Matching Matching { get; }
+    public EngineLimits Limits { get; }
+    public SqliteStore Store => store;
+    /// <summary>Hook for extra per-run persistence (visibility), run inside each commit.</summary>
+    public Action<SqliteStore, Execution>? OnSave { get; set; }
+
+    /// <summary>Loads every open run and re-registers its tasks and deadlines (resume after restart).</summary>
+    public async Task<int> RecoverAsync()
+    {
+        await gate.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            var open = store.LoadOpenRunIds();
+            foreach (var (ns, runId) in open)
+            {
+                var e = LoadRun(ns, runId);
+                if (e != null) Reconcile(e);
+            }
+            return open.Count;
+        }
+        finally { gate.Release(); }
+    }
+
+    /// <summary>One engine transition: the unit of atomicity.</summary>
+    internal sealed class Tx
+    {
+        public readonly List<Execution> Touched = new();
+        public readonly List<Action> AfterCommit = new();
+        public readonly List<Execution> Poked = new();
+        public void Touch(Execution e) { if (!Touched.Contains(e)) Touched.Add(e); }
+        /// <summary>Re-derive the run's tasks and deadlines without persisting anything.</summary>
+        public void Poke(Execution e) { if (!Poked.Contains(e)) Poked.Add(e); }
+    }
+
+    internal async Task<T> MutateAsync<T>(Func<Tx, T> apply)
+    {
+        await gate.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            var tx = new Tx();
+            T result;
+            try
+            {
+                result = apply(tx);
+                Commit(tx);
+            }
+            catch
+            {
+                foreach (var e in tx.Touched) cache.Remove((e.State.Namespace, e.State.RunId));
+                throw;
+            }
+            foreach (var e in tx.Touched)
+            {
+                Reconcile(e);
+                e.NotifyChanged();
+            }
+            foreach (var e in tx.Poked) Reconcile(e);
+            foreach (var a in tx.AfterCommit)
+            {
+                try { a(); } catch (Exception ex) { log.LogError(ex, "post-commit action failed"); }
+            }
+            return result;
+        }
+        finally { gate.Release(); }
+    }
+
+    internal Task MutateAsync(Action<Tx> apply) => MutateAsync<bool>(tx => { apply(tx); return true; });
+
+    /// <summary>Runs a read under the engine lock, so it never sees a half-applied transition.</summary>
+    internal async Task<T> ReadAsync<T>(Func<T> read)
+    {
+        await gate.WaitAsync().ConfigureAwait(false);
+        try { return read(); }
+        finally { gate.Release(); }
+    }
+
+    private void Commit(Tx tx)
+    {
+        if (tx.Touched.Count == 0) return;
+        using var txn = store.Begin();
+        foreach (var e in tx.Touched)
+        {
+            e.OnSaveHook = OnSave;
+            store.SaveExecution(e, e.IsNew);
+        }
+        txn.Commit();
+        foreach (var e in tx.Touched)
+        {
+            e.IsNew = false;
+            e.PersistedEvents = e.History.Count;
+        }
+        TrimCache();
+    }
+
+    private void TrimCache()
+    {
+        if (cache.Count <= Limits.MaxCachedRuns) return;
+        foreach (var key in cache.Where(kv => !kv.Value.IsOpen && kv.Value.ParkedQueries.Count == 0)
+                                 .Select(kv => kv.Key).Take(cache.Count - Limits.MaxCachedRuns / 2).ToList())
+            cache.Remove(key);
+    }
+
+    // ---- loading ----
+
+    internal Execution? LoadRun(string ns, string runId)
+    {
+        if (cache.TryGetValue((ns, runId), out var e)) return e;
+        var state = store.LoadState(ns, runId);
+        if (state == null) return null;
+        e = new Execution(state, store.LoadHistory(runId));
+        cache[(ns, runId)] = e;
+        return e;
+    }
+
+    internal Execution? LoadCurrent(string ns, string workflowId)
+    {
+        var runId = store.LoadCurrentRunId(ns, workflowId);
+        return runId == null ? null : LoadRun(ns, runId);
+    }
+
+    /// <summary>Finds a run by workflow id and optional run id, or throws NotFound.</summary>
+    internal Execution Find(string ns, string workflowId, string? runId)
+    {
+        Namespaces.Get(ns);
+        if (string.IsNullOrEmpty(workflowId)) throw ServerErrors.InvalidArgument("WorkflowId is not set on request.");
+        Execution? e;
+        if (string.IsNullOrEmpty(runId))
+            e = LoadCurrent(ns, workflowId);
+        else
+        {
+            if (!Guid.TryParse(runId, out _)) throw ServerErrors.InvalidArgument($"Invalid RunId '{runId}'.");
+            e = LoadRun(ns, runId);
+            if (e != null && e.State.WorkflowId != workflowId) e = null;
+        }
+        return e ?? throw ServerErrors.WorkflowNotFound(workflowId, runId);
+    }
+
+    internal void AddToCache(Execution e) => cache[(e.State.Namespace, e.State.RunId)] = e;
+
+    // ---- history primitives ----
+
+    internal HistoryEvent NewEvent(EventType type) =>
+        new() { EventType = type, EventTime = Clock.Ts(Clock.NowMs()) };
+
+    internal long Append(Tx tx, Execution e, HistoryEvent ev)
+    {
+        tx.Touch(e);
+        ev.EventId = e.State.NextEventId++;
+        ev.TaskId = Interlocked.Increment(ref taskIdSeq);
+        e.History.Add(ev);
+        return ev.EventId;
+    }
+
+    private bool HasTaskInFlight(Execution e) => e.State.Wft is { StartedEventId: > 0 };
+
+    /// <summary>
+    /// Appends an event that brings news to the workflow. While a workflow task is in flight
+    /// the event is buffered (history must show WorkflowTaskCompleted right after Started);
+    /// otherwise it is written and a workflow task is scheduled if none is.
+    /// </summary>
+    internal void AppendNews(Tx tx, Execution e, params HistoryEvent[] events)
+    {
+        tx.Touch(e);
+        if (HasTaskInFlight(e))
+        {
+            foreach (var ev in events) e.State.Buffered.Add(Google.Protobuf.MessageExtensions.ToByteArray(ev));
+            return;
+        }
+        foreach (var ev in events) AppendLinked(tx, e, ev);
+        EnsureWorkflowTask(tx, e);
+    }
+
+    /// <summary>Appends an event whose StartedEventId of -1 means "the event just before me".</summary>
+    private void AppendLinked(Tx tx, Execution e, HistoryEvent ev)
+    {
+        var previous = e.State.NextEventId - 1;
+        switch (ev.AttributesCase)
+        {
+            case HistoryEvent.AttributesOneofCase.ActivityTaskCompletedEventAttributes when ev.ActivityTaskCompletedEventAttributes.StartedEventId == -1:
+                ev.ActivityTaskCompletedEventAttributes.StartedEventId = previous; break;
+            case HistoryEvent.AttributesOneofCase.ActivityTaskFailedEventAttributes when ev.ActivityTaskFailedEventAttributes.StartedEventId == -1:
+                ev.ActivityTaskFailedEventAttributes.StartedEventId = previous; break;
+            case HistoryEvent.AttributesOneofCase.ActivityTaskTimedOutEventAttributes when ev.ActivityTaskTimedOutEventAttributes.StartedEventId == -1:
+                ev.ActivityTaskTimedOutEventAttributes.StartedEventId = previous; break;
+            case HistoryEvent.AttributesOneofCase.ActivityTaskCanceledEventAttributes when ev.ActivityTaskCanceledEventAttributes.StartedEventId == -1:
+                ev.ActivityTaskCanceledEventAttributes.StartedEventId = previous; break;
+        }
+        Append(tx, e, ev);
+    }
+
+    internal int FlushBuffered(Tx tx, Execution e)
+    {
+        var n = e.State.Buffered.Count;
+        if (n == 0) return 0;
+        var buffered = e.State.Buffered.ToList();
+        e.State.Buffered.Clear();
+        foreach (var bytes in buffered) AppendLinked(tx, e, HistoryEvent.Parser.ParseFrom(bytes));
+        return n;
+    }
+
+    internal void EnsureWorkflowTask(Tx tx, Execution e)
+    {
+        if (e.State.Wft == null && e.IsOpen) ScheduleWorkflowTask(tx, e, 1);
+    }
+
+    internal void ScheduleWorkflowTask(Tx tx, Execution e, int attempt)
+    {
+        var ev = NewEvent(EventType.WorkflowTaskScheduled);
+        ev.WorkflowTaskScheduledEventAttributes = new()
+        {
+            TaskQueue = new() { Name = e.State.TaskQueue, Kind = TaskQueueKind.Normal },
+            StartToCloseTimeout = Clock.Dur(e.State.WorkflowTaskTimeoutMs),
+            Attempt = attempt,
+        };
+        var id = Append(tx, e, ev);
+        e.State.Wft = new WorkflowTaskInfo
+        {
+            ScheduledEventId = id,
+            Attempt = attempt,
+            ScheduledTimeMs = Clock.NowMs(),
+            TaskQueue = e.State.TaskQueue,
+        };
+    }
+
+    // ---- reconcile: derive tasks and deadlines from state ----
+
+    /// <summary>
+    /// Registers every task and deadline the run's state implies that is not registered yet.
+    /// Called after every committed transition and for every open run at start-up, so the
+    /// state in the database is the only source of truth.
+    /// </summary>
+    internal void Reconcile(Execution e)
+    {
+        var s = e.State;
+        if (!e.IsOpen)
+        {
+            foreach (var q in e.ParkedQueries) Matching.Add(s.Namespace, s.TaskQueue, Matching.WorkflowQueue, QueryRef(q));
+            e.ParkedQueries.Clear();
+            return;
+        }
+        var now = Clock.NowMs();
+        if (s.Wft is { } wft)
+        {
+            if (wft.StartedEventId == 0)
+                Dispatch(e, $"wft:{wft.ScheduledEventId}:{wft.Attempt}", wft.TaskQueue, Matching.WorkflowQueue,
+                    new TaskRef(TaskToken.Workflow, s.Namespace, s.WorkflowId, s.RunId, wft.ScheduledEventId, wft.Attempt));
+            else
+                Timer(e, "wft-timeout", wft.ScheduledEventId, wft.Attempt, wft.StartedTimeMs + s.WorkflowTaskTimeoutMs);
+        }
+        if (s.Wft is not { StartedEventId: > 0 } && e.ParkedQueries.Count > 0)
+        {
+            foreach (var q in e.ParkedQueries) Matching.Add(s.Namespace, s.TaskQueue, Matching.WorkflowQueue, QueryRef(q));
+            e.ParkedQueries.Clear();
+        }
+        foreach (var a in s.Activities.Values)
+        {
+            if (!a.Started)
+            {
+                if (a.ScheduledTimeMs <= now)
+                    Dispatch(e, $"act:{a.ScheduledEventId}:{a.Attempt}", a.TaskQueue, Matching.ActivityQueue,
+                        new TaskRef(TaskToken.Activity, s.Namespace, s.WorkflowId, s.RunId, a.ScheduledEventId, a.Attempt));
+                else
+                    Timer(e, "act-backoff", a.ScheduledEventId, a.Attempt, a.ScheduledTimeMs);
+                if (a.ScheduleToStartMs > 0)
+                    Timer(e, "act-s2s", a.ScheduledEventId, a.Attempt, a.ScheduledTimeMs + a.ScheduleToStartMs);
+            }
+            else
+            {
+                if (a.StartToCloseMs > 0)
+                    Timer(e, "act-s2c", a.ScheduledEventId, a.Attempt, a.StartedTimeMs + a.StartToCloseMs);
+                if (a.HeartbeatTimeoutMs > 0)
+                    Timer(e, "act-hb", a.ScheduledEventId, a.Attempt, (a.LastHeartbeatMs ?? a.StartedTimeMs) + a.HeartbeatTimeoutMs);
+            }
+            if (a.ScheduleToCloseMs > 0)
+                Timer(e, "act-sc", a.ScheduledEventId, 0, a.FirstScheduledTimeMs + a.ScheduleToCloseMs);
+        }
+        foreach (var t in s.Timers.Values) Timer(e, "timer", t.StartedEventId, 0, t.FireTimeMs);
+        if (s.RunDeadlineMs is { } run) Timer(e, "run-timeout", 0, 0, run);
+        if (s.ExecutionDeadlineMs is { } exec) Timer(e, "exec-timeout", 0, 0, exec);
+    }
+
+    private static TaskRef QueryRef(PendingQuery q) =>
+        new(TaskToken.Query, q.Namespace, q.WorkflowId, q.RunId, 0, 0, q.Id);
+
+    private void Dispatch(Execution e, string key, string queue, int type, TaskRef task)
+    {
+        if (e.Registered.Add(key)) Matching.Add(e.State.Namespace, queue, type, task);
+    }
+
+    private void Timer(Execution e, string kind, long reference, int stamp, long dueMs)
+    {
+        if (e.Registered.Add($"{kind}:{reference}:{stamp}:{dueMs}"))
+            timers.Add(new TimerRef(kind, e.State.Namespace, e.State.RunId, reference, stamp, dueMs));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await timers.DisposeAsync().ConfigureAwait(false);
+    }
+}
+
+/// <summary>Server-wide limits, matching Temporal's defaults where it has one.</summary>
+public sealed record EngineLimits
+{
+    /// <summary>Largest single payload blob accepted (Temporal's default error limit is 2 MiB).</summary>
+    public int BlobSizeLimitBytes { get; init; } = 2 * 1024 * 1024;
+    public int MaxCachedRuns { get; init; } = 20_000;
+    /// <summary>Longest a poll or history long-poll is held open before an empty answer.</summary>
+    public TimeSpan LongPollTimeout { get; init; } = TimeSpan.FromSeconds(20);
+    public long DefaultWorkflowTaskTimeoutMs { get; init; } = 10_000;
+}

@@ -1,0 +1,95 @@
+using System.Net;
+using Kubiya.Server;
+using Kubiya.Server.Engine;
+using Kubiya.Server.Rpc;
+using Kubiya.Server.Storage;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+
+ServerOptions options;
+try
+{
+    options = ServerOptions.Parse(args);
+}
+catch (ServerOptions.HelpRequested)
+{
+    Console.WriteLine(ServerOptions.Usage);
+    return 0;
+}
+catch (ArgumentException ex)
+{
+    Console.Error.WriteLine($"Kubiya.Server: {ex.Message}");
+    Console.Error.WriteLine(ServerOptions.Usage);
+    return 2;
+}
+
+var builder = WebApplication.CreateSlimBuilder();
+builder.Logging.ClearProviders();
+builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
+builder.Logging.SetMinimumLevel(Enum.TryParse<LogLevel>(options.LogLevel, true, out var lvl) ? lvl : LogLevel.Warning);
+builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(3));
+builder.WebHost.ConfigureKestrel(k =>
+{
+    k.AddServerHeader = false;
+    // The SDK multiplexes every long poll over one connection; Kestrel's default of 100 stalls it.
+    k.Limits.Http2.MaxStreamsPerConnection = 10_000;
+    k.Limits.Http2.InitialConnectionWindowSize = 4 * 1024 * 1024;
+    k.Limits.Http2.InitialStreamWindowSize = 1024 * 1024;
+    k.Limits.Http2.KeepAlivePingDelay = TimeSpan.FromSeconds(30);
+    k.Limits.MaxRequestBodySize = null;
+    k.Listen(IPAddress.Parse(options.Bind), options.Port, l => l.Protocols = HttpProtocols.Http2);
+});
+builder.Services.AddSingleton(options);
+SqliteStore store;
+try
+{
+    store = new SqliteStore(options.DbPath);
+}
+catch (Exception ex)
+{
+    Console.Error.WriteLine($"Kubiya.Server: cannot open database '{options.DbPath}': {ex.Message}");
+    return 1;
+}
+builder.Services.AddSingleton(store);
+builder.Services.AddSingleton<WorkflowEngine>();
+builder.Services.AddSingleton<WorkflowServiceHandler>();
+builder.Services.AddSingleton<OperatorServiceHandler>();
+builder.Services.AddGrpc(o =>
+{
+    o.MaxReceiveMessageSize = 16 * 1024 * 1024;
+    o.MaxSendMessageSize = null;
+    o.EnableDetailedErrors = false;
+    o.Interceptors.Add<ErrorInterceptor>();
+});
+builder.Services.AddSingleton<Grpc.AspNetCore.Server.Model.IServiceMethodProvider<WorkflowServiceHandler>>(
+    new DescriptorServiceBinder<WorkflowServiceHandler>(Temporalio.Api.WorkflowService.V1.ServiceReflection.Descriptor.Services[0]));
+builder.Services.AddSingleton<Grpc.AspNetCore.Server.Model.IServiceMethodProvider<OperatorServiceHandler>>(
+    new DescriptorServiceBinder<OperatorServiceHandler>(Temporalio.Api.OperatorService.V1.ServiceReflection.Descriptor.Services[0]));
+ServerExtensions.Configure(builder.Services);
+
+var app = builder.Build();
+app.MapGrpcService<WorkflowServiceHandler>();
+app.MapGrpcService<OperatorServiceHandler>();
+
+var engine = app.Services.GetRequiredService<WorkflowEngine>();
+ServerExtensions.Attach(app.Services, engine);
+var resumed = await engine.RecoverAsync();
+try
+{
+    await app.StartAsync();
+}
+catch (IOException ex)
+{
+    Console.Error.WriteLine($"Kubiya.Server: cannot listen on {options.Bind}:{options.Port}: {ex.Message}");
+    return 1;
+}
+var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+var port = new Uri(address).Port;
+Console.WriteLine($"Kubiya.Server ready on {options.Bind}:{port} (db {Path.GetFullPath(options.DbPath)}, {resumed} open executions resumed)");
+Console.Out.Flush();
+await app.WaitForShutdownAsync();
+await engine.DisposeAsync();
+store.Dispose();
+return 0;

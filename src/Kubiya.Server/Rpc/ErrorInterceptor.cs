@@ -1,0 +1,55 @@
+using Grpc.Core;
+using Grpc.Core.Interceptors;
+using Microsoft.Extensions.Logging;
+
+namespace Kubiya.Server.Rpc;
+
+/// <summary>
+/// Turns unexpected exceptions into Internal errors with a readable message (never a crash),
+/// and enforces the API key when one is configured.
+/// </summary>
+public sealed class ErrorInterceptor : Interceptor
+{
+    private readonly ILogger<ErrorInterceptor> log;
+    private readonly ServerOptions options;
+
+    public ErrorInterceptor(ILogger<ErrorInterceptor> log, ServerOptions options)
+    {
+        this.log = log;
+        this.options = options;
+    }
+
+    public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(TRequest request, ServerCallContext context,
+        UnaryServerMethod<TRequest, TResponse> continuation)
+    {
+        if (options.ApiKey is { Length: > 0 } key)
+        {
+            var auth = context.RequestHeaders.GetValue("authorization");
+            if (auth == null || !auth.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ||
+                !System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(
+                    System.Text.Encoding.UTF8.GetBytes(auth.Substring(7).Trim()), System.Text.Encoding.UTF8.GetBytes(key)))
+                throw new RpcException(new Status(StatusCode.Unauthenticated, "Missing or invalid API key (authorization: Bearer <key>)."));
+        }
+        try
+        {
+            return await continuation(request, context).ConfigureAwait(false);
+        }
+        catch (RpcException)
+        {
+            throw;
+        }
+        catch (OperationCanceledException) when (context.CancellationToken.IsCancellationRequested)
+        {
+            throw new RpcException(new Status(StatusCode.Cancelled, "The call was cancelled."));
+        }
+        catch (Google.Protobuf.InvalidProtocolBufferException ex)
+        {
+            throw Engine.ServerErrors.InvalidArgument("Malformed request: " + ex.Message);
+        }
+        catch (Exception ex)
+        {
+            log.LogError(ex, "{Method} failed", context.Method);
+            throw new RpcException(new Status(StatusCode.Internal, $"Internal server error in {context.Method}: {ex.Message}"));
+        }
+    }
+}

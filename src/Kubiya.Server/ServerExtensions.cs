@@ -1,0 +1,14 @@
+using Kubiya.Server.Engine;
+
+namespace Kubiya.Server;
+
+/// <summary>
+/// Extension points wired at start-up: services registered before the host is built and
+/// engine hooks attached once it is (visibility and updates plug in here).
+/// </summary>
+public static class ServerExtensions
+{
+    public static void Configure(IServiceCollection services) { }
+
+    public static void Attach(IServiceProvider services, WorkflowEngine engine) { }
+}

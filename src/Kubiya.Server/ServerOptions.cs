@@ -1,0 +1,61 @@
+using System.Net;
+
+namespace Kubiya.Server;
+
+/// <summary>Command-line options of the server process.</summary>
+public sealed class ServerOptions
+{
+    public int Port { get; set; } = 7233;
+    public string Bind { get; set; } = "127.0.0.1";
+    public string DbPath { get; set; } = DefaultDbPath();
+    public bool AllowRemote { get; set; }
+    public string? ApiKey { get; set; } = Environment.GetEnvironmentVariable("KUBIYA_SERVER_API_KEY");
+    public string LogLevel { get; set; } = "Warning";
+
+    public static string DefaultDbPath() =>
+        Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".kubiya", "server", "kubiya.db");
+
+    public const string Usage =
+        "usage: Kubiya.Server [--port N] [--db FILE] [--bind ADDRESS] [--allow-remote --api-key KEY] [--log-level LEVEL]\n" +
+        "  --port N        port to listen on (default 7233; 0 picks a free port)\n" +
+        "  --db FILE       SQLite database (default ~/.kubiya/server/kubiya.db)\n" +
+        "  --bind ADDRESS  address to listen on (default 127.0.0.1)\n" +
+        "  --allow-remote  permit a non-loopback --bind; requires --api-key\n" +
+        "  --api-key KEY   require 'authorization: Bearer KEY' on every call (or KUBIYA_SERVER_API_KEY)\n" +
+        "  --log-level L   Trace, Debug, Information, Warning (default), Error";
+
+    /// <summary>Parses arguments; throws ArgumentException with a one-line message on bad input.</summary>
+    public static ServerOptions Parse(string[] args)
+    {
+        var o = new ServerOptions();
+        for (var i = 0; i < args.Length; i++)
+        {
+            string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.");
+            switch (args[i])
+            {
+                case "--port":
+                    var p = Value();
+                    if (!int.TryParse(p, out var port) || port < 0 || port > 65535) throw new ArgumentException($"--port must be 0-65535, not '{p}'.");
+                    o.Port = port;
+                    break;
+                case "--db": o.DbPath = Value(); break;
+                case "--bind": o.Bind = Value(); break;
+                case "--allow-remote": o.AllowRemote = true; break;
+                case "--api-key": o.ApiKey = Value(); break;
+                case "--log-level": o.LogLevel = Value(); break;
+                case "-h": case "--help": throw new HelpRequested();
+                default: throw new ArgumentException($"Unknown option '{args[i]}'.");
+            }
+        }
+        if (!IPAddress.TryParse(o.Bind, out var addr)) throw new ArgumentException($"--bind must be an IP address, not '{o.Bind}'.");
+        if (!IPAddress.IsLoopback(addr))
+        {
+            if (!o.AllowRemote) throw new ArgumentException($"Refusing to listen on non-loopback address {o.Bind} without --allow-remote.");
+            if (string.IsNullOrEmpty(o.ApiKey)) throw new ArgumentException("--allow-remote requires --api-key (or KUBIYA_SERVER_API_KEY).");
+        }
+        return o;
+    }
+
+    /// <summary>Thrown by <see cref="Parse"/> for --help.</summary>
+    public sealed class HelpRequested : Exception { }
+}

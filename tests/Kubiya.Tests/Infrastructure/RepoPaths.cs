@@ -1,0 +1,21 @@
+namespace Kubiya.Tests.Infrastructure;
+
+/// <summary>Locates build outputs of the repository from the test assembly's folder.</summary>
+public static class RepoPaths
+{
+    public static string Root { get; } = FindRoot();
+
+    private static string FindRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir != null && !File.Exists(Path.Combine(dir.FullName, "Kubiya.sln"))) dir = dir.Parent;
+        return dir?.FullName ?? throw new InvalidOperationException("Kubiya.sln not found above " + AppContext.BaseDirectory);
+    }
+
+    /// <summary>The configuration this test assembly was built in (Debug/Release).</summary>
+    public static string Configuration { get; } =
+        new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent?.Name ?? "Debug";
+
+    public static string ServerDll =>
+        Path.Combine(Root, "src", "Kubiya.Server", "bin", Configuration, "net10.0", "Kubiya.Server.dll");
+}

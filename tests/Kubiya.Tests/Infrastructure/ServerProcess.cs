@@ -1,0 +1,87 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+
+namespace Kubiya.Tests.Infrastructure;
+
+/// <summary>
+/// A real Kubiya.Server process on a free loopback port, with its own database file.
+/// Can be killed hard (kill -9) and restarted on the same database.
+/// </summary>
+public sealed class ServerProcess : IAsyncDisposable
+{
+    private Process? process;
+    private readonly List<string> output = new();
+
+    public ServerProcess(string? dbPath = null, params string[] extraArgs)
+    {
+        DbPath = dbPath ?? Path.Combine(Path.GetTempPath(), "kubiya-test-" + Guid.NewGuid().ToString("N"), "server.db");
+        ExtraArgs = extraArgs;
+    }
+
+    public string DbPath { get; }
+    public string[] ExtraArgs { get; }
+    public int Port { get; private set; }
+    public string Address => $"127.0.0.1:{Port}";
+    public IReadOnlyList<string> Output { get { lock (output) return output.ToList(); } }
+    public bool HasExited => process?.HasExited ?? true;
+
+    /// <summary>Starts the server (on the previous port when restarting) and waits for its ready line.</summary>
+    public async Task StartAsync(int? port = null)
+    {
+        var psi = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        psi.ArgumentList.Add(RepoPaths.ServerDll);
+        psi.ArgumentList.Add("--port");
+        psi.ArgumentList.Add((port ?? 0).ToString());
+        psi.ArgumentList.Add("--db");
+        psi.ArgumentList.Add(DbPath);
+        foreach (var a in ExtraArgs) psi.ArgumentList.Add(a);
+        var ready = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var p = new Process { StartInfo = psi, EnableRaisingEvents = true };
+        p.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data == null) return;
+            lock (output) output.Add(e.Data);
+            var m = Regex.Match(e.Data, @"ready on [^:]+:(\d+)");
+            if (m.Success) ready.TrySetResult(int.Parse(m.Groups[1].Value));
+        };
+        p.ErrorDataReceived += (_, e) => { if (e.Data != null) lock (output) output.Add("ERR " + e.Data); };
+        p.Exited += (_, _) => ready.TrySetException(new InvalidOperationException("Server exited early:\n" + string.Join("\n", Output)));
+        p.Start();
+        p.BeginOutputReadLine();
+        p.BeginErrorReadLine();
+        process = p;
+        Port = await ready.Task.WaitAsync(TimeSpan.FromSeconds(60));
+    }
+
+    /// <summary>kill -9: no chance to flush or clean up.</summary>
+    public void Kill()
+    {
+        if (process is { HasExited: false } p)
+        {
+            p.Kill(entireProcessTree: true);
+            p.WaitForExit(10_000);
+        }
+    }
+
+    /// <summary>SIGTERM and wait for a clean exit; returns the exit code.</summary>
+    public async Task<int> StopAsync(TimeSpan? timeout = null)
+    {
+        if (process is not { HasExited: false } p) return process?.ExitCode ?? 0;
+        using (var kill = Process.Start("kill", ["-TERM", p.Id.ToString()])) await kill!.WaitForExitAsync();
+        using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(20));
+        await p.WaitForExitAsync(cts.Token);
+        return p.ExitCode;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try { Kill(); } catch { }
+        process?.Dispose();
+        await Task.CompletedTask;
+    }
+}
