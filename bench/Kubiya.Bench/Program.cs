@@ -1,0 +1,19 @@
+using Kubiya.Bench;
+
+// Benchmarks print numbers; they assert nothing. Usage: Kubiya.Bench [suite ...] (default: all).
+var suites = new Dictionary<string, Func<Task>>(StringComparer.OrdinalIgnoreCase)
+{
+    ["server"] = ServerBench.RunAsync,
+};
+var chosen = args.Length == 0 ? suites.Keys.ToArray() : args;
+foreach (var name in chosen)
+{
+    if (!suites.TryGetValue(name, out var run))
+    {
+        Console.Error.WriteLine($"unknown suite '{name}'; known: {string.Join(", ", suites.Keys)}");
+        return 2;
+    }
+    Console.WriteLine($"== {name} ==");
+    await run();
+}
+return 0;
