@@ -206,11 +206,7 @@ public sealed partial class WorkflowEngine
         MutateAsync(tx =>
         {
             var e = Find(r.Namespace, r.Execution?.WorkflowId ?? "", r.Execution?.RunId);
-            if (e.State.StickyQueue != null)
-            {
-                tx.Touch(e);
-                e.State.StickyQueue = null;
-            }
+            if (e.State.StickyQueue != null) FallBackToNormalQueue(tx, e);
             return new ResetStickyTaskQueueResponse();
         });
 
@@ -247,6 +243,10 @@ public sealed partial class WorkflowEngine
                 AppendNews(tx, e, ev);
                 return;
             }
+            case "wft-sticky":
+                if (s.Wft is { StartedEventId: 0, Sticky: true } sw && sw.ScheduledEventId == t.Ref && sw.Attempt == t.Stamp)
+                    FallBackToNormalQueue(tx, e);
+                return;
             case "wft-timeout":
                 if (s.Wft is { StartedEventId: > 0 } w && w.ScheduledEventId == t.Ref && w.Attempt == t.Stamp
                     && w.StartedTimeMs + s.WorkflowTaskTimeoutMs <= now)

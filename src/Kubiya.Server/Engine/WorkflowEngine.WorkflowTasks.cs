@@ -26,7 +26,7 @@ public sealed partial class WorkflowEngine
             {
                 resp = task.Kind == TaskToken.Query
                     ? await ReadAsync(() => StartQueryTask(task)).ConfigureAwait(false)
-                    : await MutateAsync(tx => StartWorkflowTask(tx, task, r.Identity)).ConfigureAwait(false);
+                    : await MutateAsync(tx => StartWorkflowTask(tx, task, r.Identity, r.TaskQueue.Name)).ConfigureAwait(false);
             }
             catch (Exception ex)
             {
@@ -42,7 +42,7 @@ public sealed partial class WorkflowEngine
     private void log_TaskStartFailed(Exception ex, TaskRef task) =>
         Microsoft.Extensions.Logging.LoggerExtensions.LogWarning(log, ex, "Starting task {Task} failed; it is queued again", task);
 
-    private PollWorkflowTaskQueueResponse? StartWorkflowTask(Tx tx, TaskRef t, string identity)
+    private PollWorkflowTaskQueueResponse? StartWorkflowTask(Tx tx, TaskRef t, string identity, string polledQueue)
     {
         var e = LoadRun(t.Namespace, t.RunId);
         if (e == null || !e.IsOpen) return null;
@@ -64,10 +64,11 @@ public sealed partial class WorkflowEngine
         wft.Identity = identity ?? "";
         wft.RequestId = requestId;
         return BuildWorkflowTaskResponse(e, new TaskToken(TaskToken.Workflow, t.Namespace, e.State.WorkflowId, e.State.RunId, wft.ScheduledEventId, wft.Attempt),
-            wft.StartedEventId, wft.Attempt, wft.ScheduledTimeMs, now);
+            wft.StartedEventId, wft.Attempt, wft.ScheduledTimeMs, now, SendsPartialHistory(e, polledQueue));
     }
 
-    private PollWorkflowTaskQueueResponse BuildWorkflowTaskResponse(Execution e, TaskToken token, long startedEventId, int attempt, long scheduledMs, long startedMs)
+    private PollWorkflowTaskQueueResponse BuildWorkflowTaskResponse(Execution e, TaskToken token, long startedEventId, int attempt, long scheduledMs, long startedMs,
+        bool partialHistory = false)
     {
         var resp = new PollWorkflowTaskQueueResponse
         {
@@ -83,7 +84,14 @@ public sealed partial class WorkflowEngine
             StartedTime = Clock.Ts(startedMs),
             BacklogCountHint = Matching.Backlog(e.State.Namespace, e.State.TaskQueue, Matching.WorkflowQueue),
         };
-        resp.History.Events.AddRange(e.History);
+        if (partialHistory)
+        {
+            resp.History.Events.AddRange(e.History.Skip((int)e.State.LastCompletedWftStartedEventId));
+            Microsoft.Extensions.Logging.LoggerExtensions.LogDebug(log, "Sticky task for {WorkflowId}: {Sent} of {Total} events",
+                e.State.WorkflowId, resp.History.Events.Count, e.History.Count);
+        }
+        else
+            resp.History.Events.AddRange(e.History);
         return resp;
     }
 
@@ -201,6 +209,7 @@ public sealed partial class WorkflowEngine
         };
         Append(tx, e, ev);
         e.State.Wft = null;
+        e.State.StickyQueue = null; // the worker's cached state for this run is suspect now
         FlushBuffered(tx, e);
         ScheduleWorkflowTask(tx, e, nextAttempt);
     }
@@ -217,6 +226,7 @@ public sealed partial class WorkflowEngine
         };
         Append(tx, e, ev);
         e.State.Wft = null;
+        e.State.StickyQueue = null;
         FlushBuffered(tx, e);
         ScheduleWorkflowTask(tx, e, wft.Attempt + 1);
     }

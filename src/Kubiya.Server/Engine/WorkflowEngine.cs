@@ -249,12 +249,14 @@ public sealed partial class WorkflowEngine : IAsyncDisposable
             Attempt = attempt,
         };
         var id = Append(tx, e, ev);
+        var queue = NextWorkflowTaskQueue(e, attempt);
         e.State.Wft = new WorkflowTaskInfo
         {
             ScheduledEventId = id,
             Attempt = attempt,
             ScheduledTimeMs = Clock.NowMs(),
-            TaskQueue = e.State.TaskQueue,
+            TaskQueue = queue,
+            Sticky = queue != e.State.TaskQueue,
         };
     }
 
@@ -278,8 +280,13 @@ public sealed partial class WorkflowEngine : IAsyncDisposable
         if (s.Wft is { } wft)
         {
             if (wft.StartedEventId == 0)
-                Dispatch(e, $"wft:{wft.ScheduledEventId}:{wft.Attempt}", wft.TaskQueue, Matching.WorkflowQueue,
+            {
+                Dispatch(e, $"wft:{wft.ScheduledEventId}:{wft.Attempt}:{wft.TaskQueue}", wft.TaskQueue, Matching.WorkflowQueue,
                     new TaskRef(TaskToken.Workflow, s.Namespace, s.WorkflowId, s.RunId, wft.ScheduledEventId, wft.Attempt));
+                if (wft.Sticky)
+                    Timer(e, "wft-sticky", wft.ScheduledEventId, wft.Attempt,
+                        wft.ScheduledTimeMs + (s.StickyScheduleToStartMs > 0 ? s.StickyScheduleToStartMs : 5000));
+            }
             else
                 Timer(e, "wft-timeout", wft.ScheduledEventId, wft.Attempt, wft.StartedTimeMs + s.WorkflowTaskTimeoutMs);
         }
