@@ -156,14 +156,7 @@ public sealed partial class WorkflowEngine
             }
             case CommandType.FailWorkflowExecution:
             {
-                var ev = NewEvent(EventType.WorkflowExecutionFailed);
-                ev.WorkflowExecutionFailedEventAttributes = new()
-                {
-                    Failure = c.FailWorkflowExecutionCommandAttributes.Failure,
-                    RetryState = RetryState.RetryPolicyNotSet,
-                    WorkflowTaskCompletedEventId = completedId,
-                };
-                Close(tx, e, WorkflowExecutionStatus.Failed, ev);
+                FailWorkflow(tx, e, c.FailWorkflowExecutionCommandAttributes.Failure, completedId);
                 return false;
             }
             case CommandType.CancelWorkflowExecution:

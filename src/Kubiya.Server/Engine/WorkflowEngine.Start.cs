@@ -31,6 +31,8 @@ internal sealed record StartSpec
     public Payloads? LastCompletionResult { get; init; }
     public Temporalio.Api.Failure.V1.Failure? ContinuedFailure { get; init; }
     public int Attempt { get; init; } = 1;
+    /// <summary>Delay before the first workflow task (start delay or retry backoff).</summary>
+    public long FirstTaskDelayMs { get; init; }
     public WorkflowExecutionStartedEventAttributes? Extra { get; init; }
 }
 
@@ -69,8 +71,9 @@ public sealed partial class WorkflowEngine
     internal StartSpec SpecFromRequest(string ns, string workflowId, WorkflowType? type, Temporalio.Api.TaskQueue.V1.TaskQueue? queue,
         Payloads? input, Google.Protobuf.WellKnownTypes.Duration? execTimeout, Google.Protobuf.WellKnownTypes.Duration? runTimeout,
         Google.Protobuf.WellKnownTypes.Duration? taskTimeout, string requestId, string identity, Memo? memo, SearchAttributes? sa,
-        Header? header, RetryPolicy? retry)
+        Header? header, RetryPolicy? retry, Google.Protobuf.WellKnownTypes.Duration? startDelay = null)
     {
+        CheckTimeout(startDelay, "WorkflowStartDelay");
         Namespaces.Get(ns);
         Require(workflowId, "WorkflowId");
         if (workflowId.Length > 1000) throw ServerErrors.InvalidArgument("WorkflowId exceeds the length limit of 1000.");
@@ -103,6 +106,7 @@ public sealed partial class WorkflowEngine
             SearchAttributes = sa,
             Header = header,
             RetryPolicy = retry,
+            FirstTaskDelayMs = Clock.Ms(startDelay),
         };
     }
 
@@ -178,7 +182,10 @@ public sealed partial class WorkflowEngine
             Parent = spec.Parent,
             Memo = spec.Memo?.ToByteArray(),
             SearchAttributes = spec.SearchAttributes?.ToByteArray(),
+            Attempt = spec.Attempt,
+            FirstTaskNotBeforeMs = spec.FirstTaskDelayMs > 0 ? now + spec.FirstTaskDelayMs : 0,
         };
+        if (spec.FirstTaskDelayMs > 0) state.ExecutionTimeMs = now + spec.FirstTaskDelayMs;
         var e = new Execution(state, new List<HistoryEvent>()) { IsNew = true };
         AddToCache(e);
         var attrs = spec.Extra?.Clone() ?? new WorkflowExecutionStartedEventAttributes();
@@ -202,6 +209,7 @@ public sealed partial class WorkflowEngine
         attrs.ContinuedFailure = spec.ContinuedFailure;
         if (execDeadline is { } d) attrs.WorkflowExecutionExpirationTime = Clock.Ts(d);
         if (spec.ContinuedFromRunId != null) attrs.ContinuedExecutionRunId = spec.ContinuedFromRunId;
+        if (spec.FirstTaskDelayMs > 0) attrs.FirstWorkflowTaskBackoff = Clock.Dur(spec.FirstTaskDelayMs);
         if (spec.Parent is { } p)
         {
             attrs.ParentWorkflowNamespace = p.Namespace;
@@ -213,7 +221,7 @@ public sealed partial class WorkflowEngine
         ev.WorkflowExecutionStartedEventAttributes = attrs;
         Append(tx, e, ev);
         beforeFirstTask?.Invoke(e);
-        ScheduleWorkflowTask(tx, e, 1);
+        EnsureWorkflowTask(tx, e);
         return e;
     }
 
@@ -221,7 +229,7 @@ public sealed partial class WorkflowEngine
     public Task<StartWorkflowExecutionResponse> StartWorkflowAsync(StartWorkflowExecutionRequest r)
     {
         var spec = SpecFromRequest(r.Namespace, r.WorkflowId, r.WorkflowType, r.TaskQueue, r.Input, r.WorkflowExecutionTimeout,
-            r.WorkflowRunTimeout, r.WorkflowTaskTimeout, r.RequestId, r.Identity, r.Memo, r.SearchAttributes, r.Header, r.RetryPolicy);
+            r.WorkflowRunTimeout, r.WorkflowTaskTimeout, r.RequestId, r.Identity, r.Memo, r.SearchAttributes, r.Header, r.RetryPolicy, r.WorkflowStartDelay);
         ValidateSearchAttributes?.Invoke(r.Namespace, r.SearchAttributes);
         return MutateAsync(tx =>
         {
@@ -242,7 +250,7 @@ public sealed partial class WorkflowEngine
     public Task<SignalWithStartWorkflowExecutionResponse> SignalWithStartAsync(SignalWithStartWorkflowExecutionRequest r)
     {
         var spec = SpecFromRequest(r.Namespace, r.WorkflowId, r.WorkflowType, r.TaskQueue, r.Input, r.WorkflowExecutionTimeout,
-            r.WorkflowRunTimeout, r.WorkflowTaskTimeout, r.RequestId, r.Identity, r.Memo, r.SearchAttributes, r.Header, r.RetryPolicy);
+            r.WorkflowRunTimeout, r.WorkflowTaskTimeout, r.RequestId, r.Identity, r.Memo, r.SearchAttributes, r.Header, r.RetryPolicy, r.WorkflowStartDelay);
         Require(r.SignalName, "SignalName");
         CheckPayloads(r.SignalInput, "Signal input");
         ValidateSearchAttributes?.Invoke(r.Namespace, r.SearchAttributes);
