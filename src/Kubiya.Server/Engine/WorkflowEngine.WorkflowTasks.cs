@@ -100,9 +100,10 @@ public sealed partial class WorkflowEngine
         if (t.QueryId == null || !queries.TryGetValue(t.QueryId, out var q)) return null;
         var e = LoadRun(t.Namespace, t.RunId);
         if (e == null) return null;
-        if (e.State.Wft is { StartedEventId: > 0 })
+        if (e.State.Wft is { StartedEventId: > 0 } || (e.IsOpen && e.State.LastCompletedWftStartedEventId == 0))
         {
-            // Answered once the workflow task in flight ends, against the history it produces.
+            // Answered once the workflow task in flight ends (or the first one completes),
+            // against the state that task produces.
             e.ParkedQueries.Add(q);
             return null;
         }
