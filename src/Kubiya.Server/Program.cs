@@ -52,6 +52,11 @@ try
 {
     store = new SqliteStore(options.DbPath);
 }
+catch (Microsoft.Data.Sqlite.SqliteException ex) when (ex.SqliteErrorCode is 5 or 6)
+{
+    Console.Error.WriteLine($"Kubiya.Server: database '{options.DbPath}' is in use by another Kubiya.Server process.");
+    return 1;
+}
 catch (Exception ex)
 {
     Console.Error.WriteLine($"Kubiya.Server: cannot open database '{options.DbPath}': {ex.Message}");

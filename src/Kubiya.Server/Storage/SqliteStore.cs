@@ -25,11 +25,15 @@ public sealed class SqliteStore : IDisposable
             DataSource = path,
             Mode = SqliteOpenMode.ReadWriteCreate,
             Pooling = false,
+            DefaultTimeout = 2, // seconds of busy retry: only another process holding the file makes us wait
         }.ToString());
         conn.Open();
         // WAL + NORMAL: a committed transaction survives the process being killed (kill -9);
         // only an OS crash or power loss could drop the last few commits.
-        Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000; PRAGMA foreign_keys=OFF; PRAGMA temp_store=MEMORY; PRAGMA cache_size=-32000;");
+        // Exclusive locking: one server per database. A second server on the same file would
+        // believe it owns the same executions; it fails here with "database is locked" instead.
+        Exec("PRAGMA locking_mode=EXCLUSIVE; PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=1000; PRAGMA foreign_keys=OFF; PRAGMA temp_store=MEMORY; PRAGMA cache_size=-32000;");
+        Exec("BEGIN EXCLUSIVE; COMMIT;");
         Exec(Schema.Sql);
     }
 

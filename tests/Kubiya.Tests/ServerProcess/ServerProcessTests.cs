@@ -103,6 +103,31 @@ public sealed class ServerProcessTests
     }
 
     [Fact]
+    public async Task ASecondServerOnTheSameDatabaseIsRefused()
+    {
+        await using var first = new ServerProcess();
+        await first.StartAsync();
+        var (code, _, err) = await RunServer("--port", "0", "--db", first.DbPath);
+        Assert.Equal(1, code);
+        Assert.Contains("in use by another Kubiya.Server", err);
+        // The first server is unharmed.
+        var client = await TemporalClient.ConnectAsync(new(first.Address));
+        await client.Connection.WorkflowService.GetSystemInfoAsync(new());
+    }
+
+    [Fact]
+    public async Task AFileThatIsNotADatabaseIsReportedNotOverwritten()
+    {
+        var path = Path.Combine(Directory.CreateTempSubdirectory("kubiya-db-").FullName, "notes.txt");
+        var text = string.Join("\n", Enumerable.Repeat("precious notes, not a database", 200));
+        File.WriteAllText(path, text);
+        var (code, _, err) = await RunServer("--port", "0", "--db", path);
+        Assert.Equal(1, code);
+        Assert.Contains("cannot open database", err);
+        Assert.Equal(text, File.ReadAllText(path));
+    }
+
+    [Fact]
     public async Task ExecutionsSurviveACleanRestart()
     {
         await using var server = new ServerProcess();
