@@ -36,10 +36,6 @@ public sealed class ExecutionState
     public string? StickyQueue { get; set; }
     public long StickyScheduleToStartMs { get; set; }
     public string? NewRunId { get; set; }
-    /// <summary>No workflow task before this time (start delay or retry backoff), Unix ms; 0 = none.</summary>
-    public long FirstTaskNotBeforeMs { get; set; }
-    /// <summary>Workflow retry attempt of this run (1 for the first).</summary>
-    public int Attempt { get; set; } = 1;
     /// <summary>Pending and completed workflow updates keyed by update id (issue: visibility/updates).</summary>
     public Dictionary<string, UpdateInfo> Updates { get; set; } = new();
 }

@@ -253,10 +253,7 @@ public sealed partial class WorkflowEngine
                     TimeOutWorkflowTask(tx, e);
                 return;
             case "run-timeout":
-                if (s.RunDeadlineMs is { } rd && rd <= now) TimeOutWorkflow(tx, e, retryable: true);
-                return;
-            case "first-task":
-                if (s.FirstTaskNotBeforeMs <= now) EnsureWorkflowTask(tx, e);
+                if (s.RunDeadlineMs is { } rd && rd <= now) TimeOutWorkflow(tx, e);
                 return;
             case "exec-timeout":
                 if (s.ExecutionDeadlineMs is { } xd && xd <= now) TimeOutWorkflow(tx, e);

@@ -147,23 +147,10 @@ public sealed partial class WorkflowEngine
     }
 
     /// <summary>Run or execution deadline passed.</summary>
-    private void TimeOutWorkflow(Tx tx, Execution e, bool retryable = false)
+    private void TimeOutWorkflow(Tx tx, Execution e)
     {
         var ev = NewEvent(EventType.WorkflowExecutionTimedOut);
         ev.WorkflowExecutionTimedOutEventAttributes = new() { RetryState = RetryState.Timeout };
-        var failure = new Temporalio.Api.Failure.V1.Failure
-        {
-            Message = "workflow run timed out",
-            TimeoutFailureInfo = new() { TimeoutType = TimeoutType.StartToClose },
-        };
-        if (retryable && PlanWorkflowRetry(e, failure) is { } retry)
-        {
-            ev.WorkflowExecutionTimedOutEventAttributes.RetryState = RetryState.InProgress;
-            ev.WorkflowExecutionTimedOutEventAttributes.NewExecutionRunId = retry.RunId;
-            ForceClose(tx, e, WorkflowExecutionStatus.TimedOut, ev);
-            StartRetryRun(tx, e, retry, failure);
-            return;
-        }
         ForceClose(tx, e, WorkflowExecutionStatus.TimedOut, ev);
     }
 }

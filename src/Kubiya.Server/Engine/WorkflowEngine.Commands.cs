@@ -156,7 +156,14 @@ public sealed partial class WorkflowEngine
             }
             case CommandType.FailWorkflowExecution:
             {
-                FailWorkflow(tx, e, c.FailWorkflowExecutionCommandAttributes.Failure, completedId);
+                var ev = NewEvent(EventType.WorkflowExecutionFailed);
+                ev.WorkflowExecutionFailedEventAttributes = new()
+                {
+                    Failure = c.FailWorkflowExecutionCommandAttributes.Failure,
+                    RetryState = RetryState.RetryPolicyNotSet,
+                    WorkflowTaskCompletedEventId = completedId,
+                };
+                Close(tx, e, WorkflowExecutionStatus.Failed, ev);
                 return false;
             }
             case CommandType.CancelWorkflowExecution:

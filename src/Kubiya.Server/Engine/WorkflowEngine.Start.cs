@@ -31,8 +31,6 @@ internal sealed record StartSpec
     public Payloads? LastCompletionResult { get; init; }
     public Temporalio.Api.Failure.V1.Failure? ContinuedFailure { get; init; }
     public int Attempt { get; init; } = 1;
-    /// <summary>Delay before the first workflow task (start delay or retry backoff).</summary>
-    public long FirstTaskDelayMs { get; init; }
     public WorkflowExecutionStartedEventAttributes? Extra { get; init; }
 }
 
@@ -71,9 +69,8 @@ public sealed partial class WorkflowEngine
     internal StartSpec SpecFromRequest(string ns, string workflowId, WorkflowType? type, Temporalio.Api.TaskQueue.V1.TaskQueue? queue,
         Payloads? input, Google.Protobuf.WellKnownTypes.Duration? execTimeout, Google.Protobuf.WellKnownTypes.Duration? runTimeout,
         Google.Protobuf.WellKnownTypes.Duration? taskTimeout, string requestId, string identity, Memo? memo, SearchAttributes? sa,
-        Header? header, RetryPolicy? retry, Google.Protobuf.WellKnownTypes.Duration? startDelay = null)
+        Header? header, RetryPolicy? retry)
     {
-        CheckTimeout(startDelay, "WorkflowStartDelay");
         Namespaces.Get(ns);
         Require(workflowId, "WorkflowId");
         if (workflowId.Length > 1000) throw ServerErrors.InvalidArgument("WorkflowId exceeds the length limit of 1000.");
@@ -106,7 +103,6 @@ public sealed partial class WorkflowEngine
             SearchAttributes = sa,
             Header = header,
             RetryPolicy = retry,
-            FirstTaskDelayMs = Clock.Ms(startDelay),
         };
     }
 
@@ -182,10 +178,7 @@ public sealed partial class WorkflowEngine
             Parent = spec.Parent,
             Memo = spec.Memo?.ToByteArray(),
             SearchAttributes = spec.SearchAttributes?.ToByteArray(),
-            Attempt = spec.Attempt,
-            FirstTaskNotBeforeMs = spec.FirstTaskDelayMs > 0 ? now + spec.FirstTaskDelayMs : 0,
         };
-        if (spec.FirstTaskDelayMs > 0) state.ExecutionTimeMs = now + spec.FirstTaskDelayMs;
         var e = new Execution(state, new List<HistoryEvent>()) { IsNew = true };
         AddToCache(e);
         var attrs = spec.Extra?.Clone() ?? new WorkflowExecutionStartedEventAttributes();
@@ -209,7 +202,6 @@ public sealed partial class WorkflowEngine
         attrs.ContinuedFailure = spec.ContinuedFailure;
         if (execDeadline is { } d) attrs.WorkflowExecutionExpirationTime = Clock.Ts(d);
         if (spec.ContinuedFromRunId != null) attrs.ContinuedExecutionRunId = spec.ContinuedFromRunId;
-        if (spec.FirstTaskDelayMs > 0) attrs.FirstWorkflowTaskBackoff = Clock.Dur(spec.FirstTaskDelayMs);
         if (spec.Parent is { } p)
         {
             attrs.ParentWorkflowNamespace = p.Namespace;
@@ -221,7 +213,7 @@ public sealed partial class WorkflowEngine
         ev.WorkflowExecutionStartedEventAttributes = attrs;
         Append(tx, e, ev);
         beforeFirstTask?.Invoke(e);
-        EnsureWorkflowTask(tx, e);
+        ScheduleWorkflowTask(tx, e, 1);
         return e;
     }
 
@@ -229,7 +221,7 @@ public sealed partial class WorkflowEngine
     public Task<StartWorkflowExecutionResponse> StartWorkflowAsync(StartWorkflowExecutionRequest r)
     {
         var spec = SpecFromRequest(r.Namespace, r.WorkflowId, r.WorkflowType, r.TaskQueue, r.Input, r.WorkflowExecutionTimeout,
-            r.WorkflowRunTimeout, r.WorkflowTaskTimeout, r.RequestId, r.Identity, r.Memo, r.SearchAttributes, r.Header, r.RetryPolicy, r.WorkflowStartDelay);
+            r.WorkflowRunTimeout, r.WorkflowTaskTimeout, r.RequestId, r.Identity, r.Memo, r.SearchAttributes, r.Header, r.RetryPolicy);
         ValidateSearchAttributes?.Invoke(r.Namespace, r.SearchAttributes);
         return MutateAsync(tx =>
         {
@@ -250,7 +242,7 @@ public sealed partial class WorkflowEngine
     public Task<SignalWithStartWorkflowExecutionResponse> SignalWithStartAsync(SignalWithStartWorkflowExecutionRequest r)
     {
         var spec = SpecFromRequest(r.Namespace, r.WorkflowId, r.WorkflowType, r.TaskQueue, r.Input, r.WorkflowExecutionTimeout,
-            r.WorkflowRunTimeout, r.WorkflowTaskTimeout, r.RequestId, r.Identity, r.Memo, r.SearchAttributes, r.Header, r.RetryPolicy, r.WorkflowStartDelay);
+            r.WorkflowRunTimeout, r.WorkflowTaskTimeout, r.RequestId, r.Identity, r.Memo, r.SearchAttributes, r.Header, r.RetryPolicy);
         Require(r.SignalName, "SignalName");
         CheckPayloads(r.SignalInput, "Signal input");
         ValidateSearchAttributes?.Invoke(r.Namespace, r.SearchAttributes);

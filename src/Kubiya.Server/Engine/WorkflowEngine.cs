@@ -236,7 +236,7 @@ public sealed partial class WorkflowEngine : IAsyncDisposable
 
     internal void EnsureWorkflowTask(Tx tx, Execution e)
     {
-        if (e.State.Wft == null && e.IsOpen && e.State.FirstTaskNotBeforeMs <= Clock.NowMs()) ScheduleWorkflowTask(tx, e, 1);
+        if (e.State.Wft == null && e.IsOpen) ScheduleWorkflowTask(tx, e, 1);
     }
 
     internal void ScheduleWorkflowTask(Tx tx, Execution e, int attempt)
@@ -318,7 +318,6 @@ public sealed partial class WorkflowEngine : IAsyncDisposable
                 Timer(e, "act-sc", a.ScheduledEventId, 0, a.FirstScheduledTimeMs + a.ScheduleToCloseMs);
         }
         foreach (var t in s.Timers.Values) Timer(e, "timer", t.StartedEventId, 0, t.FireTimeMs);
-        if (s.Wft == null && s.FirstTaskNotBeforeMs > now) Timer(e, "first-task", 0, 0, s.FirstTaskNotBeforeMs);
         if (s.RunDeadlineMs is { } run) Timer(e, "run-timeout", 0, 0, run);
         if (s.ExecutionDeadlineMs is { } exec) Timer(e, "exec-timeout", 0, 0, exec);
     }
