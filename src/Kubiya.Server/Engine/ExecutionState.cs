@@ -19,6 +19,8 @@ public sealed class ExecutionState
     public long? CloseTimeMs { get; set; }
     public long? RunDeadlineMs { get; set; }
     public long? ExecutionDeadlineMs { get; set; }
+    /// <summary>When a start delay or retry backoff holds the first workflow task back, the time it is due.</summary>
+    public long? FirstTaskDueMs { get; set; }
     public long WorkflowTaskTimeoutMs { get; set; } = 10_000;
     public long NextEventId { get; set; } = 1;
     public string StartRequestId { get; set; } = "";
@@ -61,6 +63,14 @@ public sealed class WorkflowTaskInfo
     public string Identity { get; set; } = "";
     public string RequestId { get; set; } = "";
     public bool Sticky { get; set; }
+    /// <summary>
+    /// A retry (attempt &gt; 1) with no news since the last failure: its Scheduled and Started events
+    /// are only written if it completes, so a workflow whose task keeps failing does not grow its history.
+    /// </summary>
+    public bool Transient { get; set; }
+    /// <summary>Start-to-close timeout of this attempt; 0 means the run's default.</summary>
+    public long TimeoutMs { get; set; }
+    public long HistorySizeBytes { get; set; }
 }
 
 /// <summary>A scheduled activity, with the retry state that never reaches history until it ends.</summary>

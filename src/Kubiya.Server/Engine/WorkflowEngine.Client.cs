@@ -249,14 +249,21 @@ public sealed partial class WorkflowEngine
                 return;
             case "wft-timeout":
                 if (s.Wft is { StartedEventId: > 0 } w && w.ScheduledEventId == t.Ref && w.Attempt == t.Stamp
-                    && w.StartedTimeMs + s.WorkflowTaskTimeoutMs <= now)
+                    && w.StartedTimeMs + TimeoutOf(s, w) <= now)
                     TimeOutWorkflowTask(tx, e);
                 return;
+            case "first-task":
+                if (s.FirstTaskDueMs is { } due && due <= now)
+                {
+                    s.FirstTaskDueMs = null;
+                    ScheduleWorkflowTask(tx, e, 1);
+                }
+                return;
             case "run-timeout":
-                if (s.RunDeadlineMs is { } rd && rd <= now) TimeOutWorkflow(tx, e);
+                if (s.RunDeadlineMs is { } rd && rd <= now) TimeOutWorkflow(tx, e, runTimeout: true);
                 return;
             case "exec-timeout":
-                if (s.ExecutionDeadlineMs is { } xd && xd <= now) TimeOutWorkflow(tx, e);
+                if (s.ExecutionDeadlineMs is { } xd && xd <= now) TimeOutWorkflow(tx, e, runTimeout: false);
                 return;
         }
         if (!s.Activities.TryGetValue(t.Ref, out var a)) return;

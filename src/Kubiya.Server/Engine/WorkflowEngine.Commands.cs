@@ -156,14 +156,19 @@ public sealed partial class WorkflowEngine
             }
             case CommandType.FailWorkflowExecution:
             {
+                var failure = c.FailWorkflowExecutionCommandAttributes.Failure ?? new Temporalio.Api.Failure.V1.Failure { Message = "workflow failed" };
+                var (state, backoff) = DecideWorkflowRetry(e, failure);
                 var ev = NewEvent(EventType.WorkflowExecutionFailed);
                 ev.WorkflowExecutionFailedEventAttributes = new()
                 {
-                    Failure = c.FailWorkflowExecutionCommandAttributes.Failure,
-                    RetryState = RetryState.RetryPolicyNotSet,
+                    Failure = failure,
+                    RetryState = state,
                     WorkflowTaskCompletedEventId = completedId,
                 };
+                if (state == RetryState.InProgress)
+                    ev.WorkflowExecutionFailedEventAttributes.NewExecutionRunId = e.State.NewRunId = Guid.NewGuid().ToString();
                 Close(tx, e, WorkflowExecutionStatus.Failed, ev);
+                if (state == RetryState.InProgress) StartRetryRun(tx, e, failure, backoff);
                 return false;
             }
             case CommandType.CancelWorkflowExecution:
@@ -280,6 +285,7 @@ public sealed partial class WorkflowEngine
             Initiator = a.Initiator,
             LastCompletionResult = a.LastCompletionResult,
             ContinuedFailure = a.Failure,
+            FirstTaskBackoffMs = Clock.Ms(a.BackoffStartInterval),
         }, newRunId);
         _ = next;
     }

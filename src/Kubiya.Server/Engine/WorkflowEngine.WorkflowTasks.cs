@@ -49,26 +49,52 @@ public sealed partial class WorkflowEngine
         var wft = e.State.Wft;
         if (wft == null || wft.ScheduledEventId != t.ScheduledEventId || wft.Attempt != t.Attempt || wft.StartedEventId != 0)
             return null;
+        tx.Touch(e);
         var now = Clock.NowMs();
+        if (wft.Transient && wft.ScheduledEventId != e.State.NextEventId)
+        {
+            // News arrived since this retry was scheduled: it becomes an ordinary first attempt.
+            wft.Transient = false;
+            wft.Attempt = 1;
+            wft.TimeoutMs = WorkflowTaskTimeoutMs(e.State, 1);
+            wft.ScheduledTimeMs = now;
+            wft.ScheduledEventId = Append(tx, e, WorkflowTaskScheduledEvent(e, wft));
+        }
+        wft.StartedTimeMs = now;
+        wft.Identity = identity ?? "";
+        wft.RequestId = Guid.NewGuid().ToString();
+        wft.HistorySizeBytes = e.History.Sum(h => (long)h.CalculateSize());
+        List<HistoryEvent>? transientEvents = null;
+        if (wft.Transient)
+        {
+            // Not written yet: the worker sees them at the end of the history it is sent.
+            var scheduled = WorkflowTaskScheduledEvent(e, wft);
+            scheduled.EventId = wft.ScheduledEventId;
+            var started = WorkflowTaskStartedEvent(wft);
+            started.EventId = wft.StartedEventId = wft.ScheduledEventId + 1;
+            transientEvents = new() { scheduled, started };
+        }
+        else wft.StartedEventId = Append(tx, e, WorkflowTaskStartedEvent(wft));
+        return BuildWorkflowTaskResponse(e, new TaskToken(TaskToken.Workflow, t.Namespace, e.State.WorkflowId, e.State.RunId, wft.ScheduledEventId, wft.Attempt),
+            wft.StartedEventId, wft.Attempt, wft.ScheduledTimeMs, now, transientEvents, SendsPartialHistory(e, polledQueue));
+    }
+
+    private HistoryEvent WorkflowTaskStartedEvent(WorkflowTaskInfo wft)
+    {
         var ev = NewEvent(EventType.WorkflowTaskStarted);
-        var requestId = Guid.NewGuid().ToString();
+        ev.EventTime = Clock.Ts(wft.StartedTimeMs);
         ev.WorkflowTaskStartedEventAttributes = new()
         {
             ScheduledEventId = wft.ScheduledEventId,
-            Identity = identity ?? "",
-            RequestId = requestId,
-            HistorySizeBytes = e.History.Sum(h => (long)h.CalculateSize()),
+            Identity = wft.Identity,
+            RequestId = wft.RequestId,
+            HistorySizeBytes = wft.HistorySizeBytes,
         };
-        wft.StartedEventId = Append(tx, e, ev);
-        wft.StartedTimeMs = now;
-        wft.Identity = identity ?? "";
-        wft.RequestId = requestId;
-        return BuildWorkflowTaskResponse(e, new TaskToken(TaskToken.Workflow, t.Namespace, e.State.WorkflowId, e.State.RunId, wft.ScheduledEventId, wft.Attempt),
-            wft.StartedEventId, wft.Attempt, wft.ScheduledTimeMs, now, SendsPartialHistory(e, polledQueue));
+        return ev;
     }
 
     private PollWorkflowTaskQueueResponse BuildWorkflowTaskResponse(Execution e, TaskToken token, long startedEventId, int attempt, long scheduledMs, long startedMs,
-        bool partialHistory = false)
+        List<HistoryEvent>? transientEvents = null, bool partialHistory = false)
     {
         var resp = new PollWorkflowTaskQueueResponse
         {
@@ -86,12 +112,14 @@ public sealed partial class WorkflowEngine
         };
         if (partialHistory)
         {
+            // Sticky: only what the worker has not seen since the last task it completed.
             resp.History.Events.AddRange(e.History.Skip((int)e.State.LastCompletedWftStartedEventId));
             Microsoft.Extensions.Logging.LoggerExtensions.LogDebug(log, "Sticky task for {WorkflowId}: {Sent} of {Total} events",
                 e.State.WorkflowId, resp.History.Events.Count, e.History.Count);
         }
         else
             resp.History.Events.AddRange(e.History);
+        if (transientEvents != null) resp.History.Events.AddRange(transientEvents);
         return resp;
     }
 
@@ -143,6 +171,12 @@ public sealed partial class WorkflowEngine
                 FailWorkflowTask(tx, e, p.Cause, new Temporalio.Api.Failure.V1.Failure { Message = p.Message }, r.Identity,
                     nextAttempt: p.Cause == WorkflowTaskFailedCause.UnhandledCommand ? 1 : wft.Attempt + 1);
                 return new RespondWorkflowTaskCompletedResponse();
+            }
+            if (wft.Transient)
+            {
+                // The retry succeeded: its Scheduled and Started events join the history now.
+                wft.ScheduledEventId = Append(tx, e, WorkflowTaskScheduledEvent(e, wft));
+                wft.StartedEventId = Append(tx, e, WorkflowTaskStartedEvent(wft));
             }
             var done = NewEvent(EventType.WorkflowTaskCompleted);
             done.WorkflowTaskCompletedEventAttributes = new()
@@ -199,37 +233,43 @@ public sealed partial class WorkflowEngine
     private void FailWorkflowTask(Tx tx, Execution e, WorkflowTaskFailedCause cause, Temporalio.Api.Failure.V1.Failure? failure, string identity, int nextAttempt)
     {
         var wft = e.State.Wft!;
-        var ev = NewEvent(EventType.WorkflowTaskFailed);
-        ev.WorkflowTaskFailedEventAttributes = new()
+        if (!wft.Transient)
         {
-            ScheduledEventId = wft.ScheduledEventId,
-            StartedEventId = wft.StartedEventId,
-            Cause = cause,
-            Failure = failure,
-            Identity = identity ?? "",
-        };
-        Append(tx, e, ev);
+            var ev = NewEvent(EventType.WorkflowTaskFailed);
+            ev.WorkflowTaskFailedEventAttributes = new()
+            {
+                ScheduledEventId = wft.ScheduledEventId,
+                StartedEventId = wft.StartedEventId,
+                Cause = cause,
+                Failure = failure,
+                Identity = identity ?? "",
+            };
+            Append(tx, e, ev);
+        }
         e.State.Wft = null;
         e.State.StickyQueue = null; // the worker's cached state for this run is suspect now
-        FlushBuffered(tx, e);
-        ScheduleWorkflowTask(tx, e, nextAttempt);
+        var news = FlushBuffered(tx, e);
+        ScheduleWorkflowTask(tx, e, news > 0 ? 1 : nextAttempt);
     }
 
     private void TimeOutWorkflowTask(Tx tx, Execution e)
     {
         var wft = e.State.Wft!;
-        var ev = NewEvent(EventType.WorkflowTaskTimedOut);
-        ev.WorkflowTaskTimedOutEventAttributes = new()
+        if (!wft.Transient)
         {
-            ScheduledEventId = wft.ScheduledEventId,
-            StartedEventId = wft.StartedEventId,
-            TimeoutType = TimeoutType.StartToClose,
-        };
-        Append(tx, e, ev);
+            var ev = NewEvent(EventType.WorkflowTaskTimedOut);
+            ev.WorkflowTaskTimedOutEventAttributes = new()
+            {
+                ScheduledEventId = wft.ScheduledEventId,
+                StartedEventId = wft.StartedEventId,
+                TimeoutType = TimeoutType.StartToClose,
+            };
+            Append(tx, e, ev);
+        }
         e.State.Wft = null;
         e.State.StickyQueue = null;
-        FlushBuffered(tx, e);
-        ScheduleWorkflowTask(tx, e, wft.Attempt + 1);
+        var news = FlushBuffered(tx, e);
+        ScheduleWorkflowTask(tx, e, news > 0 ? 1 : wft.Attempt + 1);
     }
 
     /// <summary>RespondQueryTaskCompleted: hands the answer to the waiting QueryWorkflow call.</summary>
