@@ -325,8 +325,8 @@ public sealed class SqlTranslator
     /// </summary>
     private string TimeCompare(string column, CompareOp op, long nanos)
     {
-        var floor = (long)Math.Floor(nanos / 1_000_000.0);
-        var exact = floor * 1_000_000 == nanos;
+        var floor = Math.DivRem(nanos, 1_000_000, out var rest) - (rest < 0 ? 1 : 0);
+        var exact = rest == 0;
         string P(long ms) => Param(ms);
         return op switch
         {
