@@ -12,7 +12,7 @@ public static class VisibilityKit
 {
     public static readonly SearchAttributeKey<string> Team = SearchAttributeKey.CreateKeyword("KubiyaTeam");
     public static readonly SearchAttributeKey<string> Notes = SearchAttributeKey.CreateText("KubiyaNotes");
-    public static readonly SearchAttributeKey<long> Priority = SearchAttributeKey.CreateLong("KubiyaPriority");
+    public static readonly SearchAttributeKey<long> PriorityKey = SearchAttributeKey.CreateLong("KubiyaPriority");
     public static readonly SearchAttributeKey<double> Cost = SearchAttributeKey.CreateDouble("KubiyaCost");
     public static readonly SearchAttributeKey<bool> Urgent = SearchAttributeKey.CreateBool("KubiyaUrgent");
     public static readonly SearchAttributeKey<DateTimeOffset> Due = SearchAttributeKey.CreateDateTimeOffset("KubiyaDue");
@@ -22,7 +22,7 @@ public static class VisibilityKit
     public static async Task RegisterAsync(ServerFixture fx)
     {
         var req = new AddSearchAttributesRequest { Namespace = fx.Namespace };
-        foreach (var key in new SearchAttributeKey[] { Team, Notes, Priority, Cost, Urgent, Due, Tags })
+        foreach (var key in new SearchAttributeKey[] { Team, Notes, PriorityKey, Cost, Urgent, Due, Tags })
             req.SearchAttributes[key.Name] = key.ValueType;
         await fx.Client.Connection.OperatorService.AddSearchAttributesAsync(req);
     }
