@@ -24,7 +24,6 @@ public sealed class VisibilityService : IDisposable
     private const string Columns =
         "e.workflow_id, e.run_id, e.status, e.workflow_type, e.task_queue, e.start_time, e.execution_time, e.close_time, " +
         "e.history_length, e.parent_workflow_id, e.parent_run_id, e.memo, e.search_attributes, e.first_run_id";
-    private const int ColumnCount = 14;
 
     private readonly SqliteStore store;
     private readonly ILogger<VisibilityService> log;
@@ -91,9 +90,9 @@ public sealed class VisibilityService : IDisposable
 
     public CountWorkflowExecutionsResponse Count(CountWorkflowExecutionsRequest r)
     {
+        var watch = Stopwatch.StartNew();
         Engine.Namespaces.Get(r.Namespace);
         var sql = Translate(r.Namespace, r.Query, SqlTranslator.Purpose.Count);
-        var watch = Stopwatch.StartNew();
         var resp = reader.Run(conn =>
         {
             using var cmd = Command(conn, sql.GroupByStatus
@@ -197,6 +196,7 @@ public sealed class VisibilityService : IDisposable
     private (List<WorkflowExecutionInfo>, ByteString) Page(string ns, VisibilityQuery query, string fingerprintText, int pageSize,
         ByteString token, string queryText)
     {
+        var watch = Stopwatch.StartNew();
         var nsEntry = Engine.Namespaces.Get(ns);
         if (pageSize < 0) throw ServerErrors.InvalidArgument($"PageSize must not be negative, not {pageSize}.");
         var size = pageSize == 0 ? DefaultPageSize : Math.Min(pageSize, MaxPageSize);
@@ -211,27 +211,42 @@ public sealed class VisibilityService : IDisposable
         parameters["$limit"] = (long)size + 1;
         var keys = string.Join(", ", sql.Sort.Select(k => k.Sql));
         var order = string.Join(", ", sql.Sort.Select(k => k.Sql + (k.Descending ? " DESC" : " ASC")));
-        var text = $"SELECT {Columns}, {keys} FROM executions e WHERE {where} ORDER BY {order} LIMIT $limit";
-        var watch = Stopwatch.StartNew();
+        // Two phases in one snapshot: the page's keys first, which an index usually covers,
+        // then only those rows. Reading whole rows while scanning would pull in every
+        // skipped run's (large) state as well.
+        var findKeys = $"SELECT e.run_id, {keys} FROM executions e WHERE {where} ORDER BY {order} LIMIT $limit";
         var (infos, lastKeys) = reader.Run(conn =>
         {
-            using var cmd = Command(conn, text, parameters);
-            using var rd = cmd.ExecuteReader();
-            var list = new List<WorkflowExecutionInfo>();
+            using var snapshot = conn.BeginTransaction(deferred: true);
+            var runIds = new List<string>();
             object?[]? last = null;
-            while (rd.Read())
+            var more = false;
+            using (var cmd = Command(conn, findKeys, parameters))
+            using (var rd = cmd.ExecuteReader())
             {
-                if (list.Count == size)
-                    return (list, last);
-                list.Add(ToInfo(rd, nsEntry.Id));
-                last = new object?[sql.Sort.Count];
-                for (var i = 0; i < sql.Sort.Count; i++)
-                    last[i] = rd.IsDBNull(ColumnCount + i) ? null : rd.GetValue(ColumnCount + i);
+                while (rd.Read())
+                {
+                    if (runIds.Count == size) { more = true; break; }
+                    runIds.Add(rd.GetString(0));
+                    last = new object?[sql.Sort.Count];
+                    for (var i = 0; i < sql.Sort.Count; i++) last[i] = rd.IsDBNull(1 + i) ? null : rd.GetValue(1 + i);
+                }
             }
-            return (list, (object?[]?)null);
+            var byRunId = new Dictionary<string, WorkflowExecutionInfo>(runIds.Count);
+            foreach (var chunk in runIds.Chunk(200))
+            {
+                var rowParams = new Dictionary<string, object> { ["$ns"] = ns };
+                for (var i = 0; i < chunk.Length; i++) rowParams["$r" + i] = chunk[i];
+                var fetch = $"SELECT {Columns} FROM executions e WHERE e.ns = $ns AND e.run_id IN ({string.Join(", ", Enumerable.Range(0, chunk.Length).Select(i => "$r" + i))})";
+                using var cmd = Command(conn, fetch, rowParams);
+                using var rd = cmd.ExecuteReader();
+                while (rd.Read()) byRunId[rd.GetString(1)] = ToInfo(rd, nsEntry.Id);
+            }
+            snapshot.Commit();
+            return (runIds.Select(id => byRunId[id]).ToList(), more ? last : null);
         });
-        log.LogDebug("List '{Query}' returned {Count} rows in {Ms} ms", queryText, infos.Count, watch.Elapsed.TotalMilliseconds);
         var next = lastKeys == null ? ByteString.Empty : new PageToken(fingerprint, lastKeys).Encode();
+        log.LogDebug("List '{Query}' returned {Count} rows in {Ms} ms", queryText, infos.Count, watch.Elapsed.TotalMilliseconds);
         return (infos, next);
     }
 
