@@ -32,6 +32,18 @@ public sealed class QueryErrorTests(ServerFixture fx)
     }
 
     [Fact]
+    public async Task OversizedQueriesAreRejectedWithTheLimit()
+    {
+        var nested = new string('(', 100) + "WorkflowId = 'a'" + new string(')', 100);
+        var message = await AssertRejectedAsync(fx, nested);
+        Assert.Contains("nested deeper than 64 levels", message);
+        Assert.Contains("position 65", message);
+
+        var longIn = "WorkflowId IN (" + string.Join(", ", Enumerable.Range(0, 1001).Select(i => $"'w{i}'")) + ")";
+        Assert.Contains("at most 1000 values", await AssertRejectedAsync(fx, longIn));
+    }
+
+    [Fact]
     public async Task GroupByIsOnlyForCountsAndOnlyByStatus()
     {
         var listMessage = await AssertRejectedAsync(fx, "GROUP BY ExecutionStatus");

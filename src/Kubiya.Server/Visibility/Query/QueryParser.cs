@@ -13,7 +13,15 @@ namespace Kubiya.Server.Visibility.Query;
 /// </summary>
 public sealed class QueryParser
 {
+    /// <summary>Longest query accepted, in characters.</summary>
+    public const int MaxLength = 32 * 1024;
+    /// <summary>Deepest parenthesis nesting accepted.</summary>
+    public const int MaxDepth = 64;
+    /// <summary>Most values in one IN list (every value becomes a bound SQL parameter).</summary>
+    public const int MaxInValues = 1000;
+
     private readonly string text;
+    private int depth;
     private readonly List<QueryToken> tokens;
     private int pos;
 
@@ -27,6 +35,8 @@ public sealed class QueryParser
     public static VisibilityQuery Parse(string? query)
     {
         if (string.IsNullOrWhiteSpace(query)) return VisibilityQuery.Empty;
+        if (query.Length > MaxLength)
+            throw new QueryException($"the query is {query.Length} characters long; the limit is {MaxLength}", MaxLength + 1, query);
         return new QueryParser(query).ParseQuery();
     }
 
@@ -117,7 +127,9 @@ public sealed class QueryParser
         {
             Next();
             if (Peek.Kind == TokenKind.RightParen) throw Error("empty parentheses", Peek);
+            if (++depth > MaxDepth) throw Error($"parentheses are nested deeper than {MaxDepth} levels", t);
             var inner = ParseOr();
+            depth--;
             if (Peek.Kind != TokenKind.RightParen)
                 throw Error($"expected ')' to close the '(' at position {t.Position}, but found {Peek.Describe()}", Peek);
             Next();
@@ -176,7 +188,12 @@ public sealed class QueryParser
             var open = Next();
             var values = new List<Literal>();
             if (Peek.Kind == TokenKind.RightParen) throw Error("IN needs at least one value", Peek);
-            do values.Add(ParseValue("in the IN list")); while (TryComma());
+            do
+            {
+                if (values.Count == MaxInValues) throw Error($"an IN list may hold at most {MaxInValues} values", Peek);
+                values.Add(ParseValue("in the IN list"));
+            }
+            while (TryComma());
             if (Peek.Kind != TokenKind.RightParen)
                 throw Error($"expected ',' or ')' in the IN list opened at position {open.Position}, but found {Peek.Describe()}", Peek);
             Next();
