@@ -183,11 +183,8 @@ public sealed class VisibilityService : IDisposable
 
     // ---- paging ----
 
-    private (List<WorkflowExecutionInfo>, ByteString) Page(string ns, string? query, int pageSize, ByteString token)
-    {
-        Engine.Namespaces.Get(ns);
-        return Page(ns, Parse(query), query ?? "", pageSize, token, query ?? "");
-    }
+    private (List<WorkflowExecutionInfo>, ByteString) Page(string ns, string? query, int pageSize, ByteString token) =>
+        Page(ns, Parse(query), query ?? "", pageSize, token, query ?? "");
 
     /// <summary>
     /// One page in sort order. <paramref name="fingerprintText"/> identifies the query for its

@@ -100,7 +100,7 @@ public sealed class StatusAndDescribeTests(ServerFixture fx)
     }
 
     [Fact]
-    public async Task LegacyOpenAndClosedListingsFilterByStatusAndType()
+    public async Task LegacyListingsAndScanFilterByStatusTypeAndQuery()
     {
         await StartIdleAsync(fx, q + "-open", q, "VisLegacy");
         var closed = await StartIdleAsync(fx, q + "-closed", q, "VisLegacy");
@@ -124,5 +124,12 @@ public sealed class StatusAndDescribeTests(ServerFixture fx)
         });
         Assert.Contains(closedList.Executions, e => e.Execution.WorkflowId == q + "-closed");
         Assert.DoesNotContain(closedList.Executions, e => e.Execution.WorkflowId == q + "-open");
+
+        var scanned = await service.ScanWorkflowExecutionsAsync(new ScanWorkflowExecutionsRequest
+        {
+            Namespace = fx.Namespace,
+            Query = $"TaskQueue = '{q}' AND WorkflowType = 'VisLegacy'",
+        });
+        Assert.Equal(new[] { q + "-closed", q + "-open" }, scanned.Executions.Select(e => e.Execution.WorkflowId).OrderBy(x => x));
     }
 }
