@@ -52,9 +52,9 @@ try
 {
     store = new SqliteStore(options.DbPath);
 }
-catch (Microsoft.Data.Sqlite.SqliteException ex) when (ex.SqliteErrorCode is 5 or 6)
+catch (DatabaseInUseException ex)
 {
-    Console.Error.WriteLine($"Kubiya.Server: database '{options.DbPath}' is in use by another Kubiya.Server process.");
+    Console.Error.WriteLine($"Kubiya.Server: {ex.Message}");
     return 1;
 }
 catch (Exception ex)

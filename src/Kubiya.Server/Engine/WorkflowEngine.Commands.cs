@@ -49,6 +49,16 @@ public sealed partial class WorkflowEngine
                         return (WorkflowTaskFailedCause.BadStartChildExecutionAttributes, "StartChildWorkflowExecution needs a workflow id and type.");
                     if (!string.IsNullOrEmpty(ch.Namespace) && !Namespaces.Exists(ch.Namespace))
                         return (WorkflowTaskFailedCause.BadStartChildExecutionAttributes, $"Namespace {ch.Namespace} is not found.");
+                    if (SearchAttributesProblem(string.IsNullOrEmpty(ch.Namespace) ? e.State.Namespace : ch.Namespace, ch.SearchAttributes) is { } childProblem)
+                        return (WorkflowTaskFailedCause.BadSearchAttributes, childProblem);
+                    break;
+                case CommandType.UpsertWorkflowSearchAttributes:
+                    if (SearchAttributesProblem(e.State.Namespace, c.UpsertWorkflowSearchAttributesCommandAttributes?.SearchAttributes) is { } upsertProblem)
+                        return (WorkflowTaskFailedCause.BadSearchAttributes, upsertProblem);
+                    break;
+                case CommandType.ContinueAsNewWorkflowExecution:
+                    if (SearchAttributesProblem(e.State.Namespace, c.ContinueAsNewWorkflowExecutionCommandAttributes?.SearchAttributes) is { } canProblem)
+                        return (WorkflowTaskFailedCause.BadSearchAttributes, canProblem);
                     break;
                 case CommandType.ScheduleNexusOperation:
                 case CommandType.RequestCancelNexusOperation:

@@ -75,8 +75,10 @@ public sealed partial class WorkflowEngine
             transientEvents = new() { scheduled, started };
         }
         else wft.StartedEventId = Append(tx, e, WorkflowTaskStartedEvent(wft));
-        return BuildWorkflowTaskResponse(e, new TaskToken(TaskToken.Workflow, t.Namespace, e.State.WorkflowId, e.State.RunId, wft.ScheduledEventId, wft.Attempt),
+        var resp = BuildWorkflowTaskResponse(e, new TaskToken(TaskToken.Workflow, t.Namespace, e.State.WorkflowId, e.State.RunId, wft.ScheduledEventId, wft.Attempt),
             wft.StartedEventId, wft.Attempt, wft.ScheduledTimeMs, now, transientEvents, SendsPartialHistory(e, polledQueue));
+        AttachUpdateRequests(e, resp, wft.StartedEventId);
+        return resp;
     }
 
     private HistoryEvent WorkflowTaskStartedEvent(WorkflowTaskInfo wft)
@@ -163,13 +165,17 @@ public sealed partial class WorkflowEngine
             var e = WorkflowTaskOf(token);
             var wft = e.State.Wft!;
             var problem = ValidateCommands(e, r);
+            if (problem == null && ProtocolProblem(r) is { } protocolProblem)
+                problem = (WorkflowTaskFailedCause.BadUpdateWorkflowExecutionMessage, protocolProblem);
             var closes = r.Commands.Any(c => IsCloseCommand(c.CommandType));
             if (problem == null && closes && e.State.Buffered.Count > 0)
                 problem = (WorkflowTaskFailedCause.UnhandledCommand, "New events arrived while the workflow task was in flight; the workflow must see them before it closes.");
+            if (problem == null && closes && HasUndeliveredUpdates(e, wft.StartedEventId))
+                problem = (WorkflowTaskFailedCause.UnhandledUpdate, "Updates arrived while the workflow task was in flight; the workflow must handle them before it closes.");
             if (problem is { } p)
             {
                 FailWorkflowTask(tx, e, p.Cause, new Temporalio.Api.Failure.V1.Failure { Message = p.Message }, r.Identity,
-                    nextAttempt: p.Cause == WorkflowTaskFailedCause.UnhandledCommand ? 1 : wft.Attempt + 1);
+                    nextAttempt: p.Cause is WorkflowTaskFailedCause.UnhandledCommand or WorkflowTaskFailedCause.UnhandledUpdate ? 1 : wft.Attempt + 1);
                 return new RespondWorkflowTaskCompletedResponse();
             }
             if (wft.Transient)
@@ -190,6 +196,7 @@ public sealed partial class WorkflowEngine
                 WorkerVersion = r.WorkerVersionStamp,
             };
             var completedId = Append(tx, e, done);
+            var startedEventId = wft.StartedEventId;
             e.State.LastCompletedWftStartedEventId = wft.StartedEventId;
             e.State.Wft = null;
             if (r.StickyAttributes?.WorkerTaskQueue?.Name is { Length: > 0 } sticky)
@@ -199,12 +206,14 @@ public sealed partial class WorkflowEngine
             }
             var post = new List<Action>();
             var needTask = r.ForceCreateNewWorkflowTask;
+            var messages = new CompletionMessages(r);
             foreach (var cmd in r.Commands)
             {
                 if (!e.IsOpen) break;
-                needTask |= ApplyCommand(tx, e, cmd, completedId, post);
+                if (cmd.CommandType == CommandType.ProtocolMessage) ApplyProtocolMessageCommand(tx, e, messages, cmd);
+                else needTask |= ApplyCommand(tx, e, cmd, completedId, post);
             }
-            ApplyProtocolMessages?.Invoke(tx, e, r, completedId);
+            needTask |= FinishUpdateMessages(tx, e, messages, startedEventId);
             if (e.IsOpen)
             {
                 needTask |= FlushBuffered(tx, e) > 0;
@@ -214,9 +223,6 @@ public sealed partial class WorkflowEngine
             return new RespondWorkflowTaskCompletedResponse();
         });
     }
-
-    /// <summary>Update-protocol hook (visibility/updates layer) applied after the commands.</summary>
-    internal Action<Tx, Execution, RespondWorkflowTaskCompletedRequest, long>? ApplyProtocolMessages { get; set; }
 
     /// <summary>RespondWorkflowTaskFailed.</summary>
     public Task<RespondWorkflowTaskFailedResponse> FailWorkflowTaskAsync(RespondWorkflowTaskFailedRequest r)
