@@ -94,6 +94,7 @@ public sealed class ActivityInfo
     public long? LastHeartbeatMs { get; set; }
     public byte[]? HeartbeatDetails { get; set; }
     public byte[]? LastFailure { get; set; }
+    public long? LastAttemptCompleteMs { get; set; }
     public string LastWorkerIdentity { get; set; } = "";
     public bool CancelRequested { get; set; }
     public long CancelRequestedEventId { get; set; }

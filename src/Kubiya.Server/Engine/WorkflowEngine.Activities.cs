@@ -243,6 +243,7 @@ public sealed partial class WorkflowEngine
         if (a.CancelRequested) retry = false;
         if (retry)
         {
+            a.LastAttemptCompleteMs = now;
             RetryActivity(a, failure, now + backoff);
             return;
         }

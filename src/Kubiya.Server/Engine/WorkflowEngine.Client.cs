@@ -159,6 +159,8 @@ public sealed partial class WorkflowEngine
             if (a.Started) pa.LastStartedTime = Clock.Ts(a.StartedTimeMs);
             if (a.LastFailure != null) pa.LastFailure = Temporalio.Api.Failure.V1.Failure.Parser.ParseFrom(a.LastFailure);
             if (a.ScheduleToCloseMs > 0) pa.ExpirationTime = Clock.Ts(a.FirstScheduledTimeMs + a.ScheduleToCloseMs);
+            if (a.LastAttemptCompleteMs is { } last) pa.LastAttemptCompleteTime = Clock.Ts(last);
+            if (!a.Started && a.Attempt > 1) pa.NextAttemptScheduleTime = Clock.Ts(a.ScheduledTimeMs);
             resp.PendingActivities.Add(pa);
         }
         foreach (var c in s.Children.Values.OrderBy(c => c.InitiatedEventId))

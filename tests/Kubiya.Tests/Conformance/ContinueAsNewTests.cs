@@ -24,7 +24,29 @@ public sealed class ContinueAsNewTests(ServerFixture fx) : ConformanceTest(fx)
         }
     }
 
-    private static TemporalWorkerOptions Options(string queue) => new TemporalWorkerOptions(queue).AddWorkflow<CountingWorkflow>();
+    [Workflow]
+    public sealed class IdleChildWorkflow
+    {
+        [WorkflowRun]
+        public Task RunAsync() => Workflow.WaitConditionAsync(() => false);
+    }
+
+    /// <summary>First run starts a child (parent-close policy Terminate) and continues as new; the second run finishes.</summary>
+    [Workflow]
+    public sealed class ParentThatContinuesWorkflow
+    {
+        [WorkflowRun]
+        public async Task<string> RunAsync(string childId, bool continued)
+        {
+            if (continued) return "second run";
+            await Workflow.StartChildWorkflowAsync((IdleChildWorkflow c) => c.RunAsync(),
+                new() { Id = childId, ParentClosePolicy = Temporalio.Workflows.ParentClosePolicy.Terminate });
+            throw Workflow.CreateContinueAsNewException((ParentThatContinuesWorkflow wf) => wf.RunAsync(childId, true));
+        }
+    }
+
+    private static TemporalWorkerOptions Options(string queue) => new TemporalWorkerOptions(queue)
+        .AddWorkflow<CountingWorkflow>().AddWorkflow<IdleChildWorkflow>().AddWorkflow<ParentThatContinuesWorkflow>();
 
     [Fact]
     public async Task GetResultFollowsTheChainOfRuns()
@@ -63,6 +85,22 @@ public sealed class ContinueAsNewTests(ServerFixture fx) : ConformanceTest(fx)
         var secondStarted = (await HistoryAsync(Client.GetWorkflowHandle(id, runId: latest.RunId)))[0].WorkflowExecutionStartedEventAttributes;
         Assert.Equal(first.ResultRunId, secondStarted.ContinuedExecutionRunId);
         Assert.Equal(first.ResultRunId, secondStarted.FirstExecutionRunId);
+    }
+
+    [Fact]
+    public async Task ContinueAsNewClosesTheRunSoItsParentClosePoliciesApply()
+    {
+        var queue = Id("can");
+        var childId = Id("child");
+        var result = await WithWorkerAsync(Options(queue), async () =>
+        {
+            var r = await Client.ExecuteWorkflowAsync((ParentThatContinuesWorkflow wf) => wf.RunAsync(childId, false), new(Id("parent"), queue));
+            await EventuallyAsync(async () => (await Client.GetWorkflowHandle(childId).DescribeAsync()).Status,
+                s => s != WorkflowExecutionStatus.Running, "the child to be closed");
+            return r;
+        });
+        Assert.Equal("second run", result);
+        Assert.Equal(WorkflowExecutionStatus.Terminated, (await Client.GetWorkflowHandle(childId).DescribeAsync()).Status);
     }
 
     [Fact]
