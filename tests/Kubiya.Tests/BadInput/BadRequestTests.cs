@@ -158,6 +158,52 @@ public sealed class BadRequestTests(ServerFixture fx)
     }
 
     [Fact]
+    public async Task QueryOfAnUnknownWorkflowIsNotFound()
+    {
+        await FailsWith(RpcException.StatusCode.NotFound, () => Service.QueryWorkflowAsync(new QueryWorkflowRequest
+        {
+            Namespace = fx.Namespace,
+            Execution = new WorkflowExecution { WorkflowId = ServerFixture.Unique("never-started") },
+            Query = new Temporalio.Api.Query.V1.WorkflowQuery { QueryType = "state" },
+        }));
+    }
+
+    [Fact]
+    public async Task PollWithoutATaskQueueIsInvalidArgument()
+    {
+        var ex = await FailsWith(RpcException.StatusCode.InvalidArgument, () => Service.PollActivityTaskQueueAsync(new PollActivityTaskQueueRequest
+        {
+            Namespace = fx.Namespace,
+            Identity = "bad-input-tests",
+        }));
+        AssertNames("TaskQueue", ex.Message);
+    }
+
+    [Fact]
+    public async Task OversizedSignalIsInvalidArgumentAndNotRecorded()
+    {
+        var id = ServerFixture.Unique("bad-input");
+        await StartIdleAsync(id);
+        var signal = new SignalWorkflowExecutionRequest
+        {
+            Namespace = fx.Namespace,
+            WorkflowExecution = new WorkflowExecution { WorkflowId = id },
+            SignalName = "too-big",
+            RequestId = Guid.NewGuid().ToString(),
+            Input = new Payloads(),
+        };
+        signal.Input.Payloads_.Add(new Payload { Data = ByteString.CopyFrom(new byte[3 * 1024 * 1024]) });
+        await FailsWith(RpcException.StatusCode.InvalidArgument, () => Service.SignalWorkflowExecutionAsync(signal));
+        var history = await Service.GetWorkflowExecutionHistoryAsync(new GetWorkflowExecutionHistoryRequest
+        {
+            Namespace = fx.Namespace,
+            Execution = new WorkflowExecution { WorkflowId = id },
+        });
+        Assert.DoesNotContain(history.History.Events, e => e.EventType == Temporalio.Api.Enums.V1.EventType.WorkflowExecutionSignaled);
+        await TerminateAsync(id);
+    }
+
+    [Fact]
     public async Task SignalToACompletedWorkflowIsNotFound()
     {
         var id = ServerFixture.Unique("bad-input");
