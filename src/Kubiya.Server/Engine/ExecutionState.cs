@@ -38,6 +38,8 @@ public sealed class ExecutionState
     public string? StickyQueue { get; set; }
     public long StickyScheduleToStartMs { get; set; }
     public string? NewRunId { get; set; }
+    /// <summary>Request ids of recent signals, so a client retrying a signal does not deliver it twice.</summary>
+    public List<string> SignalRequestIds { get; set; } = new();
     /// <summary>Pending and completed workflow updates keyed by update id (issue: visibility/updates).</summary>
     public Dictionary<string, UpdateInfo> Updates { get; set; } = new();
 }

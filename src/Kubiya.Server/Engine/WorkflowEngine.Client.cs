@@ -6,6 +6,9 @@ namespace Kubiya.Server.Engine;
 
 public sealed partial class WorkflowEngine
 {
+    /// <summary>How many signal request ids a run remembers for deduplication.</summary>
+    private const int MaxRememberedSignalRequestIds = 1000;
+
     public Task<SignalWorkflowExecutionResponse> SignalAsync(SignalWorkflowExecutionRequest r)
     {
         Require(r.SignalName, "SignalName");
@@ -14,6 +17,13 @@ public sealed partial class WorkflowEngine
         {
             var e = Find(r.Namespace, r.WorkflowExecution?.WorkflowId ?? "", r.WorkflowExecution?.RunId);
             if (!e.IsOpen) throw ServerErrors.AlreadyCompleted();
+            if (!string.IsNullOrEmpty(r.RequestId))
+            {
+                if (e.State.SignalRequestIds.Contains(r.RequestId)) return new SignalWorkflowExecutionResponse();
+                tx.Touch(e);
+                e.State.SignalRequestIds.Add(r.RequestId);
+                if (e.State.SignalRequestIds.Count > MaxRememberedSignalRequestIds) e.State.SignalRequestIds.RemoveAt(0);
+            }
             var ev = NewEvent(EventType.WorkflowExecutionSignaled);
             ev.WorkflowExecutionSignaledEventAttributes = new()
             {

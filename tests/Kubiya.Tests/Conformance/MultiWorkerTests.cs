@@ -64,6 +64,37 @@ public sealed class MultiWorkerTests(ServerFixture fx) : ConformanceTest(fx)
     private static TemporalWorkerOptions ActivityWorker(string queue, string identity, NamedActivities acts) =>
         new TemporalWorkerOptions(queue) { Identity = identity, MaxConcurrentActivities = 1 }.AddAllActivities(acts);
 
+    [Workflow]
+    public sealed class QuickWorkflow
+    {
+        [WorkflowRun]
+        public Task<string> RunAsync() => Task.FromResult("done by " + Workflow.Info.TaskQueue);
+    }
+
+    [Fact]
+    public async Task WorkflowTaskOfAVanishedWorkerIsRetriedByAnotherAfterItsTimeout()
+    {
+        var queue = Id("wft-dead");
+        var h = await Client.StartWorkflowAsync((QuickWorkflow wf) => wf.RunAsync(), new(Id("quick"), queue) { TaskTimeout = TimeSpan.FromSeconds(1) });
+        // A worker takes the first workflow task and is never heard from again.
+        var taken = await Client.Connection.WorkflowService.PollWorkflowTaskQueueAsync(new()
+        {
+            Namespace = Fx.Namespace,
+            TaskQueue = new() { Name = queue },
+            Identity = "vanished-worker",
+        });
+        Assert.Equal(h.Id, taken.WorkflowExecution.WorkflowId);
+        var result = await WithWorkerAsync(new TemporalWorkerOptions(queue) { Identity = "healthy-worker" }.AddWorkflow<QuickWorkflow>(),
+            () => h.GetResultAsync());
+        Assert.Equal("done by " + queue, result);
+        var events = await HistoryAsync(h);
+        var timedOut = events.Single(e => e.EventType == EventType.WorkflowTaskTimedOut);
+        Assert.Equal(TimeoutType.StartToClose, timedOut.WorkflowTaskTimedOutEventAttributes.TimeoutType);
+        var started = events.Where(e => e.EventType == EventType.WorkflowTaskStarted).Select(e => e.WorkflowTaskStartedEventAttributes.Identity).ToList();
+        Assert.Equal(new[] { "vanished-worker", "healthy-worker" }, started);
+        Assert.Equal(2, events.Last(e => e.EventType == EventType.WorkflowTaskScheduled).WorkflowTaskScheduledEventAttributes.Attempt);
+    }
+
     [Fact]
     public async Task TwoWorkersOnOneQueueShareTheActivities()
     {

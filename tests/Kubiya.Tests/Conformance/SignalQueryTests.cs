@@ -226,6 +226,30 @@ public sealed class SignalQueryTests(ServerFixture fx) : ConformanceTest(fx)
     }
 
     [Fact]
+    public async Task RetriedSignalWithTheSameRequestIdIsRecordedOnce()
+    {
+        var queue = Id("signals");
+        var h = await Client.StartWorkflowAsync((CollectorWorkflow wf) => wf.RunAsync(2), new(Id("collector"), queue));
+        // A client retrying after a lost response resends the identical request.
+        var request = new Temporalio.Api.WorkflowService.V1.SignalWorkflowExecutionRequest
+        {
+            Namespace = Fx.Namespace,
+            WorkflowExecution = new() { WorkflowId = h.Id },
+            SignalName = "Add",
+            Input = new(),
+            RequestId = Guid.NewGuid().ToString(),
+            Identity = "conformance",
+        };
+        request.Input.Payloads_.Add(Temporalio.Converters.DataConverter.Default.PayloadConverter.ToPayload("once"));
+        await Client.Connection.WorkflowService.SignalWorkflowExecutionAsync(request);
+        await Client.Connection.WorkflowService.SignalWorkflowExecutionAsync(request);
+        await h.SignalAsync(wf => wf.AddAsync("then another"));
+        var result = await WithWorkerAsync(Options(queue), () => h.GetResultAsync());
+        Assert.Equal(new[] { "once", "then another" }, result);
+        Assert.Equal(2, (await HistoryAsync(h)).Count(e => e.EventType == EventType.WorkflowExecutionSignaled));
+    }
+
+    [Fact]
     public async Task SignalToACompletedWorkflowIsNotFound()
     {
         var queue = Id("signals");
