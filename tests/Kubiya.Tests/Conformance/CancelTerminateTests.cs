@@ -50,7 +50,7 @@ public sealed class CancelTerminateTests(ServerFixture fx) : ConformanceTest(fx)
         internal static ActivityOptions Heartbeating() => new()
         {
             StartToCloseTimeout = TimeSpan.FromMinutes(5),
-            HeartbeatTimeout = TimeSpan.FromSeconds(3),
+            HeartbeatTimeout = TimeSpan.FromSeconds(10),
             CancellationType = ActivityCancellationType.WaitCancellationCompleted,
         };
     }
@@ -118,7 +118,12 @@ public sealed class CancelTerminateTests(ServerFixture fx) : ConformanceTest(fx)
         }
     }
 
+    // Heartbeats reach the server at least every half second, so cancellation arrives quickly
+    // while the heartbeat timeout stays generous for a loaded machine.
     private static TemporalWorkerOptions Options(string queue, HeartbeatingActivities acts) => new TemporalWorkerOptions(queue)
+    {
+        MaxHeartbeatThrottleInterval = TimeSpan.FromMilliseconds(500),
+    }
         .AddWorkflow<ActivityWorkflow>().AddWorkflow<CancelsItsActivityWorkflow>().AddWorkflow<WaitForeverWorkflow>()
         .AddWorkflow<FailingWorkflow>().AddWorkflow<CancelOtherWorkflow>().AddAllActivities(acts);
 

@@ -13,8 +13,26 @@ namespace Kubiya.Tests.Conformance;
 [Trait("Category", "Conformance")]
 public sealed class MultiWorkerTests(ServerFixture fx) : ConformanceTest(fx)
 {
+    /// <summary>
+    /// Holds each worker's activities until every named worker has started one, so sharing is
+    /// proven without depending on timing (each worker has a single activity slot).
+    /// </summary>
+    public sealed class Rendezvous(params string[] workers)
+    {
+        private readonly ConcurrentDictionary<string, bool> arrived = new();
+        private readonly TaskCompletionSource all = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public async Task ArriveAsync(string worker)
+        {
+            arrived[worker] = true;
+            if (workers.All(arrived.ContainsKey)) all.TrySetResult();
+            try { await all.Task.WaitAsync(TimeSpan.FromSeconds(30)); }
+            catch (TimeoutException) { /* the test's assertions report who never arrived */ }
+        }
+    }
+
     /// <summary>An activity implementation that knows which worker it belongs to.</summary>
-    public sealed class NamedActivities(string worker, bool stall = false)
+    public sealed class NamedActivities(string worker, bool stall = false, Rendezvous? meet = null)
     {
         public ConcurrentQueue<int> Attempts { get; } = new();
         public TaskCompletionSource Started { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -34,7 +52,7 @@ public sealed class MultiWorkerTests(ServerFixture fx) : ConformanceTest(fx)
                 await Release.Task;
                 return "stalled worker finished late";
             }
-            await Task.Delay(300);
+            if (meet != null) await meet.ArriveAsync(worker);
             var inherited = ctx.Info.HeartbeatDetails.Count > 0 ? await ctx.Info.HeartbeatDetailAtAsync<string>(0) : "nothing";
             return $"{worker}:{item}:attempt {ctx.Info.Attempt}:inherited {inherited}";
         }
@@ -100,8 +118,9 @@ public sealed class MultiWorkerTests(ServerFixture fx) : ConformanceTest(fx)
     {
         var workflowQueue = Id("wfq");
         var activityQueue = Id("shared");
-        var a = new NamedActivities("worker-a");
-        var b = new NamedActivities("worker-b");
+        var meet = new Rendezvous("worker-a", "worker-b");
+        var a = new NamedActivities("worker-a", meet: meet);
+        var b = new NamedActivities("worker-b", meet: meet);
         // Each worker has its own client connection, as two worker processes would.
         using var workerA = new TemporalWorker(await Fx.ConnectAsync(), ActivityWorker(activityQueue, "identity-a", a));
         using var workerB = new TemporalWorker(await Fx.ConnectAsync(), ActivityWorker(activityQueue, "identity-b", b));

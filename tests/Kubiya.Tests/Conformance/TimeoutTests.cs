@@ -163,13 +163,13 @@ public sealed class TimeoutTests(ServerFixture fx) : ConformanceTest(fx)
         var queue = Id("local-long");
         var (result, phase, handle) = await WithWorkerAsync(Options(queue), async () =>
         {
-            var h = await Client.StartWorkflowAsync((LongLocalActivityWorkflow wf) => wf.RunAsync(4000),
-                new(Id("local-long"), queue) { TaskTimeout = TimeSpan.FromSeconds(2) });
+            var h = await Client.StartWorkflowAsync((LongLocalActivityWorkflow wf) => wf.RunAsync(6000),
+                new(Id("local-long"), queue) { TaskTimeout = TimeSpan.FromSeconds(5) });
             // Asked while the workflow task is held open by the local activity: answered, not lost.
             var p = await EventuallyAsync(() => h.QueryAsync(wf => wf.Phase), x => x != "starting", "a query answer during the local activity");
             return (await h.GetResultAsync(), p, h);
         });
-        Assert.Equal("slept 4000 ms", result);
+        Assert.Equal("slept 6000 ms", result);
         Assert.Contains(phase, new[] { "running the local activity", "done" });
         var events = await HistoryAsync(handle);
         // The worker heartbeats the task by completing it and asking for a new one; none times out.
