@@ -13,11 +13,11 @@ public sealed partial class WorkflowEngine
     private void ScheduleActivity(Tx tx, Execution e, ScheduleActivityTaskCommandAttributes a, long completedId)
     {
         var now = Clock.NowMs();
-        var runLeft = e.State.RunDeadlineMs is { } rd ? Math.Max(1, rd - now) : 0;
+        // As in Temporal, no activity timeout exceeds the run timeout, which is also the default schedule-to-close.
+        var runTimeout = Clock.Ms(e.History[0].WorkflowExecutionStartedEventAttributes.WorkflowRunTimeout);
         var s2close = Clock.Ms(a.ScheduleToCloseTimeout);
         var s2c = Clock.Ms(a.StartToCloseTimeout);
-        if (s2close <= 0 && runLeft > 0) s2close = runLeft;
-        if (s2close > 0 && runLeft > 0 && s2close > runLeft) s2close = runLeft;
+        if (runTimeout > 0 && (s2close <= 0 || s2close > runTimeout)) s2close = runTimeout;
         if (s2c <= 0) s2c = s2close;
         if (s2close > 0 && s2c > s2close) s2c = s2close;
         var s2s = Clock.Ms(a.ScheduleToStartTimeout);

@@ -82,6 +82,7 @@ public sealed partial class WorkflowEngine
         CheckTimeout(runTimeout, "WorkflowRunTimeout");
         CheckTimeout(taskTimeout, "WorkflowTaskTimeout");
         CheckTimeout(startDelay, "WorkflowStartDelay");
+        if (RetryMath.Problem(retry) is { } retryProblem) throw ServerErrors.InvalidArgument(retryProblem);
         CheckPayloads(input, "Input");
         if (memo != null) foreach (var p in memo.Fields.Values) CheckPayload(p, "Memo");
         var execMs = Clock.Ms(execTimeout);

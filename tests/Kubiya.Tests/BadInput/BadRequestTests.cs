@@ -112,6 +112,34 @@ public sealed class BadRequestTests(ServerFixture fx)
     }
 
     [Fact]
+    public async Task MissingNamespaceIsInvalidArgumentNamingTheField()
+    {
+        var req = ValidStart();
+        req.Namespace = "";
+        var ex = await FailsWith(RpcException.StatusCode.InvalidArgument, () => Service.StartWorkflowExecutionAsync(req));
+        AssertNames("Namespace", ex.Message);
+    }
+
+    [Theory]
+    [InlineData("MaximumAttempts", -1, 2.0, 1, 0)]
+    [InlineData("BackoffCoefficient", 0, 0.5, 1, 0)]
+    [InlineData("InitialInterval", 0, 2.0, -1, 0)]
+    [InlineData("MaximumInterval", 0, 2.0, 10, 5)]
+    public async Task InvalidRetryPolicyIsInvalidArgumentNamingTheField(string field, int maxAttempts, double coefficient, int initialSec, int maxSec)
+    {
+        var req = ValidStart();
+        req.RetryPolicy = new RetryPolicy
+        {
+            MaximumAttempts = maxAttempts,
+            BackoffCoefficient = coefficient,
+            InitialInterval = new Duration { Seconds = initialSec },
+            MaximumInterval = maxSec == 0 ? null : new Duration { Seconds = maxSec },
+        };
+        var ex = await FailsWith(RpcException.StatusCode.InvalidArgument, () => Service.StartWorkflowExecutionAsync(req));
+        AssertNames(field, ex.Message);
+    }
+
+    [Fact]
     public async Task GarbageTaskTokenIsInvalidArgument()
     {
         await FailsWith(RpcException.StatusCode.InvalidArgument, () => Service.RespondActivityTaskCompletedAsync(new RespondActivityTaskCompletedRequest

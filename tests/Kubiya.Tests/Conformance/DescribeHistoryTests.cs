@@ -22,6 +22,16 @@ public sealed class DescribeHistoryTests(ServerFixture fx) : ConformanceTest(fx)
         [Activity]
         public void AlwaysFails() => throw new InvalidOperationException("always fails");
 
+        /// <summary>What the activity was told about its own options.</summary>
+        [Activity]
+        public string Options()
+        {
+            var i = ActivityExecutionContext.Current.Info;
+            return $"s2c={i.StartToCloseTimeout} sc={i.ScheduleToCloseTimeout?.ToString() ?? "none"} hb={i.HeartbeatTimeout?.ToString() ?? "none"} " +
+                $"retry={i.RetryPolicy?.InitialInterval}/{i.RetryPolicy?.BackoffCoefficient}/{i.RetryPolicy?.MaximumInterval}/{i.RetryPolicy?.MaximumAttempts} " +
+                $"type={i.WorkflowType} attempt={i.Attempt}";
+        }
+
         /// <summary>Attempt 1 fails; attempt 2 heartbeats and then waits to be cancelled.</summary>
         [Activity]
         public async Task FailThenHeartbeatAndWait()
@@ -88,13 +98,29 @@ public sealed class DescribeHistoryTests(ServerFixture fx) : ConformanceTest(fx)
         }
     }
 
+    /// <summary>Reports what it was told about itself and what its activity was told.</summary>
+    [Workflow]
+    public sealed class InfoWorkflow
+    {
+        [WorkflowRun]
+        public async Task<string> RunAsync(bool scheduleToCloseOnly)
+        {
+            var i = Workflow.Info;
+            var activity = await Workflow.ExecuteActivityAsync((ProbeActivities a) => a.Options(), scheduleToCloseOnly
+                ? new() { ScheduleToCloseTimeout = TimeSpan.FromSeconds(30) }
+                : new() { StartToCloseTimeout = TimeSpan.FromSeconds(7) });
+            return $"run={i.RunTimeout?.ToString() ?? "none"} exec={i.ExecutionTimeout?.ToString() ?? "none"} task={i.TaskTimeout} " +
+                $"attempt={i.Attempt} queue={i.TaskQueue == Workflow.Info.TaskQueue} | {activity}";
+        }
+    }
+
     private static readonly SearchAttributeKey<string> KeywordKey = SearchAttributeKey.CreateKeyword("CustomKeywordField");
 
     private static TemporalWorkerOptions Options(string queue, string? identity = null) => new TemporalWorkerOptions(queue)
     {
         Identity = identity,
     }.AddWorkflow<EchoWorkflow>().AddWorkflow<PendingActivityWorkflow>().AddWorkflow<BackingOffWorkflow>()
-        .AddWorkflow<SelfDescribingWorkflow>().AddAllActivities(new ProbeActivities());
+        .AddWorkflow<SelfDescribingWorkflow>().AddWorkflow<InfoWorkflow>().AddAllActivities(new ProbeActivities());
 
     [Fact]
     public async Task DescribeShowsAPendingActivityWithAttemptLastFailureAndHeartbeat()
@@ -156,6 +182,26 @@ public sealed class DescribeHistoryTests(ServerFixture fx) : ConformanceTest(fx)
         var wait = pending.NextAttemptScheduleTime.ToDateTime() - DateTime.UtcNow;
         Assert.InRange(wait, TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(11));
         Assert.NotNull(pending.LastAttemptCompleteTime);
+    }
+
+    [Fact]
+    public async Task WorkflowAndActivitySeeTheTimeoutsAndRetryDefaultsTemporalGives()
+    {
+        var queue = Id("info");
+        var (bounded, unbounded, s2cOnly) = await WithWorkerAsync(Options(queue), async () =>
+        (
+            await Client.ExecuteWorkflowAsync((InfoWorkflow wf) => wf.RunAsync(false),
+                new(Id("info"), queue) { RunTimeout = TimeSpan.FromHours(1), TaskTimeout = TimeSpan.FromSeconds(4) }),
+            await Client.ExecuteWorkflowAsync((InfoWorkflow wf) => wf.RunAsync(false), new(Id("info"), queue)),
+            await Client.ExecuteWorkflowAsync((InfoWorkflow wf) => wf.RunAsync(true), new(Id("info"), queue))
+        ));
+        // A start-to-close-only activity may run as long as the workflow run may.
+        Assert.Equal("run=01:00:00 exec=none task=00:00:04 attempt=1 queue=True | " +
+            "s2c=00:00:07 sc=01:00:00 hb=none retry=00:00:01/2/00:01:40/0 type=InfoWorkflow attempt=1", bounded);
+        Assert.Equal("run=none exec=none task=00:00:10 attempt=1 queue=True | " +
+            "s2c=00:00:07 sc=none hb=none retry=00:00:01/2/00:01:40/0 type=InfoWorkflow attempt=1", unbounded);
+        // Schedule-to-close alone also bounds each attempt.
+        Assert.EndsWith("s2c=00:00:30 sc=00:00:30 hb=none retry=00:00:01/2/00:01:40/0 type=InfoWorkflow attempt=1", s2cOnly);
     }
 
     [Fact]
