@@ -51,6 +51,8 @@ public sealed partial class WorkflowEngine
                         return (WorkflowTaskFailedCause.BadStartChildExecutionAttributes, "StartChildWorkflowExecution needs a workflow id and type.");
                     if (!string.IsNullOrEmpty(ch.Namespace) && !Namespaces.Exists(ch.Namespace))
                         return (WorkflowTaskFailedCause.BadStartChildExecutionAttributes, $"Namespace {ch.Namespace} is not found.");
+                    if (!string.IsNullOrWhiteSpace(ch.CronSchedule))
+                        return (WorkflowTaskFailedCause.BadStartChildExecutionAttributes, ServerErrors.CronUnsupported);
                     if (RetryMath.Problem(ch.RetryPolicy) is { } childRetry)
                         return (WorkflowTaskFailedCause.BadStartChildExecutionAttributes, $"Child workflow '{ch.WorkflowId}': {childRetry}");
                     break;

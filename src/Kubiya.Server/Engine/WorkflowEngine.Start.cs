@@ -232,6 +232,7 @@ public sealed partial class WorkflowEngine
         var spec = SpecFromRequest(r.Namespace, r.WorkflowId, r.WorkflowType, r.TaskQueue, r.Input, r.WorkflowExecutionTimeout,
             r.WorkflowRunTimeout, r.WorkflowTaskTimeout, r.RequestId, r.Identity, r.Memo, r.SearchAttributes, r.Header, r.RetryPolicy,
             r.WorkflowStartDelay);
+        if (!string.IsNullOrWhiteSpace(r.CronSchedule)) throw ServerErrors.Unsupported(ServerErrors.CronUnsupported);
         ValidateSearchAttributes?.Invoke(r.Namespace, r.SearchAttributes);
         return MutateAsync(tx =>
         {
@@ -256,6 +257,7 @@ public sealed partial class WorkflowEngine
             r.WorkflowStartDelay);
         Require(r.SignalName, "SignalName");
         CheckPayloads(r.SignalInput, "Signal input");
+        if (!string.IsNullOrWhiteSpace(r.CronSchedule)) throw ServerErrors.Unsupported(ServerErrors.CronUnsupported);
         ValidateSearchAttributes?.Invoke(r.Namespace, r.SearchAttributes);
         return MutateAsync(tx =>
         {

@@ -321,6 +321,20 @@ public sealed class BadRequestTests(ServerFixture fx)
     }
 
     [EmbeddedServerFact]
+    public async Task CronScheduleIsRefusedRatherThanIgnored()
+    {
+        var req = ValidStart();
+        req.CronSchedule = "*/5 * * * *";
+        var ex = await FailsWith(RpcException.StatusCode.Unimplemented, () => Service.StartWorkflowExecutionAsync(req));
+        AssertNames("CronSchedule", ex.Message);
+        await FailsWith(RpcException.StatusCode.NotFound, () => Service.DescribeWorkflowExecutionAsync(new DescribeWorkflowExecutionRequest
+        {
+            Namespace = fx.Namespace,
+            Execution = new WorkflowExecution { WorkflowId = req.WorkflowId },
+        }));
+    }
+
+    [EmbeddedServerFact]
     public async Task UnimplementedRpcIsUnimplementedAndTheServerKeepsServing()
     {
         var ex = await FailsWith(RpcException.StatusCode.Unimplemented, () => Service.ListSchedulesAsync(new ListSchedulesRequest { Namespace = fx.Namespace }));
