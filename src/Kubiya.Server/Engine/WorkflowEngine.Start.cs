@@ -280,6 +280,12 @@ public sealed partial class WorkflowEngine
                 onRunning: running =>
                 {
                     AppendNews(tx, running, Signal());
+                    // As in Temporal, signal-with-start (unlike a plain signal) ends a start delay.
+                    if (running.State.FirstTaskDueMs != null)
+                    {
+                        running.State.FirstTaskDueMs = null;
+                        EnsureWorkflowTask(tx, running);
+                    }
                     return new StartOutcome(running.State.RunId, false, running);
                 });
             return new SignalWithStartWorkflowExecutionResponse { RunId = outcome.RunId, Started = outcome.Started };

@@ -27,7 +27,7 @@ public sealed class DescribeHistoryTests(ServerFixture fx) : ConformanceTest(fx)
         public string Options()
         {
             var i = ActivityExecutionContext.Current.Info;
-            return $"s2c={i.StartToCloseTimeout} sc={i.ScheduleToCloseTimeout?.ToString() ?? "none"} hb={i.HeartbeatTimeout?.ToString() ?? "none"} " +
+            return $"s2c={i.StartToCloseTimeout} sc={Show(i.ScheduleToCloseTimeout)} hb={Show(i.HeartbeatTimeout)} " +
                 $"retry={i.RetryPolicy?.InitialInterval}/{i.RetryPolicy?.BackoffCoefficient}/{i.RetryPolicy?.MaximumInterval}/{i.RetryPolicy?.MaximumAttempts} " +
                 $"type={i.WorkflowType} attempt={i.Attempt}";
         }
@@ -98,6 +98,9 @@ public sealed class DescribeHistoryTests(ServerFixture fx) : ConformanceTest(fx)
         }
     }
 
+    /// <summary>An unset timeout, however a server spells it (absent or zero).</summary>
+    private static string Show(TimeSpan? t) => t is { } v && v > TimeSpan.Zero ? v.ToString() : "none";
+
     /// <summary>Reports what it was told about itself and what its activity was told.</summary>
     [Workflow]
     public sealed class InfoWorkflow
@@ -109,7 +112,7 @@ public sealed class DescribeHistoryTests(ServerFixture fx) : ConformanceTest(fx)
             var activity = await Workflow.ExecuteActivityAsync((ProbeActivities a) => a.Options(), scheduleToCloseOnly
                 ? new() { ScheduleToCloseTimeout = TimeSpan.FromSeconds(30) }
                 : new() { StartToCloseTimeout = TimeSpan.FromSeconds(7) });
-            return $"run={i.RunTimeout?.ToString() ?? "none"} exec={i.ExecutionTimeout?.ToString() ?? "none"} task={i.TaskTimeout} " +
+            return $"run={Show(i.RunTimeout)} exec={Show(i.ExecutionTimeout)} task={i.TaskTimeout} " +
                 $"attempt={i.Attempt} queue={i.TaskQueue == Workflow.Info.TaskQueue} | {activity}";
         }
     }

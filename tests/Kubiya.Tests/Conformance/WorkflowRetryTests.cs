@@ -159,6 +159,19 @@ public sealed class WorkflowRetryTests(ServerFixture fx) : ConformanceTest(fx)
     }
 
     [Fact]
+    public async Task SignalWithStartEndsAStartDelay()
+    {
+        var queue = Id("delay");
+        var id = Id("delayed");
+        var h = await Client.StartWorkflowAsync((DelayedWorkflow wf) => wf.RunAsync(), new(id, queue) { StartDelay = TimeSpan.FromHours(1) });
+        var options = new WorkflowOptions(id, queue);
+        options.SignalWithStart("poke", Array.Empty<object?>());
+        var signalled = await Client.StartWorkflowAsync((DelayedWorkflow wf) => wf.RunAsync(), options);
+        Assert.Equal(h.ResultRunId, signalled.ResultRunId);
+        Assert.Equal("ran after the delay", await WithWorkerAsync(Options(queue), () => h.GetResultAsync()));
+    }
+
+    [Fact]
     public async Task FailingWorkflowTaskIsRetriedWithoutGrowingTheHistory()
     {
         var queue = Id("wft-retry");
