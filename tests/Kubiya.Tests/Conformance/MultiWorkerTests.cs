@@ -140,6 +140,28 @@ public sealed class MultiWorkerTests(ServerFixture fx) : ConformanceTest(fx)
     }
 
     [Fact]
+    public async Task ActivityOfAKilledWorkerProcessIsCompletedByAnotherAfterTheHeartbeatTimeout()
+    {
+        var workflowQueue = Id("wfq");
+        var activityQueue = Id("killed");
+        var healthy = new NamedActivities("worker-b");
+        var (results, handle) = await WithWorkerAsync(new TemporalWorkerOptions(workflowQueue).AddWorkflow<FanOutWorkflow>(), async () =>
+        {
+            await using var doomed = await WorkerProcess.StartAsync(Fx.Address, Fx.Namespace, activityQueue, "identity-doomed");
+            var h = await Client.StartWorkflowAsync((FanOutWorkflow wf) => wf.RunAsync(new FanOut(activityQueue, 1, 2)), new(Id("killed"), workflowQueue));
+            await doomed.WaitForLineAsync(l => l.StartsWith("STARTED item=0 attempt=1"), ResultTimeout);
+            doomed.Kill();
+            using var workerB = new TemporalWorker(await Fx.ConnectAsync(), ActivityWorker(activityQueue, "identity-b", healthy));
+            return await workerB.ExecuteAsync(async () => (await h.GetResultAsync(), h));
+        });
+        Assert.Equal(new[] { "worker-b:0:attempt 2:inherited identity-doomed was here" }, results);
+        var started = (await HistoryAsync(handle)).Single(e => e.EventType == EventType.ActivityTaskStarted).ActivityTaskStartedEventAttributes;
+        Assert.Equal("identity-b", started.Identity);
+        Assert.Equal(2, started.Attempt);
+        Assert.Equal(TimeoutType.Heartbeat, started.LastFailure.TimeoutFailureInfo.TimeoutType);
+    }
+
+    [Fact]
     public async Task ActivityOfAStalledWorkerIsCompletedByAnotherAfterTheHeartbeatTimeout()
     {
         var workflowQueue = Id("wfq");
