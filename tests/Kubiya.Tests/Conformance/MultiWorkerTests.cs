@@ -150,6 +150,9 @@ public sealed class MultiWorkerTests(ServerFixture fx) : ConformanceTest(fx)
             await using var doomed = await WorkerProcess.StartAsync(Fx.Address, Fx.Namespace, activityQueue, "identity-doomed");
             var h = await Client.StartWorkflowAsync((FanOutWorkflow wf) => wf.RunAsync(new FanOut(activityQueue, 1, 2)), new(Id("killed"), workflowQueue));
             await doomed.WaitForLineAsync(l => l.StartsWith("STARTED item=0 attempt=1"), ResultTimeout);
+            // Heartbeats leave the worker asynchronously: kill it only once the server has its heartbeat.
+            await EventuallyAsync(() => DescribeRawAsync(h.Id), d => d.PendingActivities.Count == 1 && d.PendingActivities[0].HeartbeatDetails != null,
+                "the doomed worker's heartbeat to reach the server");
             doomed.Kill();
             using var workerB = new TemporalWorker(await Fx.ConnectAsync(), ActivityWorker(activityQueue, "identity-b", healthy));
             return await workerB.ExecuteAsync(async () => (await h.GetResultAsync(), h));
@@ -177,6 +180,8 @@ public sealed class MultiWorkerTests(ServerFixture fx) : ConformanceTest(fx)
             {
                 var h = await Client.StartWorkflowAsync((FanOutWorkflow wf) => wf.RunAsync(new FanOut(activityQueue, 1, 2)), new(Id("failover"), workflowQueue));
                 await stalled.Started.Task;
+                await EventuallyAsync(() => DescribeRawAsync(h.Id), d => d.PendingActivities.Count == 1 && d.PendingActivities[0].HeartbeatDetails != null,
+                    "worker A's heartbeat to reach the server");
                 // Worker A stops polling; its activity stays stuck and never heartbeats or answers again.
                 stopA.Cancel();
                 using var workerB = new TemporalWorker(await Fx.ConnectAsync(), ActivityWorker(activityQueue, "identity-b", healthy));
