@@ -94,7 +94,7 @@ public sealed class ActivityCompletionTests(ServerFixture fx) : ConformanceTest(
             var plan = new Plan("WaitForHuman", ActivityId: "approval");
             var h = await Client.StartWorkflowAsync((ExternalWorkflow wf) => wf.RunAsync(plan), new(Id("async"), queue));
             await acts.Token.Task;
-            var activity = Client.GetAsyncActivityHandle(h.Id, h.ResultRunId, "approval");
+            var activity = Client.GetAsyncActivityHandle(h.Id, h.ResultRunId!, "approval");
             await activity.FailAsync(new ApplicationFailureException("rejected by a human", nonRetryable: true));
             return await Assert.ThrowsAsync<WorkflowFailedException>(() => h.GetResultAsync());
         });
