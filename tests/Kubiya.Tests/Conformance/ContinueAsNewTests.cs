@@ -24,6 +24,18 @@ public sealed class ContinueAsNewTests(ServerFixture fx) : ConformanceTest(fx)
         }
     }
 
+    /// <summary>Continues as new forever, a second apart.</summary>
+    [Workflow]
+    public sealed class EndlessWorkflow
+    {
+        [WorkflowRun]
+        public async Task RunAsync()
+        {
+            await Workflow.DelayAsync(TimeSpan.FromSeconds(1));
+            throw Workflow.CreateContinueAsNewException((EndlessWorkflow wf) => wf.RunAsync());
+        }
+    }
+
     [Workflow]
     public sealed class IdleChildWorkflow
     {
@@ -46,7 +58,8 @@ public sealed class ContinueAsNewTests(ServerFixture fx) : ConformanceTest(fx)
     }
 
     private static TemporalWorkerOptions Options(string queue) => new TemporalWorkerOptions(queue)
-        .AddWorkflow<CountingWorkflow>().AddWorkflow<IdleChildWorkflow>().AddWorkflow<ParentThatContinuesWorkflow>();
+        .AddWorkflow<CountingWorkflow>().AddWorkflow<IdleChildWorkflow>().AddWorkflow<ParentThatContinuesWorkflow>()
+        .AddWorkflow<EndlessWorkflow>();
 
     [Fact]
     public async Task GetResultFollowsTheChainOfRuns()
@@ -101,6 +114,38 @@ public sealed class ContinueAsNewTests(ServerFixture fx) : ConformanceTest(fx)
         });
         Assert.Equal("second run", result);
         Assert.Equal(WorkflowExecutionStatus.Terminated, (await Client.GetWorkflowHandle(childId).DescribeAsync()).Status);
+    }
+
+    [Fact]
+    public async Task ExecutionTimeoutSpansTheWholeChainOfRuns()
+    {
+        var queue = Id("can");
+        var id = Id("endless");
+        var ex = await WithWorkerAsync(Options(queue), async () =>
+        {
+            var h = await Client.StartWorkflowAsync((EndlessWorkflow wf) => wf.RunAsync(), new(id, queue) { ExecutionTimeout = TimeSpan.FromSeconds(4) });
+            return await Assert.ThrowsAsync<WorkflowFailedException>(() => h.GetResultAsync());
+        });
+        Assert.IsType<TimeoutFailureException>(ex.InnerException);
+        var last = await Client.GetWorkflowHandle(id).DescribeAsync();
+        Assert.Equal(WorkflowExecutionStatus.TimedOut, last.Status);
+        Assert.NotEqual(last.RunId, (await DescribeRawAsync(id)).WorkflowExecutionInfo.FirstRunId);
+    }
+
+    [Fact]
+    public async Task MemoIsCarriedIntoTheNextRun()
+    {
+        var queue = Id("can");
+        var id = Id("count");
+        await WithWorkerAsync(Options(queue), async () =>
+        {
+            var h = await Client.StartWorkflowAsync((CountingWorkflow wf) => wf.RunAsync(1, 2),
+                new(id, queue) { Memo = new Dictionary<string, object> { ["ticket"] = "OPS-42" } });
+            await h.GetResultAsync();
+        });
+        var latest = await Client.GetWorkflowHandle(id).DescribeAsync();
+        Assert.NotEqual((await DescribeRawAsync(id)).WorkflowExecutionInfo.FirstRunId, latest.RunId);
+        Assert.Equal("OPS-42", await latest.Memo["ticket"].ToValueAsync<string>());
     }
 
     [Fact]
