@@ -90,32 +90,10 @@ public sealed partial class WorkflowEngine
     }
 
     /// <summary>PollActivityTaskQueue.</summary>
-    public async Task<PollActivityTaskQueueResponse> PollActivityTaskAsync(PollActivityTaskQueueRequest r, TimeSpan maxWait, CancellationToken ct)
-    {
-        Namespaces.Get(r.Namespace);
-        Require(r.TaskQueue?.Name, "TaskQueue");
-        var until = DateTime.UtcNow + maxWait;
-        while (!ct.IsCancellationRequested)
-        {
-            var left = until - DateTime.UtcNow;
-            if (left <= TimeSpan.Zero) break;
-            var task = await Matching.PollAsync(r.Namespace, r.TaskQueue!.Name, Matching.ActivityQueue, r.Identity, left, ct).ConfigureAwait(false);
-            if (task == null) break;
-            PollActivityTaskQueueResponse? resp;
-            try
-            {
-                resp = await MutateAsync(tx => StartActivityTask(tx, task, r.Identity)).ConfigureAwait(false);
-            }
-            catch (Exception ex)
-            {
-                log_TaskStartFailed(ex, task);
-                Matching.Add(task.Namespace, r.TaskQueue.Name, Matching.ActivityQueue, task);
-                throw;
-            }
-            if (resp != null) return resp;
-        }
-        return new PollActivityTaskQueueResponse();
-    }
+    public async Task<PollActivityTaskQueueResponse> PollActivityTaskAsync(PollActivityTaskQueueRequest r, TimeSpan maxWait, CancellationToken ct) =>
+        await PollLoopAsync(r.Namespace, r.TaskQueue?.Name, Matching.ActivityQueue, r.Identity, maxWait, ct,
+            task => MutateAsync(tx => StartActivityTask(tx, task, r.Identity))).ConfigureAwait(false)
+        ?? new PollActivityTaskQueueResponse();
 
     private PollActivityTaskQueueResponse? StartActivityTask(Tx tx, TaskRef t, string identity)
     {

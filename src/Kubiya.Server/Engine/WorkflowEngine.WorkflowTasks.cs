@@ -10,37 +10,45 @@ public sealed partial class WorkflowEngine
     /// PollWorkflowTaskQueue: waits for a workflow or query task, validates it against the run
     /// and starts it. Stale tasks (already started, superseded) are skipped.
     /// </summary>
-    public async Task<PollWorkflowTaskQueueResponse> PollWorkflowTaskAsync(PollWorkflowTaskQueueRequest r, TimeSpan maxWait, CancellationToken ct)
+    public async Task<PollWorkflowTaskQueueResponse> PollWorkflowTaskAsync(PollWorkflowTaskQueueRequest r, TimeSpan maxWait, CancellationToken ct) =>
+        await PollLoopAsync(r.Namespace, r.TaskQueue?.Name, Matching.WorkflowQueue, r.Identity, maxWait, ct,
+            task => task.Kind == TaskToken.Query
+                ? ReadAsync(() => StartQueryTask(task))
+                : MutateAsync(tx => StartWorkflowTask(tx, task, r.Identity, r.TaskQueue!.Name))).ConfigureAwait(false)
+        ?? new PollWorkflowTaskQueueResponse();
+
+    /// <summary>
+    /// The long poll shared by both task kinds: takes tasks off the queue until one is still
+    /// valid and starts it, or the wait ends (null). A task whose start fails is queued again.
+    /// </summary>
+    private async Task<TResponse?> PollLoopAsync<TResponse>(string ns, string? queue, int type, string identity, TimeSpan maxWait,
+        CancellationToken ct, Func<TaskRef, Task<TResponse?>> start) where TResponse : class
     {
-        Namespaces.Get(r.Namespace);
-        Require(r.TaskQueue?.Name, "TaskQueue");
+        Namespaces.Get(ns);
+        Require(queue, "TaskQueue");
         var until = DateTime.UtcNow + maxWait;
         while (!ct.IsCancellationRequested)
         {
             var left = until - DateTime.UtcNow;
             if (left <= TimeSpan.Zero) break;
-            var task = await Matching.PollAsync(r.Namespace, r.TaskQueue!.Name, Matching.WorkflowQueue, r.Identity, left, ct).ConfigureAwait(false);
+            var task = await Matching.PollAsync(ns, queue!, type, identity, left, ct).ConfigureAwait(false);
             if (task == null) break;
-            PollWorkflowTaskQueueResponse? resp;
+            TResponse? resp;
             try
             {
-                resp = task.Kind == TaskToken.Query
-                    ? await ReadAsync(() => StartQueryTask(task)).ConfigureAwait(false)
-                    : await MutateAsync(tx => StartWorkflowTask(tx, task, r.Identity, r.TaskQueue.Name)).ConfigureAwait(false);
+                resp = await start(task).ConfigureAwait(false);
             }
             catch (Exception ex)
             {
-                log_TaskStartFailed(ex, task);
-                Matching.Add(task.Namespace, r.TaskQueue.Name, Matching.WorkflowQueue, task);
+                Microsoft.Extensions.Logging.LoggerExtensions.LogWarning(log, ex, "Starting task {Task} failed; it is queued again", task);
+                Matching.Add(task.Namespace, queue!, type, task);
                 throw;
             }
             if (resp != null) return resp;
         }
-        return new PollWorkflowTaskQueueResponse();
+        return null;
     }
 
-    private void log_TaskStartFailed(Exception ex, TaskRef task) =>
-        Microsoft.Extensions.Logging.LoggerExtensions.LogWarning(log, ex, "Starting task {Task} failed; it is queued again", task);
 
     private PollWorkflowTaskQueueResponse? StartWorkflowTask(Tx tx, TaskRef t, string identity, string polledQueue)
     {
