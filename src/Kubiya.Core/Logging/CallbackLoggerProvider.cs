@@ -6,10 +6,10 @@ namespace Kubiya.Core.Logging
     /// <summary>Hands each formatted log line to a callback (a job's output stream, a test...).</summary>
     public sealed class CallbackLoggerProvider : ILoggerProvider
     {
-        private readonly Action<LogLevel, string> sink;
+        private readonly Action<LogSeverity, string> sink;
 
         /// <summary>Creates the provider.</summary>
-        public CallbackLoggerProvider(Action<LogLevel, string> sink) => this.sink = sink;
+        public CallbackLoggerProvider(Action<LogSeverity, string> sink) => this.sink = sink;
 
         /// <inheritdoc />
         public ILogger CreateLogger(string categoryName) => new CallbackLogger(sink, categoryName);
@@ -19,10 +19,10 @@ namespace Kubiya.Core.Logging
 
         private sealed class CallbackLogger : ILogger
         {
-            private readonly Action<LogLevel, string> sink;
+            private readonly Action<LogSeverity, string> sink;
             private readonly string category;
 
-            public CallbackLogger(Action<LogLevel, string> sink, string category)
+            public CallbackLogger(Action<LogSeverity, string> sink, string category)
             {
                 this.sink = sink;
                 this.category = category;
@@ -36,7 +36,7 @@ namespace Kubiya.Core.Logging
             {
                 try
                 {
-                    sink(logLevel, LogFormat.Line(DateTimeOffset.Now, logLevel, category, formatter(state, exception), exception));
+                    sink((LogSeverity)(int)logLevel, LogFormat.Line(DateTimeOffset.Now, logLevel, category, formatter(state, exception), exception));
                 }
                 catch (Exception)
                 {

@@ -12,7 +12,7 @@ namespace Kubiya.Core.Logging
         /// console provider when <paramref name="console"/>, a rolling file when <paramref name="filePath"/>
         /// is set, and a callback when <paramref name="sink"/> is set.
         /// </summary>
-        public static ILoggerFactory Create(KubiyaSettings settings, bool console, string? filePath, Action<LogLevel, string>? sink)
+        public static ILoggerFactory Create(KubiyaSettings settings, bool console, string? filePath, Action<LogSeverity, string>? sink)
         {
             var level = MinimumLevel(settings);
             return LoggerFactory.Create(b =>

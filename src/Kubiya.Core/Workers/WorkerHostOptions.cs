@@ -1,6 +1,5 @@
 using System;
 using Kubiya.Core.Activities;
-using Microsoft.Extensions.Logging;
 
 namespace Kubiya.Core.Workers
 {
@@ -18,7 +17,7 @@ namespace Kubiya.Core.Workers
         /// <summary>Runs PowerShell steps in-process when no pwsh exists.</summary>
         public IPowerShellStepRunner? PowerShellRunner { get; init; }
         /// <summary>Receives every formatted log line (e.g. a job's output).</summary>
-        public Action<LogLevel, string>? LogSink { get; init; }
+        public Action<Logging.LogSeverity, string>? LogSink { get; init; }
         /// <summary>Also log to the console.</summary>
         public bool Console { get; init; }
         /// <summary>How long running steps may finish when the worker stops.</summary>
