@@ -60,6 +60,14 @@ public sealed class PsSession : IDisposable
         return (ps, ps.BeginInvoke());
     }
 
+    /// <summary>The session's jobs, read without running a pipeline (so it works while one runs).</summary>
+    public IReadOnlyList<Job> Jobs()
+    {
+        // Runspace.JobRepository is internal; Get-Job would need the busy pipeline.
+        var repo = (JobRepository)typeof(Runspace).GetProperty("JobRepository", System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Public)!.GetValue(runspace)!;
+        return repo.Jobs;
+    }
+
     /// <summary>A file in the session's working directory.</summary>
     public string PathOf(string relative) => Path.Combine(WorkingDirectory, relative);
 

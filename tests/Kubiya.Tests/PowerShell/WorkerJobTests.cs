@@ -1,0 +1,117 @@
+using System.Management.Automation;
+
+namespace Kubiya.Tests.PowerShell;
+
+/// <summary>Start-KubiyaWorker and friends: jobs in Get-Job, logs through Receive-Job, graceful stops.</summary>
+[Collection(ModuleCollection.Name)]
+[Trait("Category", "PowerShell")]
+public sealed class WorkerJobTests(ModuleFixture fx)
+{
+    [Fact]
+    public void StartKubiyaWorkerReturnsAJobThatGetJobShows()
+    {
+        using var s = fx.NewSession();
+        var q = ModuleFixture.Unique("q");
+        var r = s.Run($"$w = Start-KubiyaWorker -QueueId {q}; $w; Get-Job | Where-Object PSJobTypeName -eq 'KubiyaWorker'").Ok();
+        Assert.Equal(2, r.Output.Count);
+        Assert.Equal(r.Output[0].Properties["InstanceId"].Value, r.Output[1].Properties["InstanceId"].Value);
+        Assert.Equal("Running", r.Output[1].Properties["State"].Value.ToString());
+        Assert.Equal(q, r.Output[1].Properties["QueueId"].Value);
+        Assert.Equal($"KubiyaWorker:{q}", r.Output[1].Properties["Name"].Value);
+    }
+
+    [Fact]
+    public void ExecutionOnAQueueRunsOnThatWorker()
+    {
+        using var s = fx.NewSession();
+        var q = ModuleFixture.Unique("q");
+        var r = s.Run($"$w = Start-KubiyaWorker -QueueId {q}; $e = Invoke-KubiyaExec -Agent shell 'echo on-queue' -Queue {q} -Cwd .; $e.Status; $e.Worker; $w.Identity; $e.Queue").Ok();
+        Assert.Equal("Completed", r.Output[0].ToString());
+        Assert.Equal(r.Output[2].ToString(), r.Output[1].ToString());
+        Assert.Equal(q, r.Output[3].ToString());
+    }
+
+    [Fact]
+    public void ReceiveJobGivesTheWorkerLog()
+    {
+        using var s = fx.NewSession();
+        var q = ModuleFixture.Unique("q");
+        var r = s.Run($"$w = Start-KubiyaWorker -QueueId {q}; Invoke-KubiyaExec -Agent shell 'echo logged' -Queue {q} -Cwd . | Out-Null; Receive-Job $w").Ok();
+        var lines = r.Output.Select(o => o.ToString()).ToList();
+        Assert.Contains(lines, l => l.Contains($"polling queue '{q}'"));
+        Assert.Contains(lines, l => l.Contains("step 'shell'") && l.Contains("finished: exit 0"));
+        var logFile = Path.Combine(fx.Home, "workers", q, "logs", "worker.log");
+        Assert.True(File.Exists(logFile), "the worker also logs to ~/.kubiya/workers/QUEUE/logs/worker.log");
+        Assert.Contains($"polling queue '{q}'", File.ReadAllText(logFile));
+    }
+
+    [Fact]
+    public void StopJobStopsTheWorkerGracefully()
+    {
+        using var s = fx.NewSession();
+        var q = ModuleFixture.Unique("q");
+        var r = s.Run($"$w = Start-KubiyaWorker -QueueId {q}; Stop-Job $w; $w.State; (Get-KubiyaWorker -Session).State; Remove-Job $w; @(Get-Job).Count").Ok();
+        Assert.Equal("Stopped", r.Output[0].ToString());
+        Assert.Equal("Stopped", r.Output[1].ToString());
+        Assert.Equal(0, (int)r.Output[2].BaseObject);
+    }
+
+    [Fact]
+    public void StopKubiyaWorkerStopsByQueueAndReportsUnknownQueues()
+    {
+        using var s = fx.NewSession();
+        var q = ModuleFixture.Unique("q");
+        var r = s.Run($"$w = Start-KubiyaWorker -QueueId {q}; Stop-KubiyaWorker -QueueId {q} -PassThru | ForEach-Object State; Stop-KubiyaWorker -QueueId nope-{q}");
+        Assert.Equal("Stopped", Assert.Single(r.Output).ToString());
+        Assert.StartsWith("WorkerNotFound,", Assert.Single(r.Errors).FullyQualifiedErrorId);
+    }
+
+    [Fact]
+    public void GetKubiyaWorkerListsJobsAndServerPollers()
+    {
+        using var s = fx.NewSession();
+        using var other = fx.NewSession();
+        var q = ModuleFixture.Unique("q");
+        // A worker in another session shows only as a poller the server reports.
+        other.Run($"Start-KubiyaWorker -QueueId {q} | Out-Null").Ok();
+        var r = s.Run($"$w = Start-KubiyaWorker -QueueId {q}; Start-Sleep -Milliseconds 1500; Get-KubiyaWorker -QueueId {q}").Ok();
+        var sources = r.Output.Select(o => o.Properties["Source"].Value.ToString()).ToList();
+        Assert.Contains("Job", sources);
+        Assert.Contains("Server", sources);
+        Assert.All(r.Output, o => Assert.Equal(q, o.Properties["QueueId"].Value));
+        Assert.Equal(r.Output.Count, r.Output.Select(o => o.Properties["Identity"].Value).Distinct().Count());
+    }
+
+    [Fact]
+    public void PendingExecutionRunsOnceAWorkerStarts()
+    {
+        using var s = fx.NewSession();
+        var q = ModuleFixture.Unique("q");
+        var submitted = s.Run($"Invoke-KubiyaExec -Agent shell 'echo late' -Queue {q} -Cwd . -NoWait");
+        Assert.Equal("Pending", submitted.Prop<string>("Status"));
+        Assert.Contains(submitted.Warnings, w => w.Message.Contains("No worker polls queue"));
+        var id = submitted.Prop<string>("Id");
+        Assert.Equal("Pending", s.Run($"(Get-KubiyaExecution -Id {id}).Status").Ok().Single().ToString());
+        var done = s.Run($"Start-KubiyaWorker -QueueId {q} | Out-Null; Wait-KubiyaExecution -Id {id} -Timeout 60").Ok();
+        Assert.Equal("Completed", done.Prop<string>("Status"));
+        Assert.Equal("late", done.Prop<string>("Output").Trim());
+    }
+
+    [Fact]
+    public void StartWorkerAgainstAnUnreachableServerFailsWithAConnectionError()
+    {
+        using var s = fx.NewSession();
+        var r = s.Run("""
+            $old = $env:KUBIYA_TEMPORAL_ADDRESS
+            $env:KUBIYA_TEMPORAL_ADDRESS = '127.0.0.1:1'
+            try { Start-KubiyaWorker -QueueId unreachable; Get-KubiyaExecution -Id exec-x } finally { $env:KUBIYA_TEMPORAL_ADDRESS = $old }
+            """, TimeSpan.FromSeconds(90));
+        Assert.Empty(r.Output);
+        Assert.Equal(2, r.Errors.Count);
+        Assert.All(r.Errors, e =>
+        {
+            Assert.StartsWith("TemporalUnreachable,", e.FullyQualifiedErrorId);
+            Assert.Equal(ErrorCategory.ConnectionError, e.CategoryInfo.Category);
+        });
+    }
+}
