@@ -85,6 +85,12 @@ namespace Kubiya.Core.Activities
                     result.ExitCode = -1;
                     result.TimedOut = true;
                 }
+                catch (Exception ex) when (!(ex is OperationCanceledException) && !(ex is ApplicationFailureException))
+                {
+                    // The command could not be started at all (missing program, no runspace...):
+                    // another worker would fail the same way, so do not retry.
+                    throw new ApplicationFailureException($"Could not run step '{request.Step}' on {identity}: {ex.Message}", NonRetryableErrorType, nonRetryable: true);
+                }
             }
             catch (OperationCanceledException)
             {

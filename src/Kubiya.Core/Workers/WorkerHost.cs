@@ -29,6 +29,11 @@ namespace Kubiya.Core.Workers
         private TemporalWorker? worker;
         private Task completion = Task.CompletedTask;
         private int state = (int)WorkerState.Starting;
+        private string? activeKey;
+
+        // The SDK refuses two workers for one queue in one process; say so in our own words.
+        private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> ActiveQueues =
+            new System.Collections.Concurrent.ConcurrentDictionary<string, string>(StringComparer.Ordinal);
 
         private WorkerHost(KubiyaSettings settings, WorkerHostOptions options)
         {
@@ -91,6 +96,11 @@ namespace Kubiya.Core.Workers
 
         private async Task StartCoreAsync(CancellationToken ct)
         {
+            var key = $"{settings.EffectiveAddress}|{settings.Namespace}|{Queue}";
+            if (!ActiveQueues.TryAdd(key, Identity))
+                throw new KubiyaException(KubiyaErrorKind.InvalidState, "WorkerAlreadyRunning",
+                    $"A worker for queue '{Queue}' already runs in this process ({ActiveQueues[key]}); one per queue and process is enough, it runs steps concurrently.", Queue);
+            activeKey = key;
             WriteQueueMarker();
             var connection = await TemporalConnector.ConnectAsync(settings, loggerFactory, ct).ConfigureAwait(false);
             activities = new StepActivities(connection.Client, Identity, settings.HeartbeatInterval, loggerFactory.CreateLogger("Kubiya.Steps"), options.PowerShellRunner);
@@ -130,6 +140,13 @@ namespace Kubiya.Core.Workers
                 SetState(WorkerState.Failed);
             }
             logger.LogInformation("Worker {Identity} stopped ({Completed} step(s) run)", Identity, CompletedSteps);
+            ReleaseQueue();
+        }
+
+        private void ReleaseQueue()
+        {
+            if (activeKey != null) ActiveQueues.TryRemove(activeKey, out _);
+            activeKey = null;
         }
 
         /// <summary>Stops polling, lets running steps finish within the grace period, and waits.</summary>
@@ -173,6 +190,7 @@ namespace Kubiya.Core.Workers
         /// <inheritdoc />
         public void Dispose()
         {
+            ReleaseQueue();
             stop.Cancel();
             worker?.Dispose();
             loggerFactory.Dispose();

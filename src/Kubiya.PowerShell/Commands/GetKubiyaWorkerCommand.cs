@@ -29,7 +29,7 @@ namespace Kubiya.PowerShell.Commands
         /// <inheritdoc />
         protected override void ProcessRecord()
         {
-            var jobs = JobRepository.Jobs.OfType<KubiyaWorkerJob>()
+            var jobs = WorkerJobs.InSession(this)
                 .Where(j => QueueId == null || QueueId.Contains(j.QueueId)).ToList();
             var identities = new HashSet<string>(StringComparer.Ordinal);
             foreach (var j in jobs)

@@ -105,6 +105,7 @@ namespace Kubiya.PowerShell.Commands
             var lookup = cwd ?? CurrentDirectory;
             TryRun(() =>
             {
+                var launcher = new JobWorkerLauncher(this);
                 var info = Run((pump, ct) =>
                 {
                     var observer = new ExecObserver
@@ -113,7 +114,7 @@ namespace Kubiya.PowerShell.Commands
                         Log = e => pump.Post(() => WriteLogEntry(e)),
                         Warning = w => pump.Post(() => WriteWarning(w)),
                     };
-                    return Runtime.Exec.RunAsync(request, lookup, observer, new JobWorkerLauncher(this), ct);
+                    return Runtime.Exec.RunAsync(request, lookup, observer, launcher, ct);
                 });
                 WriteExecution(info);
             }, Prompt);

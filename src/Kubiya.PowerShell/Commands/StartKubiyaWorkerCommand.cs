@@ -63,6 +63,8 @@ namespace Kubiya.PowerShell.Commands
                 });
                 if (job.JobStateInfo.State == JobState.Failed)
                 {
+                    // A worker that never ran leaves no job behind.
+                    WorkerJobs.Remove(JobRepository, job);
                     foreach (var e in job.Error.ReadAll()) WriteError(e);
                     return;
                 }

@@ -40,7 +40,7 @@ namespace Kubiya.PowerShell.Commands
         protected override void ProcessRecord()
         {
             IEnumerable<KubiyaWorkerJob> jobs;
-            var mine = JobRepository.Jobs.OfType<KubiyaWorkerJob>().ToList();
+            var mine = WorkerJobs.InSession(this).ToList();
             switch (ParameterSetName)
             {
                 case JobSet:

@@ -23,7 +23,9 @@ namespace Kubiya.PowerShell.Jobs
         private static int Run(string script, string workingDirectory, IDictionary<string, string> env,
             Action<string, bool> onLine, TimeSpan timeout, CancellationToken ct)
         {
-            using var runspace = RunspaceFactory.CreateRunspace();
+            // CreateDefault2: the engine and module auto-loading, without the host snap-ins a hosting
+            // process may not ship.
+            using var runspace = RunspaceFactory.CreateRunspace(InitialSessionState.CreateDefault2());
             runspace.Open();
             runspace.SessionStateProxy.Path.SetLocation(WildcardPattern.Escape(workingDirectory));
             using var ps = System.Management.Automation.PowerShell.Create();

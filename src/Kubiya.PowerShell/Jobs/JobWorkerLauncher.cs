@@ -14,21 +14,30 @@ namespace Kubiya.PowerShell.Jobs
     internal sealed class JobWorkerLauncher : ILocalWorkerLauncher
     {
         private readonly PSCmdlet cmdlet;
+        private readonly JobManager manager;
+        private readonly JobRepository repository;
+        private readonly System.Guid runspace;
 
-        public JobWorkerLauncher(PSCmdlet cmdlet) => this.cmdlet = cmdlet;
+        /// <summary>Captures the session's job stores; call on the pipeline thread.</summary>
+        public JobWorkerLauncher(PSCmdlet cmdlet)
+        {
+            this.cmdlet = cmdlet;
+            manager = cmdlet.JobManager;
+            repository = cmdlet.JobRepository;
+            runspace = System.Management.Automation.Runspaces.Runspace.DefaultRunspace.InstanceId;
+        }
 
         public async Task<ILocalWorker> StartAsync(KubiyaSettings settings, WorkerHostOptions options, CancellationToken cancellationToken)
         {
-            // The job repository is thread-safe, so the job can be registered from here.
-            var job = WorkerJobs.Create(cmdlet, settings, options, $"KubiyaLocal:{options.Queue}");
+            var job = WorkerJobs.Create(manager, repository, runspace, settings, options, $"KubiyaLocal:{options.Queue}");
             await job.StartAsync(cancellationToken).ConfigureAwait(false);
             if (job.JobStateInfo.State != JobState.Running)
             {
-                WorkerJobs.Remove(cmdlet.JobRepository, job);
+                WorkerJobs.Remove(repository, job);
                 throw job.FailureReason as KubiyaException
                     ?? new KubiyaException(KubiyaErrorKind.Internal, "LocalWorkerFailed", "The local worker could not start: " + job.FailureReason?.Message, options.Queue, job.FailureReason);
             }
-            return new LocalJobWorker(job, cmdlet.JobRepository);
+            return new LocalJobWorker(job, repository);
         }
 
         private sealed class LocalJobWorker : ILocalWorker

@@ -7,19 +7,32 @@ using System.Management.Automation;
 namespace Kubiya.PowerShell.Jobs
 {
     /// <summary>
-    /// Job source adapter for Kubiya worker jobs, so job cmdlets (Get-Job -JobSourceAdapter...)
-    /// can find them; jobs are created by Start-KubiyaWorker.
+    /// Job source adapter through which Get-Job, Receive-Job, Stop-Job and Remove-Job find Kubiya
+    /// worker jobs. Jobs belong to the runspace that started them, like the job repository's.
     /// </summary>
     public sealed class KubiyaWorkerJobSourceAdapter : JobSourceAdapter
     {
-        private static readonly ConcurrentDictionary<Guid, Job2> Jobs = new ConcurrentDictionary<Guid, Job2>();
+        /// <summary>Name of the adapter; equal to the jobs' PSJobTypeName so job cmdlets route to it.</summary>
+        public const string AdapterName = KubiyaWorkerJob.JobTypeName;
+
+        private static readonly ConcurrentDictionary<Guid, ConcurrentDictionary<Guid, Job2>> ByRunspace =
+            new ConcurrentDictionary<Guid, ConcurrentDictionary<Guid, Job2>>();
 
         /// <summary>Creates the adapter.</summary>
-        public KubiyaWorkerJobSourceAdapter() => Name = nameof(KubiyaWorkerJobSourceAdapter);
+        public KubiyaWorkerJobSourceAdapter() => Name = AdapterName;
 
-        internal static void Track(KubiyaWorkerJob job) => Jobs[job.InstanceId] = job;
+        private static ConcurrentDictionary<Guid, Job2> Jobs => ByRunspace.GetOrAdd(
+            System.Management.Automation.Runspaces.Runspace.DefaultRunspace?.InstanceId ?? Guid.Empty, _ => new ConcurrentDictionary<Guid, Job2>());
 
-        internal static void Forget(KubiyaWorkerJob job) => Jobs.TryRemove(job.InstanceId, out _);
+        /// <summary>This runspace's worker jobs.</summary>
+        internal static IReadOnlyList<KubiyaWorkerJob> Current => Jobs.Values.OfType<KubiyaWorkerJob>().OrderBy(j => j.Id).ToList();
+
+        internal static void Track(Guid runspace, KubiyaWorkerJob job) => ByRunspace.GetOrAdd(runspace, _ => new ConcurrentDictionary<Guid, Job2>())[job.InstanceId] = job;
+
+        internal static void Forget(KubiyaWorkerJob job)
+        {
+            foreach (var jobs in ByRunspace.Values) jobs.TryRemove(job.InstanceId, out _);
+        }
 
         /// <inheritdoc />
         public override Job2 NewJob(JobInvocationInfo specification) =>

@@ -1,6 +1,7 @@
-using System.Linq;
-using System.Reflection;
+using System;
 using System.Management.Automation;
+using System.Management.Automation.Runspaces;
+using System.Reflection;
 using Kubiya.Core.Configuration;
 using Kubiya.Core.Workers;
 
@@ -9,24 +10,29 @@ namespace Kubiya.PowerShell.Jobs
     /// <summary>Creates worker jobs and registers them where the job cmdlets look.</summary>
     internal static class WorkerJobs
     {
-        public static KubiyaWorkerJob Create(PSCmdlet cmdlet, KubiyaSettings settings, WorkerHostOptions options, string? name)
+        // JobManager.RegisterJobSourceAdapter exists in every PowerShell since 3.0 but is not in
+        // the PowerShell Standard reference assembly, hence reflection.
+        private static readonly MethodInfo? Register = typeof(JobManager).GetMethod("RegisterJobSourceAdapter", new[] { typeof(Type) });
+
+        /// <summary>Creates a job; must run on the pipeline thread of <paramref name="cmdlet"/>.</summary>
+        public static KubiyaWorkerJob Create(PSCmdlet cmdlet, KubiyaSettings settings, WorkerHostOptions options, string? name) =>
+            Create(cmdlet.JobManager, cmdlet.JobRepository, Runspace.DefaultRunspace.InstanceId, settings, options, name);
+
+        /// <summary>Creates a job for a known runspace (any thread).</summary>
+        public static KubiyaWorkerJob Create(JobManager manager, JobRepository repository, Guid runspace, KubiyaSettings settings, WorkerHostOptions options, string? name)
         {
             var command = $"Start-KubiyaWorker -QueueId {options.Queue}";
             var job = new KubiyaWorkerJob(command, name ?? $"KubiyaWorker:{options.Queue}", settings,
                 options with { PowerShellRunner = options.PowerShellRunner ?? new InProcessPowerShellRunner() });
-            RegisterAdapter(cmdlet.JobManager);
-            cmdlet.JobRepository.Add(job);
-            KubiyaWorkerJobSourceAdapter.Track(job);
+            if (RegisterAdapter(manager)) KubiyaWorkerJobSourceAdapter.Track(runspace, job);
+            else repository.Add(job);
             return job;
         }
 
-        // JobManager.RegisterJobSourceAdapter exists in every PowerShell since 3.0 but is not in
-        // the PowerShell Standard reference assembly, hence reflection.
-        private static readonly MethodInfo? Register = typeof(JobManager).GetMethod("RegisterJobSourceAdapter", new[] { typeof(System.Type) });
-
-        private static void RegisterAdapter(JobManager manager)
+        private static bool RegisterAdapter(JobManager manager)
         {
-            if (Register == null || manager.IsRegistered(nameof(KubiyaWorkerJobSourceAdapter))) return;
+            if (manager.IsRegistered(KubiyaWorkerJobSourceAdapter.AdapterName)) return true;
+            if (Register == null) return false;
             try
             {
                 Register.Invoke(manager, new object[] { typeof(KubiyaWorkerJobSourceAdapter) });
@@ -35,12 +41,24 @@ namespace Kubiya.PowerShell.Jobs
             {
                 // Registered concurrently by another command.
             }
+            return manager.IsRegistered(KubiyaWorkerJobSourceAdapter.AdapterName);
         }
 
+        /// <summary>This session's worker jobs.</summary>
+        public static System.Collections.Generic.List<KubiyaWorkerJob> InSession(PSCmdlet cmdlet)
+        {
+            var jobs = new System.Collections.Generic.List<KubiyaWorkerJob>(KubiyaWorkerJobSourceAdapter.Current);
+            foreach (var j in cmdlet.JobRepository.Jobs)
+                if (j is KubiyaWorkerJob k && !jobs.Contains(k)) jobs.Add(k);
+            return jobs;
+        }
+
+        /// <summary>Forgets a job (after it stopped).</summary>
         public static void Remove(JobRepository repository, KubiyaWorkerJob job)
         {
             KubiyaWorkerJobSourceAdapter.Forget(job);
-            if (repository.Jobs.Any(j => j.InstanceId == job.InstanceId)) repository.Remove(job);
+            foreach (var j in repository.Jobs)
+                if (j.InstanceId == job.InstanceId) { repository.Remove(job); break; }
         }
     }
 }

@@ -19,7 +19,7 @@ public sealed class ControlTests(ModuleFixture fx)
         """;
 
     private static string WaitFor(string id, string status) =>
-        $"$deadline = (Get-Date).AddSeconds(60); do {{ Start-Sleep -Milliseconds 200; $x = Get-KubiyaExecution -Id {id} }} until ($x.Status -eq '{status}' -or (Get-Date) -gt $deadline); $x";
+        $"$deadline = [DateTime]::UtcNow.AddSeconds(60); do {{ [Threading.Thread]::Sleep(200); $x = Get-KubiyaExecution -Id {id} }} until ($x.Status -eq '{status}' -or [DateTime]::UtcNow -gt $deadline); $x";
 
     [Fact]
     public void StopKubiyaExecutionCancelsAndKillsTheStep()

@@ -56,12 +56,13 @@ public sealed class ExecTests(ModuleFixture fx)
             for (var i = 0; i < 100 && !seen; i++)
             {
                 Thread.Sleep(100);
-                seen = s.Jobs().Any(j => j.PSJobTypeName == "KubiyaWorker" && j.Name.StartsWith("KubiyaLocal:"));
+                seen = s.WorkerJobNames().Any(n => n.StartsWith("KubiyaLocal:"));
             }
             Assert.True(seen, "the local worker shows as a KubiyaWorker job while it runs");
             var result = shell.EndInvoke(handle);
             Assert.Equal("Completed", result.Single().Properties["Status"].Value.ToString());
-            Assert.Empty(s.Jobs());
+            Assert.Empty(s.WorkerJobNames());
+            Assert.Equal("0", s.Run("@(Get-Job).Count").Ok().Single().ToString());
         }
     }
 

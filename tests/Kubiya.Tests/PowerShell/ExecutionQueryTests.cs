@@ -73,7 +73,7 @@ public sealed class ExecutionQueryTests(ModuleFixture fx)
             @(Get-KubiyaExecution -Queue {{q}} -Status Failed).Id -join ','
             @(Get-KubiyaExecution -Queue {{q}} -Agent lister).Id -join ','
             @(Get-KubiyaExecution -Queue {{q}} -First 1).Count
-            @(Get-KubiyaExecution -Queue {{q}} -Since (Get-Date).AddMinutes(5)).Count
+            @(Get-KubiyaExecution -Queue {{q}} -Since ([DateTime]::Now.AddMinutes(5))).Count
             $a.Id; $b.Id
             """).Ok();
         Assert.Equal(2, (int)r.Output[0].BaseObject);

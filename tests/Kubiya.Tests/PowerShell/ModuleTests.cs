@@ -18,8 +18,8 @@ public sealed class ModuleTests(ModuleFixture fx)
     public void ModuleExportsExactlyTheCmdlets()
     {
         using var s = fx.NewSession();
-        var r = s.Run("Get-Command -Module Kubiya | Sort-Object Name | ForEach-Object Name").Ok();
-        Assert.Equal(Cmdlets, r.Output.Select(o => o.ToString()));
+        var r = s.Run("Get-Command -Module Kubiya | ForEach-Object Name").Ok();
+        Assert.Equal(Cmdlets, r.Output.Select(o => o.ToString()).OrderBy(n => n, StringComparer.Ordinal));
     }
 
     [Fact]
@@ -61,13 +61,24 @@ public sealed class ModuleTests(ModuleFixture fx)
     }
 
     [Fact]
-    public void DefaultTableViewShowsTheExecutionColumns()
+    public void FormatFileHasDefaultViewsForTheOutputTypes()
     {
         using var s = fx.NewSession();
-        var r = s.Run("Invoke-KubiyaExec -Agent shell 'echo table' -Local | Out-String -Width 200").Ok();
-        var text = r.Single().ToString();
-        foreach (var column in new[] { "Id", "Status", "Agent", "Queue", "Created", "Duration", "Prompt" }) Assert.Contains(column, text);
-        Assert.Contains("Completed", text);
-        Assert.DoesNotContain("WorkingDirectory", text);
+        // Format-Table is not in this engine-only host; check that each view targets the real type name.
+        var r = s.Run("""
+            $e = Invoke-KubiyaExec -Agent shell 'echo table' -Local
+            $e.GetType().FullName
+            (Get-KubiyaExecutionLog -Id $e.Id | ForEach-Object { $_.GetType().FullName })[0]
+            (Get-KubiyaAgent -Name shell).GetType().FullName
+            (Get-Module Kubiya).ExportedFormatFiles[0]
+            """).Ok();
+        var format = System.Xml.Linq.XDocument.Load(r.Output[3].ToString());
+        var selected = format.Descendants("TypeName").Select(t => t.Value).ToList();
+        Assert.Contains(r.Output[0].ToString(), selected);
+        Assert.Contains(r.Output[1].ToString(), selected);
+        Assert.Contains(r.Output[2].ToString(), selected);
+        Assert.Contains("Kubiya.Core.Workers.WorkerInfo", selected);
+        var columns = format.Descendants("View").First(v => v.Element("Name")!.Value == "KubiyaExecution").Descendants("Label").Select(l => l.Value);
+        Assert.Equal(new[] { "Id", "Status", "Agent", "Queue", "Created", "Duration", "Prompt" }, columns);
     }
 }

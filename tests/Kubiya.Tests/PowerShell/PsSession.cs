@@ -60,12 +60,18 @@ public sealed class PsSession : IDisposable
         return (ps, ps.BeginInvoke());
     }
 
-    /// <summary>The session's jobs, read without running a pipeline (so it works while one runs).</summary>
-    public IReadOnlyList<Job> Jobs()
+    /// <summary>
+    /// Names of the session's Kubiya worker jobs, read without running a pipeline (so it works
+    /// while one runs): the module's job source adapter keeps them per runspace.
+    /// </summary>
+    public IReadOnlyList<string> WorkerJobNames()
     {
-        // Runspace.JobRepository is internal; Get-Job would need the busy pipeline.
-        var repo = (JobRepository)typeof(Runspace).GetProperty("JobRepository", System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Public)!.GetValue(runspace)!;
-        return repo.Jobs;
+        var adapter = AppDomain.CurrentDomain.GetAssemblies().Where(a => a.GetName().Name == "Kubiya")
+            .Select(a => a.GetType("Kubiya.PowerShell.Jobs.KubiyaWorkerJobSourceAdapter")).Single(t => t != null)!;
+        var byRunspace = (System.Collections.IDictionary)adapter.GetField("ByRunspace", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!.GetValue(null)!;
+        if (!byRunspace.Contains(runspace.InstanceId)) return Array.Empty<string>();
+        var jobs = (System.Collections.IDictionary)byRunspace[runspace.InstanceId]!;
+        return jobs.Values.Cast<Job>().Select(j => j.Name).ToList();
     }
 
     /// <summary>A file in the session's working directory.</summary>

@@ -50,10 +50,11 @@ public sealed class WorkerJobTests(ModuleFixture fx)
     {
         using var s = fx.NewSession();
         var q = ModuleFixture.Unique("q");
-        var r = s.Run($"$w = Start-KubiyaWorker -QueueId {q}; Stop-Job $w; $w.State; (Get-KubiyaWorker -Session).State; Remove-Job $w; @(Get-Job).Count").Ok();
+        var r = s.Run($"$w = Start-KubiyaWorker -QueueId {q}; Stop-Job $w; $w.State; (Get-KubiyaWorker -Session).State; Remove-Job $w; @(Get-Job).Count; @(Get-KubiyaWorker -Session).Count").Ok();
         Assert.Equal("Stopped", r.Output[0].ToString());
         Assert.Equal("Stopped", r.Output[1].ToString());
         Assert.Equal(0, (int)r.Output[2].BaseObject);
+        Assert.Equal(0, (int)r.Output[3].BaseObject);
     }
 
     [Fact]
@@ -70,16 +71,25 @@ public sealed class WorkerJobTests(ModuleFixture fx)
     public void GetKubiyaWorkerListsJobsAndServerPollers()
     {
         using var s = fx.NewSession();
-        using var other = fx.NewSession();
         var q = ModuleFixture.Unique("q");
-        // A worker in another session shows only as a poller the server reports.
-        other.Run($"Start-KubiyaWorker -QueueId {q} | Out-Null").Ok();
-        var r = s.Run($"$w = Start-KubiyaWorker -QueueId {q}; Start-Sleep -Milliseconds 1500; Get-KubiyaWorker -QueueId {q}").Ok();
+        // A worker in another process shows only as a poller the server reports.
+        using var other = WorkerProcess.Start(q);
+        var r = s.Run($"$w = Start-KubiyaWorker -QueueId {q}; $deadline = [DateTime]::UtcNow.AddSeconds(30); do {{ [Threading.Thread]::Sleep(300); $all = @(Get-KubiyaWorker -QueueId {q}) }} until ($all.Count -ge 2 -or [DateTime]::UtcNow -gt $deadline); $all").Ok();
         var sources = r.Output.Select(o => o.Properties["Source"].Value.ToString()).ToList();
         Assert.Contains("Job", sources);
         Assert.Contains("Server", sources);
         Assert.All(r.Output, o => Assert.Equal(q, o.Properties["QueueId"].Value));
         Assert.Equal(r.Output.Count, r.Output.Select(o => o.Properties["Identity"].Value).Distinct().Count());
+    }
+
+    [Fact]
+    public void ASecondWorkerForTheSameQueueInOneProcessIsRefused()
+    {
+        using var s = fx.NewSession();
+        var q = ModuleFixture.Unique("q");
+        var r = s.Run($"Start-KubiyaWorker -QueueId {q} | Out-Null; Start-KubiyaWorker -QueueId {q}; @(Get-Job).Count");
+        Assert.StartsWith("WorkerAlreadyRunning,", Assert.Single(r.Errors).FullyQualifiedErrorId);
+        Assert.Equal(1, (int)r.Output.Last().BaseObject);
     }
 
     [Fact]
