@@ -34,9 +34,17 @@ namespace Kubiya.PowerShell.Jobs
             foreach (var jobs in ByRunspace.Values) jobs.TryRemove(job.InstanceId, out _);
         }
 
-        /// <inheritdoc />
-        public override Job2 NewJob(JobInvocationInfo specification) =>
-            throw new NotSupportedException("Start Kubiya workers with Start-KubiyaWorker.");
+        /// <summary>Creates a worker job from a definition made by <see cref="WorkerJobs"/>.</summary>
+        public override Job2 NewJob(JobInvocationInfo specification)
+        {
+            var parameters = specification.Parameters.Count > 0 ? specification.Parameters[0] : null;
+            object? Get(string name) => parameters?.FirstOrDefault(p => p.Name == name)?.Value;
+            if (!(Get(WorkerJobs.SpecParameter) is WorkerJobs.Spec spec))
+                throw new NotSupportedException("Start Kubiya workers with Start-KubiyaWorker.");
+            var job = new KubiyaWorkerJob(specification.Command, spec.Name, spec.Settings, spec.Options);
+            Track(spec.Runspace, job);
+            return job;
+        }
 
         /// <inheritdoc />
         public override IList<Job2> GetJobs() => Jobs.Values.ToList();

@@ -1,7 +1,6 @@
 using System;
 using System.Management.Automation;
 using System.Management.Automation.Runspaces;
-using System.Reflection;
 using Kubiya.Core.Configuration;
 using Kubiya.Core.Workers;
 
@@ -10,38 +9,43 @@ namespace Kubiya.PowerShell.Jobs
     /// <summary>Creates worker jobs and registers them where the job cmdlets look.</summary>
     internal static class WorkerJobs
     {
-        // JobManager.RegisterJobSourceAdapter exists in every PowerShell since 3.0 but is not in
-        // the PowerShell Standard reference assembly, hence reflection.
-        private static readonly MethodInfo? Register = typeof(JobManager).GetMethod("RegisterJobSourceAdapter", new[] { typeof(Type) });
+        /// <summary>Name of the job-definition parameter carrying the <see cref="Spec"/>.</summary>
+        public const string SpecParameter = "KubiyaWorkerSpec";
+
+        /// <summary>What the adapter needs to build a job.</summary>
+        internal sealed class Spec
+        {
+            public Spec(string name, Guid runspace, KubiyaSettings settings, WorkerHostOptions options)
+            {
+                Name = name;
+                Runspace = runspace;
+                Settings = settings;
+                Options = options;
+            }
+
+            public string Name { get; }
+            public Guid Runspace { get; }
+            public KubiyaSettings Settings { get; }
+            public WorkerHostOptions Options { get; }
+        }
 
         /// <summary>Creates a job; must run on the pipeline thread of <paramref name="cmdlet"/>.</summary>
         public static KubiyaWorkerJob Create(PSCmdlet cmdlet, KubiyaSettings settings, WorkerHostOptions options, string? name) =>
             Create(cmdlet.JobManager, cmdlet.JobRepository, Runspace.DefaultRunspace.InstanceId, settings, options, name);
 
-        /// <summary>Creates a job for a known runspace (any thread).</summary>
+        /// <summary>
+        /// Creates a job for a known runspace (any thread) through the job manager, which loads
+        /// <see cref="KubiyaWorkerJobSourceAdapter"/> for this session; Get-Job and the other job
+        /// cmdlets then find it through the adapter.
+        /// </summary>
         public static KubiyaWorkerJob Create(JobManager manager, JobRepository repository, Guid runspace, KubiyaSettings settings, WorkerHostOptions options, string? name)
         {
             var command = $"Start-KubiyaWorker -QueueId {options.Queue}";
-            var job = new KubiyaWorkerJob(command, name ?? $"KubiyaWorker:{options.Queue}", settings,
-                options with { PowerShellRunner = options.PowerShellRunner ?? new InProcessPowerShellRunner() });
-            if (RegisterAdapter(manager)) KubiyaWorkerJobSourceAdapter.Track(runspace, job);
-            else repository.Add(job);
-            return job;
-        }
-
-        private static bool RegisterAdapter(JobManager manager)
-        {
-            if (manager.IsRegistered(KubiyaWorkerJobSourceAdapter.AdapterName)) return true;
-            if (Register == null) return false;
-            try
-            {
-                Register.Invoke(manager, new object[] { typeof(KubiyaWorkerJobSourceAdapter) });
-            }
-            catch (TargetInvocationException)
-            {
-                // Registered concurrently by another command.
-            }
-            return manager.IsRegistered(KubiyaWorkerJobSourceAdapter.AdapterName);
+            name ??= $"KubiyaWorker:{options.Queue}";
+            var spec = new Spec(name, runspace, settings, options with { PowerShellRunner = options.PowerShellRunner ?? new InProcessPowerShellRunner() });
+            var definition = new JobDefinition(typeof(KubiyaWorkerJobSourceAdapter), command, name);
+            var parameters = new CommandParameterCollection { new CommandParameter(SpecParameter, spec) };
+            return (KubiyaWorkerJob)manager.NewJob(new JobInvocationInfo(definition, parameters));
         }
 
         /// <summary>This session's worker jobs.</summary>

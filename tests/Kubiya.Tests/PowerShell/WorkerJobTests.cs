@@ -12,12 +12,13 @@ public sealed class WorkerJobTests(ModuleFixture fx)
     {
         using var s = fx.NewSession();
         var q = ModuleFixture.Unique("q");
-        var r = s.Run($"$w = Start-KubiyaWorker -QueueId {q}; $w; Get-Job | Where-Object PSJobTypeName -eq 'KubiyaWorker'").Ok();
-        Assert.Equal(2, r.Output.Count);
-        Assert.Equal(r.Output[0].Properties["InstanceId"].Value, r.Output[1].Properties["InstanceId"].Value);
-        Assert.Equal("Running", r.Output[1].Properties["State"].Value.ToString());
-        Assert.Equal(q, r.Output[1].Properties["QueueId"].Value);
-        Assert.Equal($"KubiyaWorker:{q}", r.Output[1].Properties["Name"].Value);
+        var r = s.Run($"$w = Start-KubiyaWorker -QueueId {q}; $jobs = @(Get-Job | Where-Object PSJobTypeName -eq 'KubiyaWorker'); $jobs.Count; $jobs[0].InstanceId -eq $w.InstanceId; $jobs[0].State.ToString(); $jobs[0].QueueId; $jobs[0].Name; (Get-Job -Id $w.Id).Name").Ok();
+        Assert.Equal(1, (int)r.Output[0].BaseObject);
+        Assert.True((bool)r.Output[1].BaseObject);
+        Assert.Equal("Running", r.Output[2].ToString());
+        Assert.Equal(q, r.Output[3].ToString());
+        Assert.Equal($"KubiyaWorker:{q}", r.Output[4].ToString());
+        Assert.Equal($"KubiyaWorker:{q}", r.Output[5].ToString());
     }
 
     [Fact]
