@@ -147,9 +147,10 @@ namespace Kubiya.Core.Activities
 
         private async Task HeartbeatAsync(ActivityExecutionContext ctx, LogBatcher batcher, CancellationToken stop)
         {
-            while (!stop.IsCancellationRequested)
+            // First beat after one interval: a step that ends sooner needs none, and an early
+            // beat racing the completion only earns an "unknown activity" answer.
+            while (true)
             {
-                ctx.Heartbeat(batcher.Total);
                 try
                 {
                     await Task.Delay(heartbeatInterval, stop).ConfigureAwait(false);
@@ -158,6 +159,7 @@ namespace Kubiya.Core.Activities
                 {
                     return;
                 }
+                ctx.Heartbeat(batcher.Total);
             }
         }
 

@@ -55,7 +55,7 @@ namespace Kubiya.Core.Connection
 
         private static Task<TemporalClient> OpenAsync(KubiyaSettings s, string address, ILoggerFactory? loggerFactory)
         {
-            var options = new TemporalClientConnectOptions(address) { Namespace = s.Namespace };
+            var options = new TemporalClientConnectOptions(address) { Namespace = s.Namespace, Runtime = CoreRuntime.Instance };
             if (loggerFactory != null) options.LoggerFactory = loggerFactory;
             if (!string.IsNullOrEmpty(s.ApiKey)) options.ApiKey = s.ApiKey;
             if (s.Tls || s.TlsCertPath != null || s.TlsCaPath != null || !string.IsNullOrEmpty(s.ApiKey) && s.TemporalAddress != null && !IsLoopback(address))

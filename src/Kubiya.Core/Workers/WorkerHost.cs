@@ -30,6 +30,7 @@ namespace Kubiya.Core.Workers
         private Task completion = Task.CompletedTask;
         private int state = (int)WorkerState.Starting;
         private string? activeKey;
+        private IDisposable? coreLog;
 
         // The SDK refuses two workers for one queue in one process; say so in our own words.
         private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> ActiveQueues =
@@ -101,6 +102,7 @@ namespace Kubiya.Core.Workers
                 throw new KubiyaException(KubiyaErrorKind.InvalidState, "WorkerAlreadyRunning",
                     $"A worker for queue '{Queue}' already runs in this process ({ActiveQueues[key]}); one per queue and process is enough, it runs steps concurrently.", Queue);
             activeKey = key;
+            coreLog = CoreRuntime.Listen(loggerFactory.CreateLogger("Temporalio.Core"));
             WriteQueueMarker();
             var connection = await TemporalConnector.ConnectAsync(settings, loggerFactory, ct).ConfigureAwait(false);
             activities = new StepActivities(connection.Client, Identity, settings.HeartbeatInterval, loggerFactory.CreateLogger("Kubiya.Steps"), options.PowerShellRunner);
@@ -145,6 +147,8 @@ namespace Kubiya.Core.Workers
 
         private void ReleaseQueue()
         {
+            coreLog?.Dispose();
+            coreLog = null;
             if (activeKey != null) ActiveQueues.TryRemove(activeKey, out _);
             activeKey = null;
         }
