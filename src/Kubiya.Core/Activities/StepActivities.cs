@@ -41,6 +41,9 @@ namespace Kubiya.Core.Activities
             this.powerShellRunner = powerShellRunner;
         }
 
+        /// <summary>Folder for steps that name none; null = the process's current folder.</summary>
+        public string? DefaultWorkingDirectory { get; set; }
+
         /// <summary>Steps running now.</summary>
         public int ActiveSteps => Volatile.Read(ref active);
 
@@ -165,7 +168,7 @@ namespace Kubiya.Core.Activities
 
         private string ResolveDirectory(string? requested)
         {
-            var dir = string.IsNullOrWhiteSpace(requested) ? Directory.GetCurrentDirectory() : requested!;
+            var dir = !string.IsNullOrWhiteSpace(requested) ? requested! : DefaultWorkingDirectory ?? Directory.GetCurrentDirectory();
             if (!Directory.Exists(dir))
                 throw new ApplicationFailureException($"Working directory '{dir}' does not exist on worker {identity}.", NonRetryableErrorType, nonRetryable: true);
             return dir;

@@ -20,6 +20,8 @@ namespace Kubiya.Core.Workers
         public Action<Logging.LogSeverity, string>? LogSink { get; init; }
         /// <summary>Also log to the console.</summary>
         public bool Console { get; init; }
+        /// <summary>Folder for steps of executions that name none; null = the process's current folder.</summary>
+        public string? DefaultWorkingDirectory { get; init; }
         /// <summary>How long running steps may finish when the worker stops.</summary>
         public TimeSpan GracefulShutdown { get; init; } = TimeSpan.FromSeconds(5);
     }

@@ -55,7 +55,7 @@ namespace Kubiya.PowerShell.Commands
         {
             TryRun(() =>
             {
-                var job = WorkerJobs.Create(this, Runtime.Settings, new WorkerHostOptions { Queue = QueueId }, Name);
+                var job = WorkerJobs.Create(this, Runtime.Settings, new WorkerHostOptions { Queue = QueueId, DefaultWorkingDirectory = CurrentDirectory }, Name);
                 Run(async (pump, ct) =>
                 {
                     await job.StartAsync(ct).ConfigureAwait(false);

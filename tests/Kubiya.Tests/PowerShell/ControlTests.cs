@@ -131,4 +131,36 @@ public sealed class ControlTests(ModuleFixture fx)
             Assert.Equal(PSInvocationState.Stopped, shell.InvocationStateInfo.State);
         }
     }
+
+    [Fact]
+    public void WaitShowsProgressWhileWaiting()
+    {
+        using var s = fx.NewSession();
+        var q = ModuleFixture.Unique("q");
+        var r = s.Run($"Start-KubiyaWorker -QueueId {q} | Out-Null; $e = Invoke-KubiyaExec -Agent shell 'sleep 3; echo slow' -Queue {q} -Cwd . -NoWait; Wait-KubiyaExecution -Id $e.Id -Timeout 60").Ok();
+        Assert.Equal("Completed", r.Prop<string>("Status"));
+        Assert.Contains(r.Progress, p => p.Activity.Contains(r.Prop<string>("Id")) && p.StatusDescription.StartsWith("Running"));
+        Assert.Equal(ProgressRecordType.Completed, r.Progress[^1].RecordType);
+    }
+
+    [Fact]
+    public void CtrlCOnALocalExecutionCancelsItAndRemovesTheWorker()
+    {
+        using var s = fx.NewSession();
+        var (shell, handle) = s.Begin("Invoke-KubiyaExec -Agent shell 'echo started; sleep 30; touch finished.txt' -Local -Yes");
+        using (shell)
+        {
+            var deadline = DateTime.UtcNow.AddSeconds(60);
+            while (!shell.Streams.Information.Any(i => i.MessageData.ToString() == "started") && DateTime.UtcNow < deadline) Thread.Sleep(100);
+            var queue = Directory.GetDirectories(Path.Combine(fx.Home, "workers"), "local-*").Select(Path.GetFileName).Single(d => s.WorkerJobNames().Contains("KubiyaLocal:" + d));
+            shell.Stop();
+            Assert.Equal(PSInvocationState.Stopped, shell.InvocationStateInfo.State);
+            Assert.Empty(s.WorkerJobNames());
+            Assert.False(Directory.Exists(Path.Combine(fx.Home, "workers", queue!)));
+            var started = shell.Streams.Information.First(i => i.Tags.Contains("Started")).MessageData.ToString()!;
+            var id = System.Text.RegularExpressions.Regex.Match(started, @"exec-[0-9a-f]+").Value;
+            Assert.Equal("Cancelled", s.Run($"(Get-KubiyaExecution -Id {id}).Status").Ok().Single().ToString());
+            Assert.False(File.Exists(s.PathOf("finished.txt")));
+        }
+    }
 }

@@ -48,7 +48,10 @@ public sealed class PsSession : IDisposable
             output = new Collection<PSObject>();
             terminating = ex;
         }
-        return new PsResult(output, ps.Streams.Error.ToList(), ps.Streams.Information.ToList(), ps.Streams.Warning.ToList(), terminating);
+        return new PsResult(output, ps.Streams.Error.ToList(), ps.Streams.Information.ToList(), ps.Streams.Warning.ToList(), terminating)
+        {
+            Progress = ps.Streams.Progress.ToList(),
+        };
     }
 
     /// <summary>Starts a script without waiting; Stop() on the returned PowerShell interrupts it (Ctrl+C).</summary>
@@ -103,6 +106,8 @@ public sealed record PsResult(
     List<WarningRecord> Warnings,
     Exception? Terminating)
 {
+    public List<ProgressRecord> Progress { get; init; } = new();
+
     public PSObject Single() => Output.Count == 1 ? Output[0] : throw new Xunit.Sdk.XunitException($"Expected one object, got {Output.Count}. Errors: {string.Join("; ", Errors)} {Terminating?.Message}");
 
     public T Prop<T>(string name) => (T)LanguagePrimitives.ConvertTo(Single().Properties[name]?.Value, typeof(T));

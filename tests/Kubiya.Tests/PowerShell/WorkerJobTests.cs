@@ -125,4 +125,13 @@ public sealed class WorkerJobTests(ModuleFixture fx)
             Assert.Equal(ErrorCategory.ConnectionError, e.CategoryInfo.Category);
         });
     }
+
+    [Fact]
+    public void StepsWithoutAFolderRunWhereTheWorkerWasStarted()
+    {
+        using var s = fx.NewSession();
+        var q = ModuleFixture.Unique("q");
+        var r = s.Run($"Start-KubiyaWorker -QueueId {q} | Out-Null; (Invoke-KubiyaExec -Agent shell 'pwd' -Queue {q}).Output").Ok();
+        Assert.Equal(s.WorkingDirectory, r.Single().ToString().Trim());
+    }
 }
