@@ -3,54 +3,66 @@ using System.Text.RegularExpressions;
 
 namespace Kubiya.Bench;
 
-/// <summary>A Kubiya.Server process on a free loopback port with a throw-away database.</summary>
-public sealed class BenchServer : IDisposable
+/// <summary>A Kubiya.Server process on a free loopback port and a fresh database, with its output captured.</summary>
+public sealed class BenchServer : IAsyncDisposable
 {
     private readonly Process process;
+    private readonly List<string> output = new();
 
-    private BenchServer(Process process, int port)
+    private BenchServer(Process process, string dbPath)
     {
         this.process = process;
-        Address = $"127.0.0.1:{port}";
+        DbPath = dbPath;
     }
 
-    public string Address { get; }
+    public string DbPath { get; }
+    public int Port { get; private set; }
+    public string Address => $"127.0.0.1:{Port}";
 
-    /// <summary>The repository root (folder of Kubiya.sln).</summary>
-    public static string RepoRoot { get; } = FindRoot();
+    /// <summary>Output lines so far.</summary>
+    public IReadOnlyList<string> Output { get { lock (output) return output.ToList(); } }
 
-    /// <summary>Debug or Release, from this assembly's folder.</summary>
-    public static string Configuration { get; } = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent?.Name ?? "Release";
+    /// <summary>Drops the captured output (to read only what follows).</summary>
+    public void ClearOutput() { lock (output) output.Clear(); }
 
-    public static async Task<BenchServer> StartAsync()
+    public static async Task<BenchServer> StartAsync(params string[] extraArgs)
     {
-        var dll = Path.Combine(RepoRoot, "src", "Kubiya.Server", "bin", Configuration, "net10.0", "Kubiya.Server.dll");
-        var db = Path.Combine(Path.GetTempPath(), "kubiya-bench-" + Guid.NewGuid().ToString("N"), "bench.db");
+        var dll = Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "..", "src", "Kubiya.Server", "bin",
+            new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name, "net10.0", "Kubiya.Server.dll");
+        if (!File.Exists(dll)) throw new FileNotFoundException("Build Kubiya.Server first (dotnet build Kubiya.sln -c Release).", dll);
+        var db = Path.Combine(Path.GetTempPath(), "kubiya-bench-" + Guid.NewGuid().ToString("N"), "server.db");
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in new[] { dll, "--port", "0", "--db", db }) psi.ArgumentList.Add(a);
-        var p = Process.Start(psi)!;
+        foreach (var a in new[] { Path.GetFullPath(dll), "--port", "0", "--db", db }.Concat(extraArgs)) psi.ArgumentList.Add(a);
+        var server = new BenchServer(new Process { StartInfo = psi, EnableRaisingEvents = true }, db);
         var ready = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
-        p.OutputDataReceived += (_, e) =>
+        server.process.OutputDataReceived += (_, e) =>
         {
-            var m = e.Data == null ? null : Regex.Match(e.Data, @"ready on [^:]+:(\d+)");
-            if (m is { Success: true }) ready.TrySetResult(int.Parse(m.Groups[1].Value));
+            if (e.Data == null) return;
+            lock (server.output) server.output.Add(e.Data);
+            var m = Regex.Match(e.Data, @"ready on [^:]+:(\d+)");
+            if (m.Success) ready.TrySetResult(int.Parse(m.Groups[1].Value));
         };
-        p.ErrorDataReceived += (_, _) => { };
-        p.BeginOutputReadLine();
-        p.BeginErrorReadLine();
-        return new BenchServer(p, await ready.Task.WaitAsync(TimeSpan.FromSeconds(60)));
+        server.process.ErrorDataReceived += (_, e) => { if (e.Data != null) lock (server.output) server.output.Add(e.Data); };
+        server.process.Exited += (_, _) => ready.TrySetException(new InvalidOperationException("server exited:\n" + string.Join("\n", server.Output)));
+        server.process.Start();
+        server.process.BeginOutputReadLine();
+        server.process.BeginErrorReadLine();
+        server.Port = await ready.Task.WaitAsync(TimeSpan.FromSeconds(60));
+        return server;
     }
 
-    private static string FindRoot()
+    public async ValueTask DisposeAsync()
     {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir != null && !File.Exists(Path.Combine(dir.FullName, "Kubiya.sln"))) dir = dir.Parent;
-        return dir?.FullName ?? throw new InvalidOperationException("Kubiya.sln not found");
-    }
-
-    public void Dispose()
-    {
-        try { process.Kill(entireProcessTree: true); } catch (InvalidOperationException) { }
+        try
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+                await process.WaitForExitAsync();
+            }
+        }
+        catch (InvalidOperationException) { }
         process.Dispose();
+        try { Directory.Delete(Path.GetDirectoryName(DbPath)!, recursive: true); } catch (IOException) { }
     }
 }

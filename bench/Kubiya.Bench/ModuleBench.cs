@@ -13,8 +13,9 @@ public static class ModuleBench
 {
     public static async Task RunAsync()
     {
-        var moduleDir = Path.Combine(BenchServer.RepoRoot, "out", BenchServer.Configuration, "Kubiya");
-        using var server = await BenchServer.StartAsync();
+        var moduleDir = Path.Combine(RepoRoot(), "out", Configuration, "Kubiya");
+        if (!File.Exists(Path.Combine(moduleDir, "Kubiya.dll"))) throw new FileNotFoundException("Build the module first (dotnet build Kubiya.sln -c Release).", moduleDir);
+        await using var server = await BenchServer.StartAsync();
         var home = Path.Combine(Path.GetTempPath(), "kubiya-bench-home-" + Guid.NewGuid().ToString("N"));
         Environment.SetEnvironmentVariable("KUBIYA_HOME", home);
         Environment.SetEnvironmentVariable("KUBIYA_TEMPORAL_ADDRESS", server.Address);
@@ -74,6 +75,15 @@ public static class ModuleBench
         Console.WriteLine($"{count} executions through one persistent worker: {completed} completed in {total.Elapsed.TotalSeconds:0.00} s = {count / total.Elapsed.TotalSeconds:0.0} executions/s (submit + wait from one session)");
         Run(session, "Stop-Job $w");
         try { Directory.Delete(home, true); } catch (IOException) { }
+    }
+
+    private static string Configuration => new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent?.Name ?? "Release";
+
+    private static string RepoRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir != null && !File.Exists(Path.Combine(dir.FullName, "Kubiya.sln"))) dir = dir.Parent;
+        return dir?.FullName ?? throw new InvalidOperationException("Kubiya.sln not found");
     }
 
     private static Runspace Open(string moduleDir)

@@ -5,6 +5,7 @@ var suites = new Dictionary<string, Func<Task>>(StringComparer.OrdinalIgnoreCase
 {
     ["server"] = ServerBench.RunAsync,
     ["module"] = ModuleBench.RunAsync,
+    ["visibility"] = VisibilityBench.RunAsync,
 };
 var chosen = args.Length == 0 ? suites.Keys.ToArray() : args;
 foreach (var name in chosen)

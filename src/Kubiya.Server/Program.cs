@@ -39,13 +39,23 @@ builder.WebHost.ConfigureKestrel(k =>
     k.Limits.Http2.InitialStreamWindowSize = 1024 * 1024;
     k.Limits.Http2.KeepAlivePingDelay = TimeSpan.FromSeconds(30);
     k.Limits.MaxRequestBodySize = null;
-    k.Listen(IPAddress.Parse(options.Bind), options.Port, l => l.Protocols = HttpProtocols.Http2);
+    k.Listen(IPAddress.Parse(options.Bind), options.Port, l =>
+    {
+        l.Protocols = HttpProtocols.Http2;
+        if (options.TlsCertPath != null)
+            l.UseHttps(System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPemFile(options.TlsCertPath, options.TlsKeyPath));
+    });
 });
 builder.Services.AddSingleton(options);
 SqliteStore store;
 try
 {
     store = new SqliteStore(options.DbPath);
+}
+catch (DatabaseInUseException ex)
+{
+    Console.Error.WriteLine($"Kubiya.Server: {ex.Message}");
+    return 1;
 }
 catch (Exception ex)
 {

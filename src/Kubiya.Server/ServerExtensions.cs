@@ -1,4 +1,5 @@
 using Kubiya.Server.Engine;
+using Kubiya.Server.Visibility;
 
 namespace Kubiya.Server;
 
@@ -8,7 +9,13 @@ namespace Kubiya.Server;
 /// </summary>
 public static class ServerExtensions
 {
-    public static void Configure(IServiceCollection services) { }
+    public static void Configure(IServiceCollection services)
+    {
+        services.AddSingleton<VisibilityService>();
+    }
 
-    public static void Attach(IServiceProvider services, WorkflowEngine engine) { }
+    public static void Attach(IServiceProvider services, WorkflowEngine engine)
+    {
+        services.GetRequiredService<VisibilityService>().Attach(engine);
+    }
 }

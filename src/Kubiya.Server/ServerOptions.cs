@@ -11,17 +11,20 @@ public sealed class ServerOptions
     public bool AllowRemote { get; set; }
     public string? ApiKey { get; set; } = Environment.GetEnvironmentVariable("KUBIYA_SERVER_API_KEY");
     public string LogLevel { get; set; } = "Warning";
+    public string? TlsCertPath { get; set; }
+    public string? TlsKeyPath { get; set; }
 
     public static string DefaultDbPath() =>
         Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".kubiya", "server", "kubiya.db");
 
     public const string Usage =
-        "usage: Kubiya.Server [--port N] [--db FILE] [--bind ADDRESS] [--allow-remote --api-key KEY] [--log-level LEVEL]\n" +
+        "usage: Kubiya.Server [--port N] [--db FILE] [--bind ADDRESS] [--allow-remote --api-key KEY] [--tls-cert FILE --tls-key FILE] [--log-level LEVEL]\n" +
         "  --port N        port to listen on (default 7233; 0 picks a free port)\n" +
         "  --db FILE       SQLite database (default ~/.kubiya/server/kubiya.db)\n" +
         "  --bind ADDRESS  address to listen on (default 127.0.0.1)\n" +
         "  --allow-remote  permit a non-loopback --bind; requires --api-key\n" +
         "  --api-key KEY   require 'authorization: Bearer KEY' on every call (or KUBIYA_SERVER_API_KEY)\n" +
+        "  --tls-cert FILE --tls-key FILE   serve TLS with this PEM certificate and key\n" +
         "  --log-level L   Trace, Debug, Information, Warning (default), Error";
 
     /// <summary>Parses arguments; throws ArgumentException with a one-line message on bad input.</summary>
@@ -43,10 +46,13 @@ public sealed class ServerOptions
                 case "--allow-remote": o.AllowRemote = true; break;
                 case "--api-key": o.ApiKey = Value(); break;
                 case "--log-level": o.LogLevel = Value(); break;
+                case "--tls-cert": o.TlsCertPath = Value(); break;
+                case "--tls-key": o.TlsKeyPath = Value(); break;
                 case "-h": case "--help": throw new HelpRequested();
                 default: throw new ArgumentException($"Unknown option '{args[i]}'.");
             }
         }
+        if ((o.TlsCertPath == null) != (o.TlsKeyPath == null)) throw new ArgumentException("--tls-cert and --tls-key must be given together.");
         if (!IPAddress.TryParse(o.Bind, out var addr)) throw new ArgumentException($"--bind must be an IP address, not '{o.Bind}'.");
         if (!IPAddress.IsLoopback(addr))
         {

@@ -19,6 +19,8 @@ public sealed class ExecutionState
     public long? CloseTimeMs { get; set; }
     public long? RunDeadlineMs { get; set; }
     public long? ExecutionDeadlineMs { get; set; }
+    /// <summary>When a start delay or retry backoff holds the first workflow task back, the time it is due.</summary>
+    public long? FirstTaskDueMs { get; set; }
     public long WorkflowTaskTimeoutMs { get; set; } = 10_000;
     public long NextEventId { get; set; } = 1;
     public string StartRequestId { get; set; } = "";
@@ -36,7 +38,7 @@ public sealed class ExecutionState
     public string? StickyQueue { get; set; }
     public long StickyScheduleToStartMs { get; set; }
     public string? NewRunId { get; set; }
-    /// <summary>Pending and completed workflow updates keyed by update id (issue: visibility/updates).</summary>
+    /// <summary>Workflow updates of this run keyed by update id, in every stage.</summary>
     public Dictionary<string, UpdateInfo> Updates { get; set; } = new();
 }
 
@@ -61,6 +63,14 @@ public sealed class WorkflowTaskInfo
     public string Identity { get; set; } = "";
     public string RequestId { get; set; } = "";
     public bool Sticky { get; set; }
+    /// <summary>
+    /// A retry (attempt &gt; 1) with no news since the last failure: its Scheduled and Started events
+    /// are only written if it completes, so a workflow whose task keeps failing does not grow its history.
+    /// </summary>
+    public bool Transient { get; set; }
+    /// <summary>Start-to-close timeout of this attempt; 0 means the run's default.</summary>
+    public long TimeoutMs { get; set; }
+    public long HistorySizeBytes { get; set; }
 }
 
 /// <summary>A scheduled activity, with the retry state that never reaches history until it ends.</summary>
@@ -111,12 +121,25 @@ public sealed class ChildInfo
     public int ParentClosePolicy { get; set; }
 }
 
-/// <summary>A workflow update: admitted, then accepted or rejected, then completed.</summary>
+/// <summary>
+/// A workflow update: admitted (waiting to reach a worker), then accepted or rejected by the
+/// workflow, then completed. Accepted and completed updates are also in history; a rejected
+/// one exists only here.
+/// </summary>
 public sealed class UpdateInfo
 {
     public string UpdateId { get; set; } = "";
+    /// <summary>The UpdateWorkflowExecutionLifecycleStage reached: 1 admitted, 2 accepted, 3 completed (or rejected).</summary>
     public int Stage { get; set; }
+    /// <summary>The temporal.api.update.v1.Request, kept until the workflow accepts or rejects it.</summary>
     public byte[]? Request { get; set; }
+    /// <summary>The temporal.api.update.v1.Outcome of a rejected update (a completed one's is in its history event).</summary>
     public byte[]? Outcome { get; set; }
+    public bool Rejected { get; set; }
     public long AcceptedEventId { get; set; }
+    public long CompletedEventId { get; set; }
+    /// <summary>Started event id of the workflow task that last carried the request to a worker (0: not yet).</summary>
+    public long DeliveredInTask { get; set; }
+    /// <summary>Admission order, so requests reach the workflow in the order they arrived.</summary>
+    public long Sequence { get; set; }
 }

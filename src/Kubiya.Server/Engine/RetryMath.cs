@@ -24,7 +24,7 @@ public static class RetryMath
     public static (bool Retry, long BackoffMs, RetryState State) Decide(RetryPolicy p, int attempt, Failure? failure, long nowMs, long? deadlineMs)
     {
         var app = failure?.ApplicationFailureInfo;
-        if (app?.NonRetryable == true) return (false, 0, RetryState.NonRetryableFailure);
+        if (app?.NonRetryable == true || failure?.ServerFailureInfo?.NonRetryable == true) return (false, 0, RetryState.NonRetryableFailure);
         var type = app?.Type ?? (failure?.TimeoutFailureInfo != null ? "TemporalTimeout:" + failure.TimeoutFailureInfo.TimeoutType : null);
         if (type != null && p.NonRetryableErrorTypes.Contains(type)) return (false, 0, RetryState.NonRetryableFailure);
         if (p.MaximumAttempts > 0 && attempt >= p.MaximumAttempts) return (false, 0, RetryState.MaximumAttemptsReached);

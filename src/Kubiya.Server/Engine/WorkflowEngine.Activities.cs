@@ -208,7 +208,18 @@ public sealed partial class WorkflowEngine
 
     private void CompleteActivity(Tx tx, Execution e, ActivityInfo a, Payloads? result, string identity)
     {
-        CheckPayloads(result, "Activity result");
+        if (result != null && result.Payloads_.Any(p => p.CalculateSize() > Limits.BlobSizeLimitBytes))
+        {
+            // As Temporal does: a result too large to record fails the activity for good, rather
+            // than being refused and leaving the activity to time out and retry the same way.
+            FailActivityAttempt(tx, e, a, new Failure
+            {
+                Message = "Complete result exceeds size limit.",
+                Source = "Server",
+                ServerFailureInfo = new() { NonRetryable = true },
+            }, identity, null);
+            return;
+        }
         var ev = NewEvent(EventType.ActivityTaskCompleted);
         ev.ActivityTaskCompletedEventAttributes = new()
         {

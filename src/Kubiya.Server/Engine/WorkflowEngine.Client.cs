@@ -206,11 +206,7 @@ public sealed partial class WorkflowEngine
         MutateAsync(tx =>
         {
             var e = Find(r.Namespace, r.Execution?.WorkflowId ?? "", r.Execution?.RunId);
-            if (e.State.StickyQueue != null)
-            {
-                tx.Touch(e);
-                e.State.StickyQueue = null;
-            }
+            if (e.State.StickyQueue != null) FallBackToNormalQueue(tx, e);
             return new ResetStickyTaskQueueResponse();
         });
 
@@ -247,16 +243,27 @@ public sealed partial class WorkflowEngine
                 AppendNews(tx, e, ev);
                 return;
             }
+            case "wft-sticky":
+                if (s.Wft is { StartedEventId: 0, Sticky: true } sw && sw.ScheduledEventId == t.Ref && sw.Attempt == t.Stamp)
+                    FallBackToNormalQueue(tx, e);
+                return;
             case "wft-timeout":
                 if (s.Wft is { StartedEventId: > 0 } w && w.ScheduledEventId == t.Ref && w.Attempt == t.Stamp
-                    && w.StartedTimeMs + s.WorkflowTaskTimeoutMs <= now)
+                    && w.StartedTimeMs + TimeoutOf(s, w) <= now)
                     TimeOutWorkflowTask(tx, e);
                 return;
+            case "first-task":
+                if (s.FirstTaskDueMs is { } due && due <= now)
+                {
+                    s.FirstTaskDueMs = null;
+                    ScheduleWorkflowTask(tx, e, 1);
+                }
+                return;
             case "run-timeout":
-                if (s.RunDeadlineMs is { } rd && rd <= now) TimeOutWorkflow(tx, e);
+                if (s.RunDeadlineMs is { } rd && rd <= now) TimeOutWorkflow(tx, e, runTimeout: true);
                 return;
             case "exec-timeout":
-                if (s.ExecutionDeadlineMs is { } xd && xd <= now) TimeOutWorkflow(tx, e);
+                if (s.ExecutionDeadlineMs is { } xd && xd <= now) TimeOutWorkflow(tx, e, runTimeout: false);
                 return;
         }
         if (!s.Activities.TryGetValue(t.Ref, out var a)) return;

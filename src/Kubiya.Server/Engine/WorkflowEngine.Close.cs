@@ -17,11 +17,11 @@ public sealed partial class WorkflowEngine
         s.Activities.Clear();
         s.Timers.Clear();
         s.Buffered.Clear();
-        if (status != WorkflowExecutionStatus.ContinuedAsNew)
-        {
-            NotifyParent(tx, e, status, closeEvent);
-            ApplyParentClosePolicies(tx, e);
-        }
+        s.FirstTaskDueMs = null;
+        // A run that goes on in a new run (continue-as-new, retry) leaves reporting to the parent to
+        // its last run; parent-close policies apply to every run that closes, as in Temporal.
+        if (s.NewRunId == null) NotifyParent(tx, e, status, closeEvent);
+        ApplyParentClosePolicies(tx, e);
     }
 
     /// <summary>
@@ -30,7 +30,7 @@ public sealed partial class WorkflowEngine
     /// </summary>
     internal void ForceClose(Tx tx, Execution e, WorkflowExecutionStatus status, HistoryEvent closeEvent)
     {
-        if (e.State.Wft is { StartedEventId: > 0 } wft)
+        if (e.State.Wft is { StartedEventId: > 0, Transient: false } wft)
         {
             var failed = NewEvent(EventType.WorkflowTaskFailed);
             failed.WorkflowTaskFailedEventAttributes = new()
@@ -146,11 +146,21 @@ public sealed partial class WorkflowEngine
         }
     }
 
-    /// <summary>Run or execution deadline passed.</summary>
-    private void TimeOutWorkflow(Tx tx, Execution e)
+    /// <summary>Run or execution deadline passed. A run timeout is retried when the workflow's retry policy allows.</summary>
+    private void TimeOutWorkflow(Tx tx, Execution e, bool runTimeout)
     {
+        var failure = new Temporalio.Api.Failure.V1.Failure
+        {
+            Message = "workflow timed out",
+            Source = "Server",
+            TimeoutFailureInfo = new() { TimeoutType = TimeoutType.StartToClose },
+        };
+        var (state, backoff) = runTimeout ? DecideWorkflowRetry(e, failure) : (RetryState.Timeout, 0L);
         var ev = NewEvent(EventType.WorkflowExecutionTimedOut);
-        ev.WorkflowExecutionTimedOutEventAttributes = new() { RetryState = RetryState.Timeout };
+        ev.WorkflowExecutionTimedOutEventAttributes = new() { RetryState = state };
+        if (state == RetryState.InProgress)
+            ev.WorkflowExecutionTimedOutEventAttributes.NewExecutionRunId = e.State.NewRunId = Guid.NewGuid().ToString();
         ForceClose(tx, e, WorkflowExecutionStatus.TimedOut, ev);
+        if (state == RetryState.InProgress) StartRetryRun(tx, e, failure, backoff);
     }
 }

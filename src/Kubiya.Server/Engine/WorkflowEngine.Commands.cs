@@ -49,6 +49,16 @@ public sealed partial class WorkflowEngine
                         return (WorkflowTaskFailedCause.BadStartChildExecutionAttributes, "StartChildWorkflowExecution needs a workflow id and type.");
                     if (!string.IsNullOrEmpty(ch.Namespace) && !Namespaces.Exists(ch.Namespace))
                         return (WorkflowTaskFailedCause.BadStartChildExecutionAttributes, $"Namespace {ch.Namespace} is not found.");
+                    if (SearchAttributesProblem(string.IsNullOrEmpty(ch.Namespace) ? e.State.Namespace : ch.Namespace, ch.SearchAttributes) is { } childProblem)
+                        return (WorkflowTaskFailedCause.BadSearchAttributes, childProblem);
+                    break;
+                case CommandType.UpsertWorkflowSearchAttributes:
+                    if (SearchAttributesProblem(e.State.Namespace, c.UpsertWorkflowSearchAttributesCommandAttributes?.SearchAttributes) is { } upsertProblem)
+                        return (WorkflowTaskFailedCause.BadSearchAttributes, upsertProblem);
+                    break;
+                case CommandType.ContinueAsNewWorkflowExecution:
+                    if (SearchAttributesProblem(e.State.Namespace, c.ContinueAsNewWorkflowExecutionCommandAttributes?.SearchAttributes) is { } canProblem)
+                        return (WorkflowTaskFailedCause.BadSearchAttributes, canProblem);
                     break;
                 case CommandType.ScheduleNexusOperation:
                 case CommandType.RequestCancelNexusOperation:
@@ -156,14 +166,19 @@ public sealed partial class WorkflowEngine
             }
             case CommandType.FailWorkflowExecution:
             {
+                var failure = c.FailWorkflowExecutionCommandAttributes.Failure ?? new Temporalio.Api.Failure.V1.Failure { Message = "workflow failed" };
+                var (state, backoff) = DecideWorkflowRetry(e, failure);
                 var ev = NewEvent(EventType.WorkflowExecutionFailed);
                 ev.WorkflowExecutionFailedEventAttributes = new()
                 {
-                    Failure = c.FailWorkflowExecutionCommandAttributes.Failure,
-                    RetryState = RetryState.RetryPolicyNotSet,
+                    Failure = failure,
+                    RetryState = state,
                     WorkflowTaskCompletedEventId = completedId,
                 };
+                if (state == RetryState.InProgress)
+                    ev.WorkflowExecutionFailedEventAttributes.NewExecutionRunId = e.State.NewRunId = Guid.NewGuid().ToString();
                 Close(tx, e, WorkflowExecutionStatus.Failed, ev);
+                if (state == RetryState.InProgress) StartRetryRun(tx, e, failure, backoff);
                 return false;
             }
             case CommandType.CancelWorkflowExecution:
@@ -280,6 +295,7 @@ public sealed partial class WorkflowEngine
             Initiator = a.Initiator,
             LastCompletionResult = a.LastCompletionResult,
             ContinuedFailure = a.Failure,
+            FirstTaskBackoffMs = Clock.Ms(a.BackoffStartInterval),
         }, newRunId);
         _ = next;
     }

@@ -31,6 +31,8 @@ internal sealed record StartSpec
     public Payloads? LastCompletionResult { get; init; }
     public Temporalio.Api.Failure.V1.Failure? ContinuedFailure { get; init; }
     public int Attempt { get; init; } = 1;
+    /// <summary>Start delay or retry backoff before the first workflow task.</summary>
+    public long FirstTaskBackoffMs { get; init; }
     public WorkflowExecutionStartedEventAttributes? Extra { get; init; }
 }
 
@@ -69,7 +71,7 @@ public sealed partial class WorkflowEngine
     internal StartSpec SpecFromRequest(string ns, string workflowId, WorkflowType? type, Temporalio.Api.TaskQueue.V1.TaskQueue? queue,
         Payloads? input, Google.Protobuf.WellKnownTypes.Duration? execTimeout, Google.Protobuf.WellKnownTypes.Duration? runTimeout,
         Google.Protobuf.WellKnownTypes.Duration? taskTimeout, string requestId, string identity, Memo? memo, SearchAttributes? sa,
-        Header? header, RetryPolicy? retry)
+        Header? header, RetryPolicy? retry, Google.Protobuf.WellKnownTypes.Duration? startDelay)
     {
         Namespaces.Get(ns);
         Require(workflowId, "WorkflowId");
@@ -79,6 +81,7 @@ public sealed partial class WorkflowEngine
         CheckTimeout(execTimeout, "WorkflowExecutionTimeout");
         CheckTimeout(runTimeout, "WorkflowRunTimeout");
         CheckTimeout(taskTimeout, "WorkflowTaskTimeout");
+        CheckTimeout(startDelay, "WorkflowStartDelay");
         CheckPayloads(input, "Input");
         if (memo != null) foreach (var p in memo.Fields.Values) CheckPayload(p, "Memo");
         var execMs = Clock.Ms(execTimeout);
@@ -103,6 +106,7 @@ public sealed partial class WorkflowEngine
             SearchAttributes = sa,
             Header = header,
             RetryPolicy = retry,
+            FirstTaskBackoffMs = Clock.Ms(startDelay),
         };
     }
 
@@ -159,7 +163,9 @@ public sealed partial class WorkflowEngine
         var now = Clock.NowMs();
         var runId = pendingRunId ?? Guid.NewGuid().ToString();
         var firstRunId = spec.FirstRunId ?? runId;
-        var execDeadline = spec.ExecutionDeadlineMs ?? (spec.ExecutionTimeoutMs > 0 ? now + spec.ExecutionTimeoutMs : (long?)null);
+        // A start delay or retry backoff postpones the first workflow task; the run's clocks start with it.
+        var backoff = Math.Max(0, spec.FirstTaskBackoffMs);
+        var execDeadline = spec.ExecutionDeadlineMs ?? (spec.ExecutionTimeoutMs > 0 ? now + backoff + spec.ExecutionTimeoutMs : (long?)null);
         var state = new ExecutionState
         {
             Namespace = spec.Namespace,
@@ -170,8 +176,9 @@ public sealed partial class WorkflowEngine
             TaskQueue = spec.TaskQueue,
             Status = (int)WorkflowExecutionStatus.Running,
             StartTimeMs = now,
-            ExecutionTimeMs = now,
-            RunDeadlineMs = spec.RunTimeoutMs > 0 ? now + spec.RunTimeoutMs : null,
+            ExecutionTimeMs = now + backoff,
+            RunDeadlineMs = spec.RunTimeoutMs > 0 ? now + backoff + spec.RunTimeoutMs : null,
+            FirstTaskDueMs = backoff > 0 ? now + backoff : null,
             ExecutionDeadlineMs = execDeadline,
             WorkflowTaskTimeoutMs = spec.TaskTimeoutMs > 0 ? spec.TaskTimeoutMs : Limits.DefaultWorkflowTaskTimeoutMs,
             StartRequestId = spec.RequestId,
@@ -200,6 +207,7 @@ public sealed partial class WorkflowEngine
         attrs.Initiator = spec.Initiator;
         attrs.LastCompletionResult = spec.LastCompletionResult;
         attrs.ContinuedFailure = spec.ContinuedFailure;
+        attrs.FirstWorkflowTaskBackoff = backoff > 0 ? Clock.Dur(backoff) : null;
         if (execDeadline is { } d) attrs.WorkflowExecutionExpirationTime = Clock.Ts(d);
         if (spec.ContinuedFromRunId != null) attrs.ContinuedExecutionRunId = spec.ContinuedFromRunId;
         if (spec.Parent is { } p)
@@ -213,7 +221,7 @@ public sealed partial class WorkflowEngine
         ev.WorkflowExecutionStartedEventAttributes = attrs;
         Append(tx, e, ev);
         beforeFirstTask?.Invoke(e);
-        ScheduleWorkflowTask(tx, e, 1);
+        if (backoff == 0) ScheduleWorkflowTask(tx, e, 1);
         return e;
     }
 
@@ -221,7 +229,8 @@ public sealed partial class WorkflowEngine
     public Task<StartWorkflowExecutionResponse> StartWorkflowAsync(StartWorkflowExecutionRequest r)
     {
         var spec = SpecFromRequest(r.Namespace, r.WorkflowId, r.WorkflowType, r.TaskQueue, r.Input, r.WorkflowExecutionTimeout,
-            r.WorkflowRunTimeout, r.WorkflowTaskTimeout, r.RequestId, r.Identity, r.Memo, r.SearchAttributes, r.Header, r.RetryPolicy);
+            r.WorkflowRunTimeout, r.WorkflowTaskTimeout, r.RequestId, r.Identity, r.Memo, r.SearchAttributes, r.Header, r.RetryPolicy,
+            r.WorkflowStartDelay);
         ValidateSearchAttributes?.Invoke(r.Namespace, r.SearchAttributes);
         return MutateAsync(tx =>
         {
@@ -242,7 +251,8 @@ public sealed partial class WorkflowEngine
     public Task<SignalWithStartWorkflowExecutionResponse> SignalWithStartAsync(SignalWithStartWorkflowExecutionRequest r)
     {
         var spec = SpecFromRequest(r.Namespace, r.WorkflowId, r.WorkflowType, r.TaskQueue, r.Input, r.WorkflowExecutionTimeout,
-            r.WorkflowRunTimeout, r.WorkflowTaskTimeout, r.RequestId, r.Identity, r.Memo, r.SearchAttributes, r.Header, r.RetryPolicy);
+            r.WorkflowRunTimeout, r.WorkflowTaskTimeout, r.RequestId, r.Identity, r.Memo, r.SearchAttributes, r.Header, r.RetryPolicy,
+            r.WorkflowStartDelay);
         Require(r.SignalName, "SignalName");
         CheckPayloads(r.SignalInput, "Signal input");
         ValidateSearchAttributes?.Invoke(r.Namespace, r.SearchAttributes);

@@ -26,7 +26,7 @@ public sealed partial class WorkflowEngine
             {
                 resp = task.Kind == TaskToken.Query
                     ? await ReadAsync(() => StartQueryTask(task)).ConfigureAwait(false)
-                    : await MutateAsync(tx => StartWorkflowTask(tx, task, r.Identity)).ConfigureAwait(false);
+                    : await MutateAsync(tx => StartWorkflowTask(tx, task, r.Identity, r.TaskQueue.Name)).ConfigureAwait(false);
             }
             catch (Exception ex)
             {
@@ -42,32 +42,61 @@ public sealed partial class WorkflowEngine
     private void log_TaskStartFailed(Exception ex, TaskRef task) =>
         Microsoft.Extensions.Logging.LoggerExtensions.LogWarning(log, ex, "Starting task {Task} failed; it is queued again", task);
 
-    private PollWorkflowTaskQueueResponse? StartWorkflowTask(Tx tx, TaskRef t, string identity)
+    private PollWorkflowTaskQueueResponse? StartWorkflowTask(Tx tx, TaskRef t, string identity, string polledQueue)
     {
         var e = LoadRun(t.Namespace, t.RunId);
         if (e == null || !e.IsOpen) return null;
         var wft = e.State.Wft;
         if (wft == null || wft.ScheduledEventId != t.ScheduledEventId || wft.Attempt != t.Attempt || wft.StartedEventId != 0)
             return null;
+        tx.Touch(e);
         var now = Clock.NowMs();
+        if (wft.Transient && wft.ScheduledEventId != e.State.NextEventId)
+        {
+            // News arrived since this retry was scheduled: it becomes an ordinary first attempt.
+            wft.Transient = false;
+            wft.Attempt = 1;
+            wft.TimeoutMs = WorkflowTaskTimeoutMs(e.State, 1);
+            wft.ScheduledTimeMs = now;
+            wft.ScheduledEventId = Append(tx, e, WorkflowTaskScheduledEvent(e, wft));
+        }
+        wft.StartedTimeMs = now;
+        wft.Identity = identity ?? "";
+        wft.RequestId = Guid.NewGuid().ToString();
+        wft.HistorySizeBytes = e.History.Sum(h => (long)h.CalculateSize());
+        List<HistoryEvent>? transientEvents = null;
+        if (wft.Transient)
+        {
+            // Not written yet: the worker sees them at the end of the history it is sent.
+            var scheduled = WorkflowTaskScheduledEvent(e, wft);
+            scheduled.EventId = wft.ScheduledEventId;
+            var started = WorkflowTaskStartedEvent(wft);
+            started.EventId = wft.StartedEventId = wft.ScheduledEventId + 1;
+            transientEvents = new() { scheduled, started };
+        }
+        else wft.StartedEventId = Append(tx, e, WorkflowTaskStartedEvent(wft));
+        var resp = BuildWorkflowTaskResponse(e, new TaskToken(TaskToken.Workflow, t.Namespace, e.State.WorkflowId, e.State.RunId, wft.ScheduledEventId, wft.Attempt),
+            wft.StartedEventId, wft.Attempt, wft.ScheduledTimeMs, now, transientEvents, SendsPartialHistory(e, polledQueue));
+        AttachUpdateRequests(e, resp, wft.StartedEventId);
+        return resp;
+    }
+
+    private HistoryEvent WorkflowTaskStartedEvent(WorkflowTaskInfo wft)
+    {
         var ev = NewEvent(EventType.WorkflowTaskStarted);
-        var requestId = Guid.NewGuid().ToString();
+        ev.EventTime = Clock.Ts(wft.StartedTimeMs);
         ev.WorkflowTaskStartedEventAttributes = new()
         {
             ScheduledEventId = wft.ScheduledEventId,
-            Identity = identity ?? "",
-            RequestId = requestId,
-            HistorySizeBytes = e.History.Sum(h => (long)h.CalculateSize()),
+            Identity = wft.Identity,
+            RequestId = wft.RequestId,
+            HistorySizeBytes = wft.HistorySizeBytes,
         };
-        wft.StartedEventId = Append(tx, e, ev);
-        wft.StartedTimeMs = now;
-        wft.Identity = identity ?? "";
-        wft.RequestId = requestId;
-        return BuildWorkflowTaskResponse(e, new TaskToken(TaskToken.Workflow, t.Namespace, e.State.WorkflowId, e.State.RunId, wft.ScheduledEventId, wft.Attempt),
-            wft.StartedEventId, wft.Attempt, wft.ScheduledTimeMs, now);
+        return ev;
     }
 
-    private PollWorkflowTaskQueueResponse BuildWorkflowTaskResponse(Execution e, TaskToken token, long startedEventId, int attempt, long scheduledMs, long startedMs)
+    private PollWorkflowTaskQueueResponse BuildWorkflowTaskResponse(Execution e, TaskToken token, long startedEventId, int attempt, long scheduledMs, long startedMs,
+        List<HistoryEvent>? transientEvents = null, bool partialHistory = false)
     {
         var resp = new PollWorkflowTaskQueueResponse
         {
@@ -83,7 +112,16 @@ public sealed partial class WorkflowEngine
             StartedTime = Clock.Ts(startedMs),
             BacklogCountHint = Matching.Backlog(e.State.Namespace, e.State.TaskQueue, Matching.WorkflowQueue),
         };
-        resp.History.Events.AddRange(e.History);
+        if (partialHistory)
+        {
+            // Sticky: only what the worker has not seen since the last task it completed.
+            resp.History.Events.AddRange(e.History.Skip((int)e.State.LastCompletedWftStartedEventId));
+            Microsoft.Extensions.Logging.LoggerExtensions.LogDebug(log, "Sticky task for {WorkflowId}: {Sent} of {Total} events",
+                e.State.WorkflowId, resp.History.Events.Count, e.History.Count);
+        }
+        else
+            resp.History.Events.AddRange(e.History);
+        if (transientEvents != null) resp.History.Events.AddRange(transientEvents);
         return resp;
     }
 
@@ -92,9 +130,10 @@ public sealed partial class WorkflowEngine
         if (t.QueryId == null || !queries.TryGetValue(t.QueryId, out var q)) return null;
         var e = LoadRun(t.Namespace, t.RunId);
         if (e == null) return null;
-        if (e.State.Wft is { StartedEventId: > 0 })
+        if (e.State.Wft is { StartedEventId: > 0 } || (e.IsOpen && e.State.LastCompletedWftStartedEventId == 0))
         {
-            // Answered once the workflow task in flight ends, against the history it produces.
+            // Answered once the workflow task in flight ends (or the first one completes),
+            // against the state that task produces.
             e.ParkedQueries.Add(q);
             return null;
         }
@@ -126,14 +165,24 @@ public sealed partial class WorkflowEngine
             var e = WorkflowTaskOf(token);
             var wft = e.State.Wft!;
             var problem = ValidateCommands(e, r);
+            if (problem == null && ProtocolProblem(r) is { } protocolProblem)
+                problem = (WorkflowTaskFailedCause.BadUpdateWorkflowExecutionMessage, protocolProblem);
             var closes = r.Commands.Any(c => IsCloseCommand(c.CommandType));
             if (problem == null && closes && e.State.Buffered.Count > 0)
                 problem = (WorkflowTaskFailedCause.UnhandledCommand, "New events arrived while the workflow task was in flight; the workflow must see them before it closes.");
+            if (problem == null && closes && HasUndeliveredUpdates(e, wft.StartedEventId))
+                problem = (WorkflowTaskFailedCause.UnhandledUpdate, "Updates arrived while the workflow task was in flight; the workflow must handle them before it closes.");
             if (problem is { } p)
             {
                 FailWorkflowTask(tx, e, p.Cause, new Temporalio.Api.Failure.V1.Failure { Message = p.Message }, r.Identity,
-                    nextAttempt: p.Cause == WorkflowTaskFailedCause.UnhandledCommand ? 1 : wft.Attempt + 1);
+                    nextAttempt: p.Cause is WorkflowTaskFailedCause.UnhandledCommand or WorkflowTaskFailedCause.UnhandledUpdate ? 1 : wft.Attempt + 1);
                 return new RespondWorkflowTaskCompletedResponse();
+            }
+            if (wft.Transient)
+            {
+                // The retry succeeded: its Scheduled and Started events join the history now.
+                wft.ScheduledEventId = Append(tx, e, WorkflowTaskScheduledEvent(e, wft));
+                wft.StartedEventId = Append(tx, e, WorkflowTaskStartedEvent(wft));
             }
             var done = NewEvent(EventType.WorkflowTaskCompleted);
             done.WorkflowTaskCompletedEventAttributes = new()
@@ -147,6 +196,7 @@ public sealed partial class WorkflowEngine
                 WorkerVersion = r.WorkerVersionStamp,
             };
             var completedId = Append(tx, e, done);
+            var startedEventId = wft.StartedEventId;
             e.State.LastCompletedWftStartedEventId = wft.StartedEventId;
             e.State.Wft = null;
             if (r.StickyAttributes?.WorkerTaskQueue?.Name is { Length: > 0 } sticky)
@@ -156,12 +206,14 @@ public sealed partial class WorkflowEngine
             }
             var post = new List<Action>();
             var needTask = r.ForceCreateNewWorkflowTask;
+            var messages = new CompletionMessages(r);
             foreach (var cmd in r.Commands)
             {
                 if (!e.IsOpen) break;
-                needTask |= ApplyCommand(tx, e, cmd, completedId, post);
+                if (cmd.CommandType == CommandType.ProtocolMessage) ApplyProtocolMessageCommand(tx, e, messages, cmd);
+                else needTask |= ApplyCommand(tx, e, cmd, completedId, post);
             }
-            ApplyProtocolMessages?.Invoke(tx, e, r, completedId);
+            needTask |= FinishUpdateMessages(tx, e, messages, startedEventId);
             if (e.IsOpen)
             {
                 needTask |= FlushBuffered(tx, e) > 0;
@@ -171,9 +223,6 @@ public sealed partial class WorkflowEngine
             return new RespondWorkflowTaskCompletedResponse();
         });
     }
-
-    /// <summary>Update-protocol hook (visibility/updates layer) applied after the commands.</summary>
-    internal Action<Tx, Execution, RespondWorkflowTaskCompletedRequest, long>? ApplyProtocolMessages { get; set; }
 
     /// <summary>RespondWorkflowTaskFailed.</summary>
     public Task<RespondWorkflowTaskFailedResponse> FailWorkflowTaskAsync(RespondWorkflowTaskFailedRequest r)
@@ -190,35 +239,43 @@ public sealed partial class WorkflowEngine
     private void FailWorkflowTask(Tx tx, Execution e, WorkflowTaskFailedCause cause, Temporalio.Api.Failure.V1.Failure? failure, string identity, int nextAttempt)
     {
         var wft = e.State.Wft!;
-        var ev = NewEvent(EventType.WorkflowTaskFailed);
-        ev.WorkflowTaskFailedEventAttributes = new()
+        if (!wft.Transient)
         {
-            ScheduledEventId = wft.ScheduledEventId,
-            StartedEventId = wft.StartedEventId,
-            Cause = cause,
-            Failure = failure,
-            Identity = identity ?? "",
-        };
-        Append(tx, e, ev);
+            var ev = NewEvent(EventType.WorkflowTaskFailed);
+            ev.WorkflowTaskFailedEventAttributes = new()
+            {
+                ScheduledEventId = wft.ScheduledEventId,
+                StartedEventId = wft.StartedEventId,
+                Cause = cause,
+                Failure = failure,
+                Identity = identity ?? "",
+            };
+            Append(tx, e, ev);
+        }
         e.State.Wft = null;
-        FlushBuffered(tx, e);
-        ScheduleWorkflowTask(tx, e, nextAttempt);
+        e.State.StickyQueue = null; // the worker's cached state for this run is suspect now
+        var news = FlushBuffered(tx, e);
+        ScheduleWorkflowTask(tx, e, news > 0 ? 1 : nextAttempt);
     }
 
     private void TimeOutWorkflowTask(Tx tx, Execution e)
     {
         var wft = e.State.Wft!;
-        var ev = NewEvent(EventType.WorkflowTaskTimedOut);
-        ev.WorkflowTaskTimedOutEventAttributes = new()
+        if (!wft.Transient)
         {
-            ScheduledEventId = wft.ScheduledEventId,
-            StartedEventId = wft.StartedEventId,
-            TimeoutType = TimeoutType.StartToClose,
-        };
-        Append(tx, e, ev);
+            var ev = NewEvent(EventType.WorkflowTaskTimedOut);
+            ev.WorkflowTaskTimedOutEventAttributes = new()
+            {
+                ScheduledEventId = wft.ScheduledEventId,
+                StartedEventId = wft.StartedEventId,
+                TimeoutType = TimeoutType.StartToClose,
+            };
+            Append(tx, e, ev);
+        }
         e.State.Wft = null;
-        FlushBuffered(tx, e);
-        ScheduleWorkflowTask(tx, e, wft.Attempt + 1);
+        e.State.StickyQueue = null;
+        var news = FlushBuffered(tx, e);
+        ScheduleWorkflowTask(tx, e, news > 0 ? 1 : wft.Attempt + 1);
     }
 
     /// <summary>RespondQueryTaskCompleted: hands the answer to the waiting QueryWorkflow call.</summary>

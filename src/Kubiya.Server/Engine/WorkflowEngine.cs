@@ -234,29 +234,58 @@ public sealed partial class WorkflowEngine : IAsyncDisposable
         return n;
     }
 
+    /// <summary>Schedules a workflow task unless one is pending or a start delay / retry backoff holds it back.</summary>
     internal void EnsureWorkflowTask(Tx tx, Execution e)
     {
-        if (e.State.Wft == null && e.IsOpen) ScheduleWorkflowTask(tx, e, 1);
+        if (e.State.Wft == null && e.IsOpen && e.State.FirstTaskDueMs == null) ScheduleWorkflowTask(tx, e, 1);
     }
 
+    /// <summary>
+    /// Schedules a workflow task. A retry (attempt &gt; 1) is transient, as in Temporal: callers pass
+    /// attempt 1 when news arrived since the failure, so a retry only ever replays the same history,
+    /// and its events are written only if it completes.
+    /// </summary>
     internal void ScheduleWorkflowTask(Tx tx, Execution e, int attempt)
     {
+        tx.Touch(e);
+        var wft = new WorkflowTaskInfo
+        {
+            Attempt = attempt,
+            ScheduledTimeMs = Clock.NowMs(),
+            TaskQueue = NextWorkflowTaskQueue(e, attempt),
+            TimeoutMs = WorkflowTaskTimeoutMs(e.State, attempt),
+            Transient = attempt > 1,
+        };
+        wft.Sticky = wft.TaskQueue != e.State.TaskQueue;
+        wft.ScheduledEventId = wft.Transient ? e.State.NextEventId : Append(tx, e, WorkflowTaskScheduledEvent(e, wft));
+        e.State.Wft = wft;
+    }
+
+    internal HistoryEvent WorkflowTaskScheduledEvent(Execution e, WorkflowTaskInfo wft)
+    {
         var ev = NewEvent(EventType.WorkflowTaskScheduled);
+        ev.EventTime = Clock.Ts(wft.ScheduledTimeMs);
         ev.WorkflowTaskScheduledEventAttributes = new()
         {
             TaskQueue = new() { Name = e.State.TaskQueue, Kind = TaskQueueKind.Normal },
-            StartToCloseTimeout = Clock.Dur(e.State.WorkflowTaskTimeoutMs),
-            Attempt = attempt,
+            StartToCloseTimeout = Clock.Dur(TimeoutOf(e.State, wft)),
+            Attempt = wft.Attempt,
         };
-        var id = Append(tx, e, ev);
-        e.State.Wft = new WorkflowTaskInfo
-        {
-            ScheduledEventId = id,
-            Attempt = attempt,
-            ScheduledTimeMs = Clock.NowMs(),
-            TaskQueue = e.State.TaskQueue,
-        };
+        return ev;
     }
+
+    /// <summary>
+    /// Temporal's workflow task timeout: the run's default, growing from the fourth attempt on
+    /// (5 s, 10 s, 20 s, ... up to 10 min extra) so a task that keeps failing does not spin.
+    /// </summary>
+    private static long WorkflowTaskTimeoutMs(ExecutionState s, int attempt)
+    {
+        if (attempt <= 3) return s.WorkflowTaskTimeoutMs;
+        var extra = Math.Min(5_000 * Math.Pow(2, Math.Min(attempt - 4, 20)), 600_000);
+        return s.WorkflowTaskTimeoutMs + (long)extra;
+    }
+
+    internal static long TimeoutOf(ExecutionState s, WorkflowTaskInfo wft) => wft.TimeoutMs > 0 ? wft.TimeoutMs : s.WorkflowTaskTimeoutMs;
 
     // ---- reconcile: derive tasks and deadlines from state ----
 
@@ -278,11 +307,17 @@ public sealed partial class WorkflowEngine : IAsyncDisposable
         if (s.Wft is { } wft)
         {
             if (wft.StartedEventId == 0)
-                Dispatch(e, $"wft:{wft.ScheduledEventId}:{wft.Attempt}", wft.TaskQueue, Matching.WorkflowQueue,
+            {
+                Dispatch(e, $"wft:{wft.ScheduledEventId}:{wft.Attempt}:{wft.TaskQueue}", wft.TaskQueue, Matching.WorkflowQueue,
                     new TaskRef(TaskToken.Workflow, s.Namespace, s.WorkflowId, s.RunId, wft.ScheduledEventId, wft.Attempt));
+                if (wft.Sticky)
+                    Timer(e, "wft-sticky", wft.ScheduledEventId, wft.Attempt,
+                        wft.ScheduledTimeMs + (s.StickyScheduleToStartMs > 0 ? s.StickyScheduleToStartMs : 5000));
+            }
             else
-                Timer(e, "wft-timeout", wft.ScheduledEventId, wft.Attempt, wft.StartedTimeMs + s.WorkflowTaskTimeoutMs);
+                Timer(e, "wft-timeout", wft.ScheduledEventId, wft.Attempt, wft.StartedTimeMs + TimeoutOf(s, wft));
         }
+        if (s.FirstTaskDueMs is { } firstTask) Timer(e, "first-task", 0, 0, firstTask);
         if (s.Wft is not { StartedEventId: > 0 } && e.ParkedQueries.Count > 0)
         {
             foreach (var q in e.ParkedQueries) Matching.Add(s.Namespace, s.TaskQueue, Matching.WorkflowQueue, QueryRef(q));

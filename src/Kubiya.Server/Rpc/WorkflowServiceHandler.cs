@@ -165,13 +165,16 @@ public sealed partial class WorkflowServiceHandler
     public Task<ResetStickyTaskQueueResponse> ResetStickyTaskQueue(ResetStickyTaskQueueRequest r, ServerCallContext ctx) =>
         engine.ResetStickyAsync(r);
 
-    public Task<ShutdownWorkerResponse> ShutdownWorker(ShutdownWorkerRequest r, ServerCallContext ctx)
+    public async Task<ShutdownWorkerResponse> ShutdownWorker(ShutdownWorkerRequest r, ServerCallContext ctx)
     {
         engine.Namespaces.Get(r.Namespace);
-        // The worker is going away: answer its sticky queue's outstanding polls now.
+        // The worker is going away: its runs fall back to the normal queue, its polls end now.
         if (!string.IsNullOrEmpty(r.StickyTaskQueue))
+        {
+            await engine.ReleaseStickyQueueAsync(r.Namespace, r.StickyTaskQueue);
             engine.Matching.ReleasePollers(r.Namespace, r.StickyTaskQueue, Matching.WorkflowQueue);
-        return Task.FromResult(new ShutdownWorkerResponse());
+        }
+        return new ShutdownWorkerResponse();
     }
 }
 

@@ -14,22 +14,34 @@ public sealed class SqliteStore : IDisposable
 {
     private static readonly JsonSerializerOptions Json = new() { IncludeFields = false };
     private readonly SqliteConnection conn;
+    private readonly FileStream ownerLock;
 
     /// <summary>Opens (creating when absent) the database at <paramref name="path"/>.</summary>
     public SqliteStore(string path)
     {
         var dir = Path.GetDirectoryName(Path.GetFullPath(path));
         if (!string.IsNullOrEmpty(dir)) Directory.CreateDirectory(dir);
+        // One server per database: a second server on the same file would believe it owns the
+        // same executions. The lock is released by the OS even on kill -9.
+        try
+        {
+            ownerLock = new FileStream(path + ".lock", FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException ex)
+        {
+            throw new DatabaseInUseException(path, ex);
+        }
         conn = new SqliteConnection(new SqliteConnectionStringBuilder
         {
             DataSource = path,
             Mode = SqliteOpenMode.ReadWriteCreate,
             Pooling = false,
+            DefaultTimeout = 2, // seconds of busy retry: only another process holding the file makes us wait
         }.ToString());
         conn.Open();
         // WAL + NORMAL: a committed transaction survives the process being killed (kill -9);
         // only an OS crash or power loss could drop the last few commits.
-        Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000; PRAGMA foreign_keys=OFF; PRAGMA temp_store=MEMORY; PRAGMA cache_size=-32000;");
+        Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=1000; PRAGMA foreign_keys=OFF; PRAGMA temp_store=MEMORY; PRAGMA cache_size=-32000;");
         Exec(Schema.Sql);
     }
 
@@ -163,5 +175,13 @@ public sealed class SqliteStore : IDisposable
         e.OnSaveHook?.Invoke(this, e);
     }
 
-    public void Dispose() => conn.Dispose();
+    public void Dispose()
+    {
+        conn.Dispose();
+        ownerLock.Dispose();
+    }
 }
+
+/// <summary>Another server process holds the database.</summary>
+public sealed class DatabaseInUseException(string path, Exception inner)
+    : IOException($"Database '{path}' is in use by another Kubiya.Server process.", inner);
