@@ -12,13 +12,17 @@ namespace Kubiya.Core.Executions
     /// </summary>
     public static class ExecutionQuery
     {
-        /// <summary>The visibility query for <paramref name="filter"/>.</summary>
-        public static string Build(ExecutionFilter filter)
+        /// <summary>
+        /// The visibility query for <paramref name="filter"/>; the agent goes into it only when the
+        /// <c>KubiyaAgent</c> search attribute exists (<paramref name="agentAttribute"/>).
+        /// </summary>
+        public static string Build(ExecutionFilter filter, bool agentAttribute = false)
         {
             var parts = new List<string> { $"WorkflowType = '{WorkflowNames.Execution}'" };
             var statuses = filter.Statuses.SelectMany(ExecutionMapper.TemporalStatuses).Distinct().ToList();
             if (statuses.Count == 1) parts.Add($"ExecutionStatus = '{statuses[0]}'");
             else if (statuses.Count > 1) parts.Add("(" + string.Join(" OR ", statuses.Select(s => $"ExecutionStatus = '{s}'")) + ")");
+            if (agentAttribute && !string.IsNullOrEmpty(filter.Agent)) parts.Add($"{SearchAttributeSupport.Agent.Name} = '{Escape(filter.Agent!)}'");
             if (!string.IsNullOrEmpty(filter.Queue)) parts.Add($"TaskQueue = '{Escape(filter.Queue!)}'");
             if (filter.Since is { } since)
                 parts.Add($"StartTime >= '{since.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture)}'");

@@ -100,6 +100,9 @@ namespace Kubiya.Core.Executions
             var options = new WorkflowOptions(id, queue)
             {
                 Memo = memo,
+                TypedSearchAttributes = input.Agent != null && await SearchAttributeSupport.IsAvailableAsync(connection, cancellationToken).ConfigureAwait(false)
+                    ? new SearchAttributeCollection.Builder().Set(SearchAttributeSupport.Agent, input.Agent).ToSearchAttributeCollection()
+                    : null,
                 Priority = new Priority(PriorityKey(request.Priority)),
                 Rpc = new RpcOptions { CancellationToken = cancellationToken },
             };
@@ -161,7 +164,8 @@ namespace Kubiya.Core.Executions
         /// <summary>Lists executions through a visibility query (newest first).</summary>
         public async Task<IReadOnlyList<ExecutionInfo>> ListAsync(ExecutionFilter filter, CancellationToken cancellationToken)
         {
-            var query = ExecutionQuery.Build(filter);
+            var agentAttribute = !string.IsNullOrEmpty(filter.Agent) && await SearchAttributeSupport.IsAvailableAsync(connection, cancellationToken).ConfigureAwait(false);
+            var query = ExecutionQuery.Build(filter, agentAttribute);
             var results = new List<ExecutionInfo>();
             byte[]? token = null;
             try

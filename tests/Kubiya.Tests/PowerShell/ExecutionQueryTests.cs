@@ -81,5 +81,8 @@ public sealed class ExecutionQueryTests(ModuleFixture fx)
         Assert.Equal(r.Output[5].ToString(), r.Output[2].ToString());
         Assert.Equal(1, (int)r.Output[3].BaseObject);
         Assert.Equal(0, (int)r.Output[4].BaseObject);
+        // The agent is also a registered keyword search attribute, so -Agent filters on the server.
+        var desc = fx.Client.GetWorkflowHandle(r.Output[5].ToString()).DescribeAsync().GetAwaiter().GetResult();
+        Assert.Equal("lister", desc.TypedSearchAttributes.Get(Temporalio.Common.SearchAttributeKey.CreateKeyword("KubiyaAgent")));
     }
 }
