@@ -27,7 +27,6 @@
     PrivateData          = @{
         PSData = @{
             Tags       = @('Kubiya', 'Temporal', 'Automation', 'Runbook', 'Agents', 'Workflow')
-            ProjectUri = 'https://github.com/kubiyabot/cli'
         }
     }
 }

@@ -56,8 +56,10 @@ public sealed class ModuleTests(ModuleFixture fx)
         Assert.NotSame(AssemblyLoadContext.Default, context);
         Assert.StartsWith(Path.Combine(RepoPaths.ModuleDir, "Dependencies"), core.Location);
         // The test host has its own Temporalio in the default context; the module's is a separate copy.
-        var temporalios = AppDomain.CurrentDomain.GetAssemblies().Where(a => a.GetName().Name == "YamlDotNet").ToList();
-        Assert.All(temporalios, a => Assert.Same(context, AssemblyLoadContext.GetLoadContext(a)));
+        var temporalio = AppDomain.CurrentDomain.GetAssemblies().Where(a => a.GetName().Name == "Temporalio").ToList();
+        Assert.Contains(temporalio, a => AssemblyLoadContext.GetLoadContext(a) == context);
+        var yaml = AppDomain.CurrentDomain.GetAssemblies().Where(a => a.GetName().Name == "YamlDotNet").ToList();
+        Assert.All(yaml, a => Assert.Same(context, AssemblyLoadContext.GetLoadContext(a)));
     }
 
     [Fact]
