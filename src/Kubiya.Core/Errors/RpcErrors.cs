@@ -14,6 +14,8 @@ namespace Kubiya.Core.Errors
             {
                 switch (rpc.Code)
                 {
+                    case RpcException.StatusCode.NotFound when rpc.Message.IndexOf("namespace", StringComparison.OrdinalIgnoreCase) >= 0:
+                        return new KubiyaException(KubiyaErrorKind.NotFound, "NamespaceNotFound", $"The Temporal namespace does not exist: {rpc.Message}", executionId, ex);
                     case RpcException.StatusCode.NotFound:
                         return new KubiyaException(KubiyaErrorKind.NotFound, "ExecutionNotFound", $"No execution with id '{executionId}'.", executionId, ex);
                     case RpcException.StatusCode.InvalidArgument:

@@ -163,4 +163,32 @@ public sealed class ControlTests(ModuleFixture fx)
             Assert.False(File.Exists(s.PathOf("finished.txt")));
         }
     }
+
+    [Fact]
+    public void RunningExecutionsFromAListingPipeIntoStop()
+    {
+        using var s = fx.NewSession();
+        var q = ModuleFixture.Unique("q");
+        var r = s.Run($$"""
+            Start-KubiyaWorker -QueueId {{q}} | Out-Null
+            $a = Invoke-KubiyaExec -Agent shell 'sleep 30' -Queue {{q}} -Cwd . -NoWait
+            $b = Invoke-KubiyaExec -Agent shell 'sleep 30' -Queue {{q}} -Cwd . -NoWait
+            $deadline = [DateTime]::UtcNow.AddSeconds(60)
+            do { [Threading.Thread]::Sleep(200) } until (@(Get-KubiyaExecution -Queue {{q}} -Status Running).Count -eq 2 -or [DateTime]::UtcNow -gt $deadline)
+            Get-KubiyaExecution -Queue {{q}} -Status Running | Stop-KubiyaExecution -Confirm:$false
+            (Wait-KubiyaExecution -Id $a.Id -Timeout 60 -ErrorAction SilentlyContinue).Status
+            (Wait-KubiyaExecution -Id $b.Id -Timeout 60 -ErrorAction SilentlyContinue).Status
+            """);
+        Assert.Empty(r.Errors.Where(e => !e.FullyQualifiedErrorId.StartsWith("ExecutionCancelled")));
+        Assert.Equal(new[] { "Cancelled", "Cancelled" }, r.Output.Select(o => o.ToString()));
+    }
+
+    [Fact]
+    public void UnknownNamespaceIsReportedAsSuch()
+    {
+        using var s = fx.NewSession();
+        var r = s.Run("$env:KUBIYA_TEMPORAL_NAMESPACE = 'no-such-namespace'; try { Get-KubiyaExecution -Id exec-x } finally { $env:KUBIYA_TEMPORAL_NAMESPACE = $null }");
+        var err = Assert.Single(r.Errors);
+        Assert.StartsWith("NamespaceNotFound,", err.FullyQualifiedErrorId);
+    }
 }
