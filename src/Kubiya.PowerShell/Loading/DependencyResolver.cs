@@ -1,5 +1,6 @@
 using System;
 using System.IO;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Threading;
 
@@ -24,15 +25,21 @@ namespace Kubiya.PowerShell.Loading
         public static void Register()
         {
             if (Interlocked.Exchange(ref registered, 1) == 1) return;
-            // Separate classes so the runtime never JITs load-context code on .NET Framework.
-            if (IsCoreClr) CoreClrResolver.Register(DependencyDirectory);
+            // Separate, non-inlined paths so .NET Framework never JITs load-context code.
+            if (IsCoreClr) RegisterCoreClr();
             else DesktopResolver.Register(DependencyDirectory);
         }
+
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private static void RegisterCoreClr() => CoreClrResolver.Register(DependencyDirectory);
+
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private static void UnregisterCoreClr() => CoreClrResolver.Unregister();
 
         public static void Unregister()
         {
             if (Interlocked.Exchange(ref registered, 0) == 0) return;
-            if (IsCoreClr) CoreClrResolver.Unregister();
+            if (IsCoreClr) UnregisterCoreClr();
             else DesktopResolver.Unregister();
         }
 
