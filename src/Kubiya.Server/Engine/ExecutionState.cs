@@ -38,6 +38,8 @@ public sealed class ExecutionState
     public string? StickyQueue { get; set; }
     public long StickyScheduleToStartMs { get; set; }
     public string? NewRunId { get; set; }
+    /// <summary>Request ids of recent signals, so a client retrying a signal does not deliver it twice.</summary>
+    public List<string> SignalRequestIds { get; set; } = new();
     /// <summary>Workflow updates of this run keyed by update id, in every stage.</summary>
     public Dictionary<string, UpdateInfo> Updates { get; set; } = new();
 }
@@ -94,6 +96,7 @@ public sealed class ActivityInfo
     public long? LastHeartbeatMs { get; set; }
     public byte[]? HeartbeatDetails { get; set; }
     public byte[]? LastFailure { get; set; }
+    public long? LastAttemptCompleteMs { get; set; }
     public string LastWorkerIdentity { get; set; } = "";
     public bool CancelRequested { get; set; }
     public long CancelRequestedEventId { get; set; }

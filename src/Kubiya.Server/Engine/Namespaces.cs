@@ -27,8 +27,11 @@ public sealed class Namespaces
 
     public bool Exists(string name) => map.ContainsKey(name);
 
-    public NamespaceEntry Get(string name) =>
-        map.TryGetValue(name ?? "", out var e) ? e : throw ServerErrors.NamespaceNotFound(name ?? "");
+    public NamespaceEntry Get(string name)
+    {
+        if (string.IsNullOrEmpty(name)) throw ServerErrors.InvalidArgument("Namespace is not set on request.");
+        return map.TryGetValue(name, out var e) ? e : throw ServerErrors.NamespaceNotFound(name);
+    }
 
     public IReadOnlyCollection<NamespaceEntry> All => map.Values.OrderBy(n => n.Name).ToList();
 }

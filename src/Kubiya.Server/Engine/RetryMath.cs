@@ -7,6 +7,20 @@ namespace Kubiya.Server.Engine;
 /// <summary>Server-side retry decisions, following Temporal's RetryPolicy semantics.</summary>
 public static class RetryMath
 {
+    /// <summary>Why a retry policy is invalid (Temporal's rules), or null when it is valid.</summary>
+    public static string? Problem(RetryPolicy? p)
+    {
+        if (p == null) return null;
+        if (p.MaximumAttempts < 0) return "MaximumAttempts cannot be negative on a retry policy.";
+        if (p.BackoffCoefficient != 0 && p.BackoffCoefficient < 1) return "BackoffCoefficient cannot be less than 1 on a retry policy.";
+        var initial = Clock.Ms(p.InitialInterval);
+        var max = Clock.Ms(p.MaximumInterval);
+        if (initial < 0) return "InitialInterval cannot be negative on a retry policy.";
+        if (max < 0) return "MaximumInterval cannot be negative on a retry policy.";
+        if (max > 0 && max < initial) return "MaximumInterval cannot be less than InitialInterval on a retry policy.";
+        return null;
+    }
+
     /// <summary>Fills Temporal's defaults into an activity retry policy.</summary>
     public static RetryPolicy Normalize(RetryPolicy? p)
     {

@@ -22,6 +22,12 @@ public static class ServerErrors
 
     public static RpcException InvalidArgument(string message) => Make(StatusCode.InvalidArgument, message);
 
+    /// <summary>A valid request for a feature this server does not offer: refused, never silently ignored.</summary>
+    public static RpcException Unsupported(string message) => Make(StatusCode.Unimplemented, message);
+
+    public const string CronUnsupported =
+        "CronSchedule is not supported by Kubiya.Server; start the workflow from a scheduler (e.g. a scheduled task) instead.";
+
     public static RpcException NotFound(string message) =>
         Make(StatusCode.NotFound, message, new Temporalio.Api.ErrorDetails.V1.NotFoundFailure());
 

@@ -13,11 +13,11 @@ public sealed partial class WorkflowEngine
     private void ScheduleActivity(Tx tx, Execution e, ScheduleActivityTaskCommandAttributes a, long completedId)
     {
         var now = Clock.NowMs();
-        var runLeft = e.State.RunDeadlineMs is { } rd ? Math.Max(1, rd - now) : 0;
+        // As in Temporal, no activity timeout exceeds the run timeout, which is also the default schedule-to-close.
+        var runTimeout = Clock.Ms(e.History[0].WorkflowExecutionStartedEventAttributes.WorkflowRunTimeout);
         var s2close = Clock.Ms(a.ScheduleToCloseTimeout);
         var s2c = Clock.Ms(a.StartToCloseTimeout);
-        if (s2close <= 0 && runLeft > 0) s2close = runLeft;
-        if (s2close > 0 && runLeft > 0 && s2close > runLeft) s2close = runLeft;
+        if (runTimeout > 0 && (s2close <= 0 || s2close > runTimeout)) s2close = runTimeout;
         if (s2c <= 0) s2c = s2close;
         if (s2close > 0 && s2c > s2close) s2c = s2close;
         var s2s = Clock.Ms(a.ScheduleToStartTimeout);
@@ -206,20 +206,26 @@ public sealed partial class WorkflowEngine
         else AppendNews(tx, e, outcome);
     }
 
+    /// <summary>
+    /// As Temporal does, an activity that reports something too large to record (result, failure,
+    /// heartbeat or cancel details) fails for good: refusing the call would only leave it to time
+    /// out and retry the same way.
+    /// </summary>
+    private bool FailIfOversized(Tx tx, Execution e, ActivityInfo a, int size, string reason, string identity)
+    {
+        if (size <= Limits.BlobSizeLimitBytes) return false;
+        FailActivityAttempt(tx, e, a, new Failure
+        {
+            Message = reason,
+            Source = "Server",
+            ServerFailureInfo = new() { NonRetryable = true },
+        }, identity, null);
+        return true;
+    }
+
     private void CompleteActivity(Tx tx, Execution e, ActivityInfo a, Payloads? result, string identity)
     {
-        if (result != null && result.Payloads_.Any(p => p.CalculateSize() > Limits.BlobSizeLimitBytes))
-        {
-            // As Temporal does: a result too large to record fails the activity for good, rather
-            // than being refused and leaving the activity to time out and retry the same way.
-            FailActivityAttempt(tx, e, a, new Failure
-            {
-                Message = "Complete result exceeds size limit.",
-                Source = "Server",
-                ServerFailureInfo = new() { NonRetryable = true },
-            }, identity, null);
-            return;
-        }
+        if (FailIfOversized(tx, e, a, result?.CalculateSize() ?? 0, "Complete result exceeds size limit.", identity)) return;
         var ev = NewEvent(EventType.ActivityTaskCompleted);
         ev.ActivityTaskCompletedEventAttributes = new()
         {
@@ -243,6 +249,7 @@ public sealed partial class WorkflowEngine
         if (a.CancelRequested) retry = false;
         if (retry)
         {
+            a.LastAttemptCompleteMs = now;
             RetryActivity(a, failure, now + backoff);
             return;
         }
@@ -288,6 +295,7 @@ public sealed partial class WorkflowEngine
 
     private void CancelActivity(Tx tx, Execution e, ActivityInfo a, Payloads? details, string identity)
     {
+        if (FailIfOversized(tx, e, a, details?.CalculateSize() ?? 0, "Cancel details exceed size limit.", identity)) return;
         var ev = NewEvent(EventType.ActivityTaskCanceled);
         ev.ActivityTaskCanceledEventAttributes = new()
         {
@@ -320,7 +328,8 @@ public sealed partial class WorkflowEngine
         MutateAsync(tx =>
         {
             var (e, a) = ActivityOf(r.TaskToken);
-            FailActivityAttempt(tx, e, a, r.Failure ?? new Failure { Message = "activity failed" }, r.Identity, r.LastHeartbeatDetails);
+            if (!FailIfOversized(tx, e, a, r.Failure?.CalculateSize() ?? 0, "Failure exceeds size limit.", r.Identity))
+                FailActivityAttempt(tx, e, a, r.Failure ?? new Failure { Message = "activity failed" }, r.Identity, r.LastHeartbeatDetails);
             return new RespondActivityTaskFailedResponse();
         });
 
@@ -328,7 +337,8 @@ public sealed partial class WorkflowEngine
         MutateAsync(tx =>
         {
             var (e, a) = ActivityById(r.Namespace, r.WorkflowId, r.RunId, r.ActivityId);
-            FailActivityAttempt(tx, e, a, r.Failure ?? new Failure { Message = "activity failed" }, r.Identity, r.LastHeartbeatDetails);
+            if (!FailIfOversized(tx, e, a, r.Failure?.CalculateSize() ?? 0, "Failure exceeds size limit.", r.Identity))
+                FailActivityAttempt(tx, e, a, r.Failure ?? new Failure { Message = "activity failed" }, r.Identity, r.LastHeartbeatDetails);
             return new RespondActivityTaskFailedByIdResponse();
         });
 
@@ -348,29 +358,29 @@ public sealed partial class WorkflowEngine
             return new RespondActivityTaskCanceledByIdResponse();
         });
 
-    private void Heartbeat(Tx tx, Execution e, ActivityInfo a, Payloads? details, string identity)
+    /// <summary>Records a heartbeat; returns whether the activity should stop (cancel requested, or failed here).</summary>
+    private bool Heartbeat(Tx tx, Execution e, ActivityInfo a, Payloads? details, string identity)
     {
-        CheckPayloads(details, "Heartbeat details");
+        if (FailIfOversized(tx, e, a, details?.CalculateSize() ?? 0, "Heartbeat details exceed size limit.", identity)) return true;
         tx.Touch(e);
         a.LastHeartbeatMs = Clock.NowMs();
         a.LastWorkerIdentity = identity ?? a.LastWorkerIdentity;
         if (details != null) a.HeartbeatDetails = details.ToByteArray();
+        return a.CancelRequested;
     }
 
     public Task<RecordActivityTaskHeartbeatResponse> HeartbeatAsync(RecordActivityTaskHeartbeatRequest r) =>
         MutateAsync(tx =>
         {
             var (e, a) = ActivityOf(r.TaskToken);
-            Heartbeat(tx, e, a, r.Details, r.Identity);
-            return new RecordActivityTaskHeartbeatResponse { CancelRequested = a.CancelRequested };
+            return new RecordActivityTaskHeartbeatResponse { CancelRequested = Heartbeat(tx, e, a, r.Details, r.Identity) };
         });
 
     public Task<RecordActivityTaskHeartbeatByIdResponse> HeartbeatByIdAsync(RecordActivityTaskHeartbeatByIdRequest r) =>
         MutateAsync(tx =>
         {
             var (e, a) = ActivityById(r.Namespace, r.WorkflowId, r.RunId, r.ActivityId);
-            Heartbeat(tx, e, a, r.Details, r.Identity);
-            return new RecordActivityTaskHeartbeatByIdResponse { CancelRequested = a.CancelRequested };
+            return new RecordActivityTaskHeartbeatByIdResponse { CancelRequested = Heartbeat(tx, e, a, r.Details, r.Identity) };
         });
 
     /// <summary>An activity deadline passed: time the attempt out (retrying where the policy allows).</summary>

@@ -126,7 +126,8 @@ public sealed partial class WorkflowEngine
         post.Add(() =>
         {
             var target = Namespaces.Exists(ns) ? FindOrNull(ns, a.Execution?.WorkflowId, a.Execution?.RunId) : null;
-            if (target == null || !target.IsOpen)
+            // As in Temporal, a workflow cannot signal itself this way: it is treated as not found.
+            if (target == null || !target.IsOpen || IsSameWorkflow(source, target))
             {
                 var failed = NewEvent(EventType.SignalExternalWorkflowExecutionFailed);
                 failed.SignalExternalWorkflowExecutionFailedEventAttributes = new()
@@ -181,7 +182,7 @@ public sealed partial class WorkflowEngine
         post.Add(() =>
         {
             var target = Namespaces.Exists(ns) ? FindOrNull(ns, a.WorkflowId, a.RunId) : null;
-            if (target == null || !target.IsOpen)
+            if (target == null || !target.IsOpen || IsSameWorkflow(source, target))
             {
                 var failed = NewEvent(EventType.RequestCancelExternalWorkflowExecutionFailed);
                 failed.RequestCancelExternalWorkflowExecutionFailedEventAttributes = new()
@@ -208,6 +209,9 @@ public sealed partial class WorkflowEngine
             AppendNews(tx, source, done);
         });
     }
+
+    private static bool IsSameWorkflow(Execution a, Execution b) =>
+        a.State.Namespace == b.State.Namespace && a.State.WorkflowId == b.State.WorkflowId;
 
     private Execution? FindOrNull(string ns, string? workflowId, string? runId)
     {

@@ -6,6 +6,9 @@ namespace Kubiya.Server.Engine;
 
 public sealed partial class WorkflowEngine
 {
+    /// <summary>How many signal request ids a run remembers for deduplication.</summary>
+    private const int MaxRememberedSignalRequestIds = 1000;
+
     public Task<SignalWorkflowExecutionResponse> SignalAsync(SignalWorkflowExecutionRequest r)
     {
         Require(r.SignalName, "SignalName");
@@ -14,6 +17,13 @@ public sealed partial class WorkflowEngine
         {
             var e = Find(r.Namespace, r.WorkflowExecution?.WorkflowId ?? "", r.WorkflowExecution?.RunId);
             if (!e.IsOpen) throw ServerErrors.AlreadyCompleted();
+            if (!string.IsNullOrEmpty(r.RequestId))
+            {
+                if (e.State.SignalRequestIds.Contains(r.RequestId)) return new SignalWorkflowExecutionResponse();
+                tx.Touch(e);
+                e.State.SignalRequestIds.Add(r.RequestId);
+                if (e.State.SignalRequestIds.Count > MaxRememberedSignalRequestIds) e.State.SignalRequestIds.RemoveAt(0);
+            }
             var ev = NewEvent(EventType.WorkflowExecutionSignaled);
             ev.WorkflowExecutionSignaledEventAttributes = new()
             {
@@ -159,6 +169,8 @@ public sealed partial class WorkflowEngine
             if (a.Started) pa.LastStartedTime = Clock.Ts(a.StartedTimeMs);
             if (a.LastFailure != null) pa.LastFailure = Temporalio.Api.Failure.V1.Failure.Parser.ParseFrom(a.LastFailure);
             if (a.ScheduleToCloseMs > 0) pa.ExpirationTime = Clock.Ts(a.FirstScheduledTimeMs + a.ScheduleToCloseMs);
+            if (a.LastAttemptCompleteMs is { } last) pa.LastAttemptCompleteTime = Clock.Ts(last);
+            if (!a.Started && a.Attempt > 1) pa.NextAttemptScheduleTime = Clock.Ts(a.ScheduledTimeMs);
             resp.PendingActivities.Add(pa);
         }
         foreach (var c in s.Children.Values.OrderBy(c => c.InitiatedEventId))

@@ -33,6 +33,8 @@ public sealed partial class WorkflowEngine
                         return (WorkflowTaskFailedCause.BadScheduleActivityAttributes, $"Activity id '{a.ActivityId}' is already in use by a pending activity.");
                     if (a.Input != null && a.Input.Payloads_.Any(p => p.CalculateSize() > Limits.BlobSizeLimitBytes))
                         return (WorkflowTaskFailedCause.BadScheduleActivityAttributes, "Activity input exceeds the payload size limit.");
+                    if (RetryMath.Problem(a.RetryPolicy) is { } activityRetry)
+                        return (WorkflowTaskFailedCause.BadScheduleActivityAttributes, $"Activity '{a.ActivityId}': {activityRetry}");
                     break;
                 case CommandType.StartTimer:
                     var t = c.StartTimerCommandAttributes;
@@ -49,6 +51,10 @@ public sealed partial class WorkflowEngine
                         return (WorkflowTaskFailedCause.BadStartChildExecutionAttributes, "StartChildWorkflowExecution needs a workflow id and type.");
                     if (!string.IsNullOrEmpty(ch.Namespace) && !Namespaces.Exists(ch.Namespace))
                         return (WorkflowTaskFailedCause.BadStartChildExecutionAttributes, $"Namespace {ch.Namespace} is not found.");
+                    if (!string.IsNullOrWhiteSpace(ch.CronSchedule))
+                        return (WorkflowTaskFailedCause.BadStartChildExecutionAttributes, ServerErrors.CronUnsupported);
+                    if (RetryMath.Problem(ch.RetryPolicy) is { } childRetry)
+                        return (WorkflowTaskFailedCause.BadStartChildExecutionAttributes, $"Child workflow '{ch.WorkflowId}': {childRetry}");
                     if (SearchAttributesProblem(string.IsNullOrEmpty(ch.Namespace) ? e.State.Namespace : ch.Namespace, ch.SearchAttributes) is { } childProblem)
                         return (WorkflowTaskFailedCause.BadSearchAttributes, childProblem);
                     break;

@@ -82,6 +82,7 @@ public sealed partial class WorkflowEngine
         CheckTimeout(runTimeout, "WorkflowRunTimeout");
         CheckTimeout(taskTimeout, "WorkflowTaskTimeout");
         CheckTimeout(startDelay, "WorkflowStartDelay");
+        if (RetryMath.Problem(retry) is { } retryProblem) throw ServerErrors.InvalidArgument(retryProblem);
         CheckPayloads(input, "Input");
         if (memo != null) foreach (var p in memo.Fields.Values) CheckPayload(p, "Memo");
         var execMs = Clock.Ms(execTimeout);
@@ -231,6 +232,7 @@ public sealed partial class WorkflowEngine
         var spec = SpecFromRequest(r.Namespace, r.WorkflowId, r.WorkflowType, r.TaskQueue, r.Input, r.WorkflowExecutionTimeout,
             r.WorkflowRunTimeout, r.WorkflowTaskTimeout, r.RequestId, r.Identity, r.Memo, r.SearchAttributes, r.Header, r.RetryPolicy,
             r.WorkflowStartDelay);
+        if (!string.IsNullOrWhiteSpace(r.CronSchedule)) throw ServerErrors.Unsupported(ServerErrors.CronUnsupported);
         ValidateSearchAttributes?.Invoke(r.Namespace, r.SearchAttributes);
         return MutateAsync(tx =>
         {
@@ -255,6 +257,7 @@ public sealed partial class WorkflowEngine
             r.WorkflowStartDelay);
         Require(r.SignalName, "SignalName");
         CheckPayloads(r.SignalInput, "Signal input");
+        if (!string.IsNullOrWhiteSpace(r.CronSchedule)) throw ServerErrors.Unsupported(ServerErrors.CronUnsupported);
         ValidateSearchAttributes?.Invoke(r.Namespace, r.SearchAttributes);
         return MutateAsync(tx =>
         {
@@ -277,6 +280,12 @@ public sealed partial class WorkflowEngine
                 onRunning: running =>
                 {
                     AppendNews(tx, running, Signal());
+                    // As in Temporal, signal-with-start (unlike a plain signal) ends a start delay.
+                    if (running.State.FirstTaskDueMs != null)
+                    {
+                        running.State.FirstTaskDueMs = null;
+                        EnsureWorkflowTask(tx, running);
+                    }
                     return new StartOutcome(running.State.RunId, false, running);
                 });
             return new SignalWithStartWorkflowExecutionResponse { RunId = outcome.RunId, Started = outcome.Started };

@@ -112,6 +112,34 @@ public sealed class BadRequestTests(ServerFixture fx)
     }
 
     [Fact]
+    public async Task MissingNamespaceIsInvalidArgumentNamingTheField()
+    {
+        var req = ValidStart();
+        req.Namespace = "";
+        var ex = await FailsWith(RpcException.StatusCode.InvalidArgument, () => Service.StartWorkflowExecutionAsync(req));
+        AssertNames("Namespace", ex.Message);
+    }
+
+    [Theory]
+    [InlineData("MaximumAttempts", -1, 2.0, 1, 0)]
+    [InlineData("BackoffCoefficient", 0, 0.5, 1, 0)]
+    [InlineData("InitialInterval", 0, 2.0, -1, 0)]
+    [InlineData("MaximumInterval", 0, 2.0, 10, 5)]
+    public async Task InvalidRetryPolicyIsInvalidArgumentNamingTheField(string field, int maxAttempts, double coefficient, int initialSec, int maxSec)
+    {
+        var req = ValidStart();
+        req.RetryPolicy = new RetryPolicy
+        {
+            MaximumAttempts = maxAttempts,
+            BackoffCoefficient = coefficient,
+            InitialInterval = new Duration { Seconds = initialSec },
+            MaximumInterval = maxSec == 0 ? null : new Duration { Seconds = maxSec },
+        };
+        var ex = await FailsWith(RpcException.StatusCode.InvalidArgument, () => Service.StartWorkflowExecutionAsync(req));
+        AssertNames(field, ex.Message);
+    }
+
+    [Fact]
     public async Task GarbageTaskTokenIsInvalidArgument()
     {
         await FailsWith(RpcException.StatusCode.InvalidArgument, () => Service.RespondActivityTaskCompletedAsync(new RespondActivityTaskCompletedRequest
@@ -155,6 +183,52 @@ public sealed class BadRequestTests(ServerFixture fx)
             Namespace = fx.Namespace,
             Execution = new WorkflowExecution { WorkflowId = req.WorkflowId },
         }));
+    }
+
+    [Fact]
+    public async Task QueryOfAnUnknownWorkflowIsNotFound()
+    {
+        await FailsWith(RpcException.StatusCode.NotFound, () => Service.QueryWorkflowAsync(new QueryWorkflowRequest
+        {
+            Namespace = fx.Namespace,
+            Execution = new WorkflowExecution { WorkflowId = ServerFixture.Unique("never-started") },
+            Query = new Temporalio.Api.Query.V1.WorkflowQuery { QueryType = "state" },
+        }));
+    }
+
+    [Fact]
+    public async Task PollWithoutATaskQueueIsInvalidArgument()
+    {
+        var ex = await FailsWith(RpcException.StatusCode.InvalidArgument, () => Service.PollActivityTaskQueueAsync(new PollActivityTaskQueueRequest
+        {
+            Namespace = fx.Namespace,
+            Identity = "bad-input-tests",
+        }));
+        AssertNames("TaskQueue", ex.Message);
+    }
+
+    [Fact]
+    public async Task OversizedSignalIsInvalidArgumentAndNotRecorded()
+    {
+        var id = ServerFixture.Unique("bad-input");
+        await StartIdleAsync(id);
+        var signal = new SignalWorkflowExecutionRequest
+        {
+            Namespace = fx.Namespace,
+            WorkflowExecution = new WorkflowExecution { WorkflowId = id },
+            SignalName = "too-big",
+            RequestId = Guid.NewGuid().ToString(),
+            Input = new Payloads(),
+        };
+        signal.Input.Payloads_.Add(new Payload { Data = ByteString.CopyFrom(new byte[3 * 1024 * 1024]) });
+        await FailsWith(RpcException.StatusCode.InvalidArgument, () => Service.SignalWorkflowExecutionAsync(signal));
+        var history = await Service.GetWorkflowExecutionHistoryAsync(new GetWorkflowExecutionHistoryRequest
+        {
+            Namespace = fx.Namespace,
+            Execution = new WorkflowExecution { WorkflowId = id },
+        });
+        Assert.DoesNotContain(history.History.Events, e => e.EventType == Temporalio.Api.Enums.V1.EventType.WorkflowExecutionSignaled);
+        await TerminateAsync(id);
     }
 
     [Fact]
@@ -243,6 +317,20 @@ public sealed class BadRequestTests(ServerFixture fx)
             Namespace = fx.Namespace,
             TaskToken = poll.TaskToken,
             Identity = "bad-input-tests",
+        }));
+    }
+
+    [EmbeddedServerFact]
+    public async Task CronScheduleIsRefusedRatherThanIgnored()
+    {
+        var req = ValidStart();
+        req.CronSchedule = "*/5 * * * *";
+        var ex = await FailsWith(RpcException.StatusCode.Unimplemented, () => Service.StartWorkflowExecutionAsync(req));
+        AssertNames("CronSchedule", ex.Message);
+        await FailsWith(RpcException.StatusCode.NotFound, () => Service.DescribeWorkflowExecutionAsync(new DescribeWorkflowExecutionRequest
+        {
+            Namespace = fx.Namespace,
+            Execution = new WorkflowExecution { WorkflowId = req.WorkflowId },
         }));
     }
 

@@ -26,6 +26,25 @@ public sealed class ActivityCompletionTests(ServerFixture fx) : ConformanceTest(
 
         [Activity]
         public string Huge(int bytes) => new('x', bytes);
+
+        public TaskCompletionSource<ActivityCancelReason> HugeHeartbeatCancelled { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        [Activity]
+        public async Task<string> HugeHeartbeat(int bytes)
+        {
+            var ctx = ActivityExecutionContext.Current;
+            ctx.Heartbeat(new string('x', bytes));
+            try
+            {
+                await Task.Delay(Timeout.Infinite, ctx.CancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                HugeHeartbeatCancelled.TrySetResult(ctx.CancelReason);
+                throw;
+            }
+            return "unreachable";
+        }
     }
 
     public sealed record Plan(string Activity, int Arg = 0, string? ActivityId = null, double HeartbeatSec = 0);
@@ -35,7 +54,7 @@ public sealed class ActivityCompletionTests(ServerFixture fx) : ConformanceTest(
     {
         [WorkflowRun]
         public Task<string> RunAsync(Plan p) =>
-            Workflow.ExecuteActivityAsync<string>(p.Activity, p.Activity == "Huge" ? new object?[] { p.Arg } : Array.Empty<object?>(), new()
+            Workflow.ExecuteActivityAsync<string>(p.Activity, p.Arg > 0 ? new object?[] { p.Arg } : Array.Empty<object?>(), new()
             {
                 ActivityId = p.ActivityId,
                 StartToCloseTimeout = TimeSpan.FromMinutes(2),
@@ -75,7 +94,7 @@ public sealed class ActivityCompletionTests(ServerFixture fx) : ConformanceTest(
             var plan = new Plan("WaitForHuman", ActivityId: "approval");
             var h = await Client.StartWorkflowAsync((ExternalWorkflow wf) => wf.RunAsync(plan), new(Id("async"), queue));
             await acts.Token.Task;
-            var activity = Client.GetAsyncActivityHandle(h.Id, h.ResultRunId, "approval");
+            var activity = Client.GetAsyncActivityHandle(h.Id, h.ResultRunId!, "approval");
             await activity.FailAsync(new ApplicationFailureException("rejected by a human", nonRetryable: true));
             return await Assert.ThrowsAsync<WorkflowFailedException>(() => h.GetResultAsync());
         });
@@ -104,6 +123,19 @@ public sealed class ActivityCompletionTests(ServerFixture fx) : ConformanceTest(
             var ex = await Assert.ThrowsAsync<WorkflowFailedException>(() => h.GetResultAsync());
             Assert.IsType<CanceledFailureException>(ex.InnerException);
         });
+    }
+
+    [Fact]
+    public async Task OversizedHeartbeatFailsTheActivityForGoodAndCancelsIt()
+    {
+        var queue = Id("huge");
+        var acts = new ExternalActivities();
+        var ex = await WithWorkerAsync(Options(queue, acts), () => Assert.ThrowsAsync<WorkflowFailedException>(() =>
+            Client.ExecuteWorkflowAsync((ExternalWorkflow wf) => wf.RunAsync(new Plan("HugeHeartbeat", 3 * 1024 * 1024, null, 60)), new(Id("huge"), queue))));
+        var failure = Assert.IsAssignableFrom<FailureException>(Assert.IsType<ActivityFailureException>(ex.InnerException).InnerException).Failure!;
+        Assert.True(failure.ServerFailureInfo?.NonRetryable, $"expected a non-retryable server failure, got {failure}");
+        Assert.Contains("exceed size limit", failure.Message);
+        Assert.Equal(ActivityCancelReason.CancelRequested, await acts.HugeHeartbeatCancelled.Task.WaitAsync(ResultTimeout));
     }
 
     [Fact]

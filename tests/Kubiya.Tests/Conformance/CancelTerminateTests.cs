@@ -50,7 +50,7 @@ public sealed class CancelTerminateTests(ServerFixture fx) : ConformanceTest(fx)
         internal static ActivityOptions Heartbeating() => new()
         {
             StartToCloseTimeout = TimeSpan.FromMinutes(5),
-            HeartbeatTimeout = TimeSpan.FromSeconds(3),
+            HeartbeatTimeout = TimeSpan.FromSeconds(10),
             CancellationType = ActivityCancellationType.WaitCancellationCompleted,
         };
     }
@@ -106,9 +106,26 @@ public sealed class CancelTerminateTests(ServerFixture fx) : ConformanceTest(fx)
             throw new ApplicationFailureException("workflow refused", "RefusedError", details: new object?[] { "detail-1" });
     }
 
+    /// <summary>Asks another workflow to cancel.</summary>
+    [Workflow]
+    public sealed class CancelOtherWorkflow
+    {
+        [WorkflowRun]
+        public async Task<string> RunAsync(string targetId)
+        {
+            await Workflow.GetExternalWorkflowHandle(targetId).CancelAsync();
+            return "cancel requested";
+        }
+    }
+
+    // Heartbeats reach the server at least every half second, so cancellation arrives quickly
+    // while the heartbeat timeout stays generous for a loaded machine.
     private static TemporalWorkerOptions Options(string queue, HeartbeatingActivities acts) => new TemporalWorkerOptions(queue)
+    {
+        MaxHeartbeatThrottleInterval = TimeSpan.FromMilliseconds(500),
+    }
         .AddWorkflow<ActivityWorkflow>().AddWorkflow<CancelsItsActivityWorkflow>().AddWorkflow<WaitForeverWorkflow>()
-        .AddWorkflow<FailingWorkflow>().AddAllActivities(acts);
+        .AddWorkflow<FailingWorkflow>().AddWorkflow<CancelOtherWorkflow>().AddAllActivities(acts);
 
     [Fact]
     public async Task WorkflowCancelReachesAHeartbeatingActivity()
@@ -187,6 +204,37 @@ public sealed class CancelTerminateTests(ServerFixture fx) : ConformanceTest(fx)
         var last = (await HistoryAsync(handle))[^1];
         Assert.Equal(EventType.WorkflowExecutionTerminated, last.EventType);
         Assert.Equal("operator said stop", last.WorkflowExecutionTerminatedEventAttributes.Reason);
+    }
+
+    [Fact]
+    public async Task TerminatingAWorkflowStopsItsHeartbeatingActivity()
+    {
+        var queue = Id("terminate");
+        var acts = new HeartbeatingActivities();
+        var reason = await WithWorkerAsync(Options(queue, acts), async () =>
+        {
+            var h = await Client.StartWorkflowAsync((ActivityWorkflow wf) => wf.RunAsync(), new(Id("terminate"), queue));
+            await acts.Started.Task;
+            await h.TerminateAsync("stop everything");
+            return await acts.SawCancel.Task;
+        });
+        // The next heartbeat finds the activity gone and the worker cancels it.
+        Assert.Equal(ActivityCancelReason.GoneFromServer, reason);
+    }
+
+    [Fact]
+    public async Task WorkflowCancelsAnotherWorkflow()
+    {
+        var queue = Id("cancel");
+        var targetId = Id("target");
+        var (sent, result) = await WithWorkerAsync(Options(queue, new()), async () =>
+        {
+            var target = await Client.StartWorkflowAsync((WaitForeverWorkflow wf) => wf.RunAsync(true), new(targetId, queue));
+            var s = await Client.ExecuteWorkflowAsync((CancelOtherWorkflow wf) => wf.RunAsync(targetId), new(Id("canceller"), queue));
+            return (s, await target.GetResultAsync());
+        });
+        Assert.Equal("cancel requested", sent);
+        Assert.Equal("cleaned up after cancel", result);
     }
 
     [Fact]

@@ -23,6 +23,11 @@ public sealed class ChildWorkflowTests(ServerFixture fx) : ConformanceTest(fx)
             {
                 case "fail": throw new ApplicationFailureException("child gave up", "ChildError", nonRetryable: true);
                 case "wait": await Workflow.WaitConditionAsync(() => false); break;
+                case "flaky" when Workflow.Info.Attempt < 2: throw new ApplicationFailureException("child attempt 1 failed");
+                case "catch-cancel":
+                    try { await Workflow.WaitConditionAsync(() => false); }
+                    catch (TaskCanceledException) { return "child saw the cancel"; }
+                    break;
             }
             return $"child of {Workflow.Info.Parent?.WorkflowId} says {mode}";
         }
@@ -51,8 +56,41 @@ public sealed class ChildWorkflowTests(ServerFixture fx) : ConformanceTest(fx)
         }
     }
 
-    private static TemporalWorkerOptions Options(string queue) =>
-        new TemporalWorkerOptions(queue).AddWorkflow<ParentWorkflow>().AddWorkflow<ChildWorkflow>();
+    /// <summary>Starts a child, waits a moment, then cancels it through a cancellation token.</summary>
+    [Workflow]
+    public sealed class CancellingParentWorkflow
+    {
+        [WorkflowRun]
+        public async Task<string> RunAsync(string childId)
+        {
+            using var cts = new CancellationTokenSource();
+            var child = Workflow.ExecuteChildWorkflowAsync((ChildWorkflow c) => c.RunAsync("catch-cancel"), new()
+            {
+                Id = childId,
+                CancellationToken = cts.Token,
+                CancellationType = ChildWorkflowCancellationType.WaitCancellationCompleted,
+            });
+            await Workflow.DelayAsync(TimeSpan.FromMilliseconds(500));
+            cts.Cancel();
+            return "parent got: " + await child;
+        }
+    }
+
+    /// <summary>Runs a child whose first attempt fails and whose retry policy allows a second.</summary>
+    [Workflow]
+    public sealed class RetryingParentWorkflow
+    {
+        [WorkflowRun]
+        public Task<string> RunAsync(string childId) =>
+            Workflow.ExecuteChildWorkflowAsync((ChildWorkflow c) => c.RunAsync("flaky"), new()
+            {
+                Id = childId,
+                RetryPolicy = new() { InitialInterval = TimeSpan.FromMilliseconds(100), MaximumAttempts = 3 },
+            });
+    }
+
+    private static TemporalWorkerOptions Options(string queue) => new TemporalWorkerOptions(queue)
+        .AddWorkflow<ParentWorkflow>().AddWorkflow<ChildWorkflow>().AddWorkflow<CancellingParentWorkflow>().AddWorkflow<RetryingParentWorkflow>();
 
     [Fact]
     public async Task ChildResultIsReturnedToTheParent()
@@ -118,6 +156,50 @@ public sealed class ChildWorkflowTests(ServerFixture fx) : ConformanceTest(fx)
             Assert.Equal(WorkflowExecutionStatus.Running, (await childHandle.DescribeAsync()).Status);
             await childHandle.TerminateAsync("test cleanup");
         });
+    }
+
+    [Fact]
+    public async Task ParentClosePolicyRequestCancelCancelsTheChild()
+    {
+        var queue = Id("children");
+        var childId = Id("child");
+        var childHandle = Client.GetWorkflowHandle(childId);
+        var result = await WithWorkerAsync(Options(queue), async () =>
+        {
+            await Client.ExecuteWorkflowAsync((ParentWorkflow wf) =>
+                wf.RunAsync(new ParentPlan(childId, "catch-cancel", ParentClosePolicy.RequestCancel, true)), new(Id("parent"), queue));
+            return await childHandle.GetResultAsync<string>();
+        });
+        Assert.Equal("child saw the cancel", result);
+        Assert.Contains(EventType.WorkflowExecutionCancelRequested, EventTypes(await HistoryAsync(childHandle)));
+    }
+
+    [Fact]
+    public async Task ParentCancelsItsChildThroughACancellationToken()
+    {
+        var queue = Id("children");
+        var parentId = Id("parent");
+        var result = await WithWorkerAsync(Options(queue), () =>
+            Client.ExecuteWorkflowAsync((CancellingParentWorkflow wf) => wf.RunAsync(Id("child")), new(parentId, queue)));
+        Assert.Equal("parent got: child saw the cancel", result);
+        var types = EventTypes(await HistoryAsync(Client.GetWorkflowHandle(parentId)));
+        Assert.Contains(EventType.RequestCancelExternalWorkflowExecutionInitiated, types);
+        Assert.Contains(EventType.ExternalWorkflowExecutionCancelRequested, types);
+        Assert.Contains(EventType.ChildWorkflowExecutionCompleted, types);
+    }
+
+    [Fact]
+    public async Task ChildIsRetriedPerItsRetryPolicyAndTheParentSeesOnlyTheOutcome()
+    {
+        var queue = Id("children");
+        var parentId = Id("parent");
+        var result = await WithWorkerAsync(Options(queue), () =>
+            Client.ExecuteWorkflowAsync((RetryingParentWorkflow wf) => wf.RunAsync(Id("child")), new(parentId, queue)));
+        Assert.Equal($"child of {parentId} says flaky", result);
+        var types = EventTypes(await HistoryAsync(Client.GetWorkflowHandle(parentId)));
+        Assert.Single(types, t => t == EventType.ChildWorkflowExecutionStarted);
+        Assert.Single(types, t => t == EventType.ChildWorkflowExecutionCompleted);
+        Assert.DoesNotContain(EventType.ChildWorkflowExecutionFailed, types);
     }
 
     [Fact]

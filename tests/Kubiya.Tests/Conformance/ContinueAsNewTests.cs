@@ -24,7 +24,42 @@ public sealed class ContinueAsNewTests(ServerFixture fx) : ConformanceTest(fx)
         }
     }
 
-    private static TemporalWorkerOptions Options(string queue) => new TemporalWorkerOptions(queue).AddWorkflow<CountingWorkflow>();
+    /// <summary>Continues as new forever, a second apart.</summary>
+    [Workflow]
+    public sealed class EndlessWorkflow
+    {
+        [WorkflowRun]
+        public async Task RunAsync()
+        {
+            await Workflow.DelayAsync(TimeSpan.FromSeconds(1));
+            throw Workflow.CreateContinueAsNewException((EndlessWorkflow wf) => wf.RunAsync());
+        }
+    }
+
+    [Workflow]
+    public sealed class IdleChildWorkflow
+    {
+        [WorkflowRun]
+        public Task RunAsync() => Workflow.WaitConditionAsync(() => false);
+    }
+
+    /// <summary>First run starts a child (parent-close policy Terminate) and continues as new; the second run finishes.</summary>
+    [Workflow]
+    public sealed class ParentThatContinuesWorkflow
+    {
+        [WorkflowRun]
+        public async Task<string> RunAsync(string childId, bool continued)
+        {
+            if (continued) return "second run";
+            await Workflow.StartChildWorkflowAsync((IdleChildWorkflow c) => c.RunAsync(),
+                new() { Id = childId, ParentClosePolicy = Temporalio.Workflows.ParentClosePolicy.Terminate });
+            throw Workflow.CreateContinueAsNewException((ParentThatContinuesWorkflow wf) => wf.RunAsync(childId, true));
+        }
+    }
+
+    private static TemporalWorkerOptions Options(string queue) => new TemporalWorkerOptions(queue)
+        .AddWorkflow<CountingWorkflow>().AddWorkflow<IdleChildWorkflow>().AddWorkflow<ParentThatContinuesWorkflow>()
+        .AddWorkflow<EndlessWorkflow>();
 
     [Fact]
     public async Task GetResultFollowsTheChainOfRuns()
@@ -63,6 +98,54 @@ public sealed class ContinueAsNewTests(ServerFixture fx) : ConformanceTest(fx)
         var secondStarted = (await HistoryAsync(Client.GetWorkflowHandle(id, runId: latest.RunId)))[0].WorkflowExecutionStartedEventAttributes;
         Assert.Equal(first.ResultRunId, secondStarted.ContinuedExecutionRunId);
         Assert.Equal(first.ResultRunId, secondStarted.FirstExecutionRunId);
+    }
+
+    [Fact]
+    public async Task ContinueAsNewClosesTheRunSoItsParentClosePoliciesApply()
+    {
+        var queue = Id("can");
+        var childId = Id("child");
+        var result = await WithWorkerAsync(Options(queue), async () =>
+        {
+            var r = await Client.ExecuteWorkflowAsync((ParentThatContinuesWorkflow wf) => wf.RunAsync(childId, false), new(Id("parent"), queue));
+            await EventuallyAsync(async () => (await Client.GetWorkflowHandle(childId).DescribeAsync()).Status,
+                s => s != WorkflowExecutionStatus.Running, "the child to be closed");
+            return r;
+        });
+        Assert.Equal("second run", result);
+        Assert.Equal(WorkflowExecutionStatus.Terminated, (await Client.GetWorkflowHandle(childId).DescribeAsync()).Status);
+    }
+
+    [Fact]
+    public async Task ExecutionTimeoutSpansTheWholeChainOfRuns()
+    {
+        var queue = Id("can");
+        var id = Id("endless");
+        var ex = await WithWorkerAsync(Options(queue), async () =>
+        {
+            var h = await Client.StartWorkflowAsync((EndlessWorkflow wf) => wf.RunAsync(), new(id, queue) { ExecutionTimeout = TimeSpan.FromSeconds(4) });
+            return await Assert.ThrowsAsync<WorkflowFailedException>(() => h.GetResultAsync());
+        });
+        Assert.IsType<TimeoutFailureException>(ex.InnerException);
+        var last = await Client.GetWorkflowHandle(id).DescribeAsync();
+        Assert.Equal(WorkflowExecutionStatus.TimedOut, last.Status);
+        Assert.NotEqual(last.RunId, (await DescribeRawAsync(id)).WorkflowExecutionInfo.FirstRunId);
+    }
+
+    [Fact]
+    public async Task MemoIsCarriedIntoTheNextRun()
+    {
+        var queue = Id("can");
+        var id = Id("count");
+        await WithWorkerAsync(Options(queue), async () =>
+        {
+            var h = await Client.StartWorkflowAsync((CountingWorkflow wf) => wf.RunAsync(1, 2),
+                new(id, queue) { Memo = new Dictionary<string, object> { ["ticket"] = "OPS-42" } });
+            await h.GetResultAsync();
+        });
+        var latest = await Client.GetWorkflowHandle(id).DescribeAsync();
+        Assert.NotEqual((await DescribeRawAsync(id)).WorkflowExecutionInfo.FirstRunId, latest.RunId);
+        Assert.Equal("OPS-42", await latest.Memo["ticket"].ToValueAsync<string>());
     }
 
     [Fact]

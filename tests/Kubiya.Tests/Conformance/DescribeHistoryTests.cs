@@ -19,6 +19,19 @@ public sealed class DescribeHistoryTests(ServerFixture fx) : ConformanceTest(fx)
         [Activity]
         public string Echo(string text) => text;
 
+        [Activity]
+        public void AlwaysFails() => throw new InvalidOperationException("always fails");
+
+        /// <summary>What the activity was told about its own options.</summary>
+        [Activity]
+        public string Options()
+        {
+            var i = ActivityExecutionContext.Current.Info;
+            return $"s2c={i.StartToCloseTimeout} sc={Show(i.ScheduleToCloseTimeout)} hb={Show(i.HeartbeatTimeout)} " +
+                $"retry={i.RetryPolicy?.InitialInterval}/{i.RetryPolicy?.BackoffCoefficient}/{i.RetryPolicy?.MaximumInterval}/{i.RetryPolicy?.MaximumAttempts} " +
+                $"type={i.WorkflowType} attempt={i.Attempt}";
+        }
+
         /// <summary>Attempt 1 fails; attempt 2 heartbeats and then waits to be cancelled.</summary>
         [Activity]
         public async Task FailThenHeartbeatAndWait()
@@ -51,12 +64,66 @@ public sealed class DescribeHistoryTests(ServerFixture fx) : ConformanceTest(fx)
             });
     }
 
+    [Workflow]
+    public sealed class BackingOffWorkflow
+    {
+        [WorkflowRun]
+        public Task RunAsync() =>
+            Workflow.ExecuteActivityAsync((ProbeActivities a) => a.AlwaysFails(), new()
+            {
+                StartToCloseTimeout = TimeSpan.FromSeconds(30),
+                RetryPolicy = new() { InitialInterval = TimeSpan.FromMinutes(10) },
+            });
+    }
+
+    /// <summary>Records progress in its memo and search attributes, then waits to be released.</summary>
+    [Workflow]
+    public sealed class SelfDescribingWorkflow
+    {
+        private bool done;
+
+        [WorkflowRun]
+        public async Task RunAsync()
+        {
+            Workflow.UpsertMemo(MemoUpdate.ValueSet("stage", "building"), MemoUpdate.ValueUnset("owner"));
+            Workflow.UpsertTypedSearchAttributes(KeywordKey.ValueSet("stage-building"));
+            await Workflow.WaitConditionAsync(() => done);
+        }
+
+        [WorkflowSignal]
+        public Task FinishAsync()
+        {
+            done = true;
+            return Task.CompletedTask;
+        }
+    }
+
+    /// <summary>An unset timeout, however a server spells it (absent or zero).</summary>
+    private static string Show(TimeSpan? t) => t is { } v && v > TimeSpan.Zero ? v.ToString() : "none";
+
+    /// <summary>Reports what it was told about itself and what its activity was told.</summary>
+    [Workflow]
+    public sealed class InfoWorkflow
+    {
+        [WorkflowRun]
+        public async Task<string> RunAsync(bool scheduleToCloseOnly)
+        {
+            var i = Workflow.Info;
+            var activity = await Workflow.ExecuteActivityAsync((ProbeActivities a) => a.Options(), scheduleToCloseOnly
+                ? new() { ScheduleToCloseTimeout = TimeSpan.FromSeconds(30) }
+                : new() { StartToCloseTimeout = TimeSpan.FromSeconds(7) });
+            return $"run={Show(i.RunTimeout)} exec={Show(i.ExecutionTimeout)} task={i.TaskTimeout} " +
+                $"attempt={i.Attempt} queue={i.TaskQueue == Workflow.Info.TaskQueue} | {activity}";
+        }
+    }
+
     private static readonly SearchAttributeKey<string> KeywordKey = SearchAttributeKey.CreateKeyword("CustomKeywordField");
 
     private static TemporalWorkerOptions Options(string queue, string? identity = null) => new TemporalWorkerOptions(queue)
     {
         Identity = identity,
-    }.AddWorkflow<EchoWorkflow>().AddWorkflow<PendingActivityWorkflow>().AddAllActivities(new ProbeActivities());
+    }.AddWorkflow<EchoWorkflow>().AddWorkflow<PendingActivityWorkflow>().AddWorkflow<BackingOffWorkflow>()
+        .AddWorkflow<SelfDescribingWorkflow>().AddWorkflow<InfoWorkflow>().AddAllActivities(new ProbeActivities());
 
     [Fact]
     public async Task DescribeShowsAPendingActivityWithAttemptLastFailureAndHeartbeat()
@@ -98,6 +165,86 @@ public sealed class DescribeHistoryTests(ServerFixture fx) : ConformanceTest(fx)
         Assert.Equal(WorkflowExecutionStatus.Running, desc.Status);
         Assert.Equal("EchoWorkflow", desc.WorkflowType);
         Assert.Equal(queue, desc.TaskQueue);
+    }
+
+    [Fact]
+    public async Task DescribeShowsWhenAnActivityBackingOffWillBeRetried()
+    {
+        var queue = Id("describe");
+        var pending = await WithWorkerAsync(Options(queue), async () =>
+        {
+            var h = await Client.StartWorkflowAsync((BackingOffWorkflow wf) => wf.RunAsync(), new(Id("backoff"), queue));
+            var desc = await EventuallyAsync(() => DescribeRawAsync(h.Id),
+                d => d.PendingActivities.Count == 1 && d.PendingActivities[0].Attempt == 2, "the activity to wait for attempt 2");
+            await h.TerminateAsync("test done");
+            return desc.PendingActivities[0];
+        });
+        Assert.Equal(PendingActivityState.Scheduled, pending.State);
+        Assert.Equal("always fails", pending.LastFailure.Message);
+        Assert.NotNull(pending.NextAttemptScheduleTime);
+        var wait = pending.NextAttemptScheduleTime.ToDateTime() - DateTime.UtcNow;
+        Assert.InRange(wait, TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(11));
+        Assert.NotNull(pending.LastAttemptCompleteTime);
+    }
+
+    [Fact]
+    public async Task WorkflowAndActivitySeeTheTimeoutsAndRetryDefaultsTemporalGives()
+    {
+        var queue = Id("info");
+        var (bounded, unbounded, s2cOnly) = await WithWorkerAsync(Options(queue), async () =>
+        (
+            await Client.ExecuteWorkflowAsync((InfoWorkflow wf) => wf.RunAsync(false),
+                new(Id("info"), queue) { RunTimeout = TimeSpan.FromHours(1), TaskTimeout = TimeSpan.FromSeconds(4) }),
+            await Client.ExecuteWorkflowAsync((InfoWorkflow wf) => wf.RunAsync(false), new(Id("info"), queue)),
+            await Client.ExecuteWorkflowAsync((InfoWorkflow wf) => wf.RunAsync(true), new(Id("info"), queue))
+        ));
+        // A start-to-close-only activity may run as long as the workflow run may.
+        Assert.Equal("run=01:00:00 exec=none task=00:00:04 attempt=1 queue=True | " +
+            "s2c=00:00:07 sc=01:00:00 hb=none retry=00:00:01/2/00:01:40/0 type=InfoWorkflow attempt=1", bounded);
+        Assert.Equal("run=none exec=none task=00:00:10 attempt=1 queue=True | " +
+            "s2c=00:00:07 sc=none hb=none retry=00:00:01/2/00:01:40/0 type=InfoWorkflow attempt=1", unbounded);
+        // Schedule-to-close alone also bounds each attempt.
+        Assert.EndsWith("s2c=00:00:30 sc=00:00:30 hb=none retry=00:00:01/2/00:01:40/0 type=InfoWorkflow attempt=1", s2cOnly);
+    }
+
+    [Fact]
+    public async Task MemoAndSearchAttributesUpsertedByTheWorkflowAreDescribed()
+    {
+        var queue = Id("describe");
+        var options = new WorkflowOptions(Id("upsert"), queue) { Memo = new Dictionary<string, object> { ["owner"] = "ops-team" } };
+        var desc = await WithWorkerAsync(Options(queue), async () =>
+        {
+            var h = await Client.StartWorkflowAsync((SelfDescribingWorkflow wf) => wf.RunAsync(), options);
+            var d = await EventuallyAsync(() => h.DescribeAsync(), x => x.Memo.ContainsKey("stage"), "the upserted memo");
+            await h.SignalAsync(wf => wf.FinishAsync());
+            await h.GetResultAsync();
+            return d;
+        });
+        Assert.Equal("building", await desc.Memo["stage"].ToValueAsync<string>());
+        Assert.False(desc.Memo.ContainsKey("owner"), "an unset memo field disappears");
+        Assert.Equal("stage-building", desc.TypedSearchAttributes.Get(KeywordKey));
+    }
+
+    [Fact]
+    public async Task HistoryCanBeFollowedLiveUntilTheWorkflowCloses()
+    {
+        var queue = Id("history");
+        var events = await WithWorkerAsync(Options(queue), async () =>
+        {
+            var h = await Client.StartWorkflowAsync((SelfDescribingWorkflow wf) => wf.RunAsync(), new(Id("live"), queue));
+            var seen = new System.Collections.Concurrent.ConcurrentQueue<EventType>();
+            var follow = Task.Run(async () =>
+            {
+                await foreach (var ev in h.FetchHistoryEventsAsync(new() { WaitNewEvent = true })) seen.Enqueue(ev.EventType);
+            });
+            await EventuallyAsync(() => Task.FromResult(seen.Count), n => n >= 4, "the first workflow task to be followed");
+            await h.SignalAsync(wf => wf.FinishAsync());
+            await follow.WaitAsync(ResultTimeout);
+            return seen.ToList();
+        });
+        Assert.Equal(EventType.WorkflowExecutionStarted, events[0]);
+        Assert.Contains(EventType.WorkflowExecutionSignaled, events);
+        Assert.Equal(EventType.WorkflowExecutionCompleted, events[^1]);
     }
 
     [Fact]

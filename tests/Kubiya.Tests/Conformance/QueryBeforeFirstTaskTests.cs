@@ -3,12 +3,15 @@ using Temporalio.Worker;
 
 namespace Kubiya.Tests.Conformance;
 
-/// <summary>A query sent before any worker ran the workflow is answered once one does.</summary>
+/// <summary>
+/// A query sent before any worker ran the workflow is answered once one does. (A real Temporal
+/// server may reject such a query instead; waiting is this server's friendlier choice.)
+/// </summary>
 [Collection(ConformanceCollection.Name)]
 [Trait("Category", "Conformance")]
 public sealed class QueryBeforeFirstTaskTests(ServerFixture fx)
 {
-    [Fact]
+    [EmbeddedServerFact]
     public async Task QueryWaitsForTheFirstWorkflowTask()
     {
         var queue = ServerFixture.Unique("early-query");

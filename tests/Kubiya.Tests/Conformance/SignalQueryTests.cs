@@ -51,8 +51,27 @@ public sealed class SignalQueryTests(ServerFixture fx) : ConformanceTest(fx)
         }
     }
 
+    /// <summary>Signals a workflow id and reports whether the signal was delivered.</summary>
+    [Workflow]
+    public sealed class TrySignalWorkflow
+    {
+        [WorkflowRun]
+        public async Task<string> RunAsync(string targetId)
+        {
+            try
+            {
+                await Workflow.GetExternalWorkflowHandle(targetId).SignalAsync("AddAsync", new object?[] { "hello" });
+                return "delivered";
+            }
+            catch (Exception e)
+            {
+                return "failed: " + e.GetType().Name;
+            }
+        }
+    }
+
     private static TemporalWorkerOptions Options(string queue) =>
-        new TemporalWorkerOptions(queue).AddWorkflow<CollectorWorkflow>().AddWorkflow<SenderWorkflow>();
+        new TemporalWorkerOptions(queue).AddWorkflow<CollectorWorkflow>().AddWorkflow<SenderWorkflow>().AddWorkflow<TrySignalWorkflow>();
 
     [Fact]
     public async Task SignalsAreDeliveredInOrderAndQueriesSeeTheState()
@@ -162,6 +181,72 @@ public sealed class SignalQueryTests(ServerFixture fx) : ConformanceTest(fx)
         var senderEvents = EventTypes(await HistoryAsync(Client.GetWorkflowHandle(senderId)));
         Assert.Contains(EventType.SignalExternalWorkflowExecutionInitiated, senderEvents);
         Assert.Contains(EventType.ExternalWorkflowExecutionSignaled, senderEvents);
+    }
+
+    [Fact]
+    public async Task WorkflowSignallingAMissingWorkflowGetsAFailure()
+    {
+        var queue = Id("external");
+        var id = Id("sender");
+        var result = await WithWorkerAsync(Options(queue), () =>
+            Client.ExecuteWorkflowAsync((TrySignalWorkflow wf) => wf.RunAsync(ServerFixture.Unique("nobody")), new(id, queue)));
+        Assert.StartsWith("failed: ", result);
+        Assert.Contains(EventType.SignalExternalWorkflowExecutionFailed, EventTypes(await HistoryAsync(Client.GetWorkflowHandle(id))));
+    }
+
+    [Fact]
+    public async Task WorkflowCannotSignalItselfThroughAnExternalHandle()
+    {
+        var queue = Id("external");
+        var id = Id("self");
+        var result = await WithWorkerAsync(Options(queue), () =>
+            Client.ExecuteWorkflowAsync((TrySignalWorkflow wf) => wf.RunAsync(id), new(id, queue)));
+        Assert.StartsWith("failed: ", result);
+        var types = EventTypes(await HistoryAsync(Client.GetWorkflowHandle(id)));
+        Assert.Contains(EventType.SignalExternalWorkflowExecutionFailed, types);
+        Assert.DoesNotContain(EventType.WorkflowExecutionSignaled, types);
+    }
+
+    [Fact]
+    public async Task SignalWithStartAfterCompletionStartsANewRun()
+    {
+        var queue = Id("sws");
+        var id = Id("collector");
+        var (first, second, secondResult) = await WithWorkerAsync(Options(queue), async () =>
+        {
+            var h1 = await Client.StartWorkflowAsync((CollectorWorkflow wf) => wf.RunAsync(0), new(id, queue));
+            await h1.GetResultAsync();
+            var opts = new WorkflowOptions(id, queue);
+            opts.SignalWithStart((CollectorWorkflow wf) => wf.AddAsync("late"));
+            var h2 = await Client.StartWorkflowAsync((CollectorWorkflow wf) => wf.RunAsync(1), opts);
+            return (h1.ResultRunId, h2.ResultRunId, await h2.GetResultAsync());
+        });
+        Assert.NotEqual(first, second);
+        Assert.Equal(new[] { "late" }, secondResult);
+    }
+
+    [Fact]
+    public async Task RetriedSignalWithTheSameRequestIdIsRecordedOnce()
+    {
+        var queue = Id("signals");
+        var h = await Client.StartWorkflowAsync((CollectorWorkflow wf) => wf.RunAsync(2), new(Id("collector"), queue));
+        // A client retrying after a lost response resends the identical request.
+        var request = new Temporalio.Api.WorkflowService.V1.SignalWorkflowExecutionRequest
+        {
+            Namespace = Fx.Namespace,
+            WorkflowExecution = new() { WorkflowId = h.Id },
+            SignalName = "Add",
+            Input = new(),
+            RequestId = Guid.NewGuid().ToString(),
+            Identity = "conformance",
+        };
+        request.Input.Payloads_.Add(Temporalio.Converters.DataConverter.Default.PayloadConverter.ToPayload("once"));
+        await Client.Connection.WorkflowService.SignalWorkflowExecutionAsync(request);
+        await Client.Connection.WorkflowService.SignalWorkflowExecutionAsync(request);
+        await h.SignalAsync(wf => wf.AddAsync("then another"));
+        var result = await WithWorkerAsync(Options(queue), () => h.GetResultAsync());
+        Assert.Equal(new[] { "once", "then another" }, result);
+        Assert.Equal(2, (await HistoryAsync(h)).Count(e => e.EventType == EventType.WorkflowExecutionSignaled));
     }
 
     [Fact]

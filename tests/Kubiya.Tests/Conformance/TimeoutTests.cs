@@ -71,8 +71,36 @@ public sealed class TimeoutTests(ServerFixture fx) : ConformanceTest(fx)
         }
     }
 
-    private TemporalWorkerOptions Options(string queue) =>
-        new TemporalWorkerOptions(queue).AddWorkflow<TimedActivityWorkflow>().AddWorkflow<SleepyWorkflow>().AddAllActivities(new SlowActivities());
+    public sealed class LocalActivities
+    {
+        [Activity]
+        public async Task<string> Slow(int ms)
+        {
+            await Task.Delay(ms, ActivityExecutionContext.Current.CancellationToken);
+            return $"slept {ms} ms";
+        }
+    }
+
+    /// <summary>Runs one local activity that outlasts the workflow task timeout; answers a query meanwhile.</summary>
+    [Workflow]
+    public sealed class LongLocalActivityWorkflow
+    {
+        [WorkflowQuery]
+        public string Phase { get; private set; } = "starting";
+
+        [WorkflowRun]
+        public async Task<string> RunAsync(int ms)
+        {
+            Phase = "running the local activity";
+            var result = await Workflow.ExecuteLocalActivityAsync((LocalActivities a) => a.Slow(ms), new() { StartToCloseTimeout = TimeSpan.FromMinutes(1) });
+            Phase = "done";
+            return result;
+        }
+    }
+
+    private TemporalWorkerOptions Options(string queue) => new TemporalWorkerOptions(queue)
+        .AddWorkflow<TimedActivityWorkflow>().AddWorkflow<SleepyWorkflow>().AddWorkflow<LongLocalActivityWorkflow>()
+        .AddAllActivities(new SlowActivities()).AddAllActivities(new LocalActivities());
 
     private Task<string> RunPlanAsync(string queue, Plan plan) =>
         Client.ExecuteWorkflowAsync((TimedActivityWorkflow wf) => wf.RunAsync(plan), new(Id("timeout"), queue));
@@ -127,6 +155,27 @@ public sealed class TimeoutTests(ServerFixture fx) : ConformanceTest(fx)
             RunPlanAsync(queue, new Plan("Stall", StartToCloseSec: 10, ScheduleToStartSec: 1, TaskQueue: Id("nobody-polls")))));
         var activity = Assert.IsType<ActivityFailureException>(ex.InnerException);
         Assert.Equal(TimeoutType.ScheduleToStart, Assert.IsType<TimeoutFailureException>(activity.InnerException).TimeoutType);
+    }
+
+    [Fact]
+    public async Task LocalActivityLongerThanTheWorkflowTaskTimeoutKeepsTheTaskAliveAndAnswersQueries()
+    {
+        var queue = Id("local-long");
+        var (result, phase, handle) = await WithWorkerAsync(Options(queue), async () =>
+        {
+            var h = await Client.StartWorkflowAsync((LongLocalActivityWorkflow wf) => wf.RunAsync(6000),
+                new(Id("local-long"), queue) { TaskTimeout = TimeSpan.FromSeconds(5) });
+            // Asked while the workflow task is held open by the local activity: answered, not lost.
+            var p = await EventuallyAsync(() => h.QueryAsync(wf => wf.Phase), x => x != "starting", "a query answer during the local activity");
+            return (await h.GetResultAsync(), p, h);
+        });
+        Assert.Equal("slept 6000 ms", result);
+        Assert.Contains(phase, new[] { "running the local activity", "done" });
+        var events = await HistoryAsync(handle);
+        // The worker heartbeats the task by completing it and asking for a new one; none times out.
+        Assert.True(events.Count(e => e.EventType == EventType.WorkflowTaskCompleted) >= 2);
+        Assert.DoesNotContain(events, e => e.EventType == EventType.WorkflowTaskTimedOut);
+        Assert.Contains(events, e => e.EventType == EventType.MarkerRecorded);
     }
 
     [Fact]

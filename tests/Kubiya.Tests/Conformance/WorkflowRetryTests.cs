@@ -126,26 +126,48 @@ public sealed class WorkflowRetryTests(ServerFixture fx) : ConformanceTest(fx)
         var delay = TimeSpan.FromSeconds(2);
         var h = await Client.StartWorkflowAsync((DelayedWorkflow wf) => wf.RunAsync(), new(Id("delayed"), queue) { StartDelay = delay });
         var desc = await h.DescribeAsync();
-        Assert.Equal(WorkflowExecutionStatus.Running, desc.Status);
         Assert.True(desc.ExecutionTime - desc.StartTime >= delay - TimeSpan.FromMilliseconds(50),
             $"execution time {desc.ExecutionTime:O} should be {delay} after start {desc.StartTime:O}");
-        var early = await HistoryAsync(h);
-        Assert.Equal(new[] { EventType.WorkflowExecutionStarted }, EventTypes(early));
-        Assert.Equal(delay, early[0].WorkflowExecutionStartedEventAttributes.FirstWorkflowTaskBackoff.ToTimeSpan());
 
         var result = await WithWorkerAsync(Options(queue), () => h.GetResultAsync());
         Assert.Equal("ran after the delay", result);
-        var scheduled = (await HistoryAsync(h)).First(e => e.EventType == EventType.WorkflowTaskScheduled);
-        Assert.True(scheduled.EventTime.ToDateTime() - early[0].EventTime.ToDateTime() >= delay - TimeSpan.FromMilliseconds(50));
+        var events = await HistoryAsync(h);
+        Assert.Equal(delay, events[0].WorkflowExecutionStartedEventAttributes.FirstWorkflowTaskBackoff.ToTimeSpan());
+        AssertFirstTaskWaitedFor(events, delay);
+    }
+
+    /// <summary>The first workflow task was scheduled no earlier than the delay after the start.</summary>
+    private static void AssertFirstTaskWaitedFor(IReadOnlyList<Temporalio.Api.History.V1.HistoryEvent> events, TimeSpan delay)
+    {
+        var scheduled = events.First(e => e.EventType == EventType.WorkflowTaskScheduled);
+        var waited = scheduled.EventTime.ToDateTime() - events[0].EventTime.ToDateTime();
+        Assert.True(waited >= delay - TimeSpan.FromMilliseconds(50), $"first workflow task scheduled after {waited}, expected at least {delay}");
     }
 
     [Fact]
     public async Task SignalDuringStartDelayWaitsForTheDelay()
     {
         var queue = Id("delay");
-        var h = await Client.StartWorkflowAsync((DelayedWorkflow wf) => wf.RunAsync(), new(Id("delayed"), queue) { StartDelay = TimeSpan.FromSeconds(2) });
+        var delay = TimeSpan.FromSeconds(2);
+        var h = await Client.StartWorkflowAsync((DelayedWorkflow wf) => wf.RunAsync(), new(Id("delayed"), queue) { StartDelay = delay });
         await h.SignalAsync("poke", Array.Empty<object?>());
-        Assert.Equal(new[] { EventType.WorkflowExecutionStarted, EventType.WorkflowExecutionSignaled }, EventTypes(await HistoryAsync(h)));
+        Assert.Equal("ran after the delay", await WithWorkerAsync(Options(queue), () => h.GetResultAsync()));
+        var events = await HistoryAsync(h);
+        Assert.Equal(new[] { EventType.WorkflowExecutionStarted, EventType.WorkflowExecutionSignaled, EventType.WorkflowTaskScheduled },
+            EventTypes(events.Take(3)));
+        AssertFirstTaskWaitedFor(events, delay);
+    }
+
+    [Fact]
+    public async Task SignalWithStartEndsAStartDelay()
+    {
+        var queue = Id("delay");
+        var id = Id("delayed");
+        var h = await Client.StartWorkflowAsync((DelayedWorkflow wf) => wf.RunAsync(), new(id, queue) { StartDelay = TimeSpan.FromHours(1) });
+        var options = new WorkflowOptions(id, queue);
+        options.SignalWithStart("poke", Array.Empty<object?>());
+        var signalled = await Client.StartWorkflowAsync((DelayedWorkflow wf) => wf.RunAsync(), options);
+        Assert.Equal(h.ResultRunId, signalled.ResultRunId);
         Assert.Equal("ran after the delay", await WithWorkerAsync(Options(queue), () => h.GetResultAsync()));
     }
 

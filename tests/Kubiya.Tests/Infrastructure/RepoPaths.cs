@@ -25,4 +25,8 @@ public static class RepoPaths
 
     public static string ServerDll =>
         Path.Combine(Root, "src", "Kubiya.Server", "bin", Configuration, "net10.0", "Kubiya.Server.dll");
+
+    /// <summary>A stand-alone activity worker that tests run as a separate process and kill.</summary>
+    public static string TestWorkerDll =>
+        Path.Combine(Root, "tests", "Kubiya.TestWorker", "bin", Configuration, "net10.0", "Kubiya.TestWorker.dll");
 }
