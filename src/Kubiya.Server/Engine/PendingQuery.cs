@@ -17,4 +17,8 @@ public sealed class PendingQuery
     public string RunId { get; }
     public WorkflowQuery Query { get; }
     public TaskCompletionSource<QueryWorkflowResponse> Result { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    /// <summary>Bumped on every dispatch; a fallback only acts on the dispatch it was armed for.</summary>
+    public int Dispatches { get; set; }
+    /// <summary>True once a worker has taken the query task.</summary>
+    public bool Delivered { get; set; }
 }

@@ -36,4 +36,13 @@ public sealed partial class WorkflowEngine
     /// <summary>Events a sticky worker has not seen yet: everything after the last task it completed.</summary>
     private static bool SendsPartialHistory(Execution e, string polledQueue) =>
         polledQueue != e.State.TaskQueue && e.State.LastCompletedWftStartedEventId > 0;
+
+    /// <summary>Queues a query task on the run's normal queue (full history up to the last completed task).</summary>
+    private void DispatchQuery(Execution e, PendingQuery q)
+    {
+        var dispatch = ++q.Dispatches;
+        q.Delivered = false;
+        Microsoft.Extensions.Logging.LoggerExtensions.LogDebug(log, "Query {Query} for {WorkflowId}: dispatch {N}", q.Id, q.WorkflowId, dispatch);
+        Matching.Add(e.State.Namespace, e.State.TaskQueue, Matching.WorkflowQueue, QueryRef(q));
+    }
 }

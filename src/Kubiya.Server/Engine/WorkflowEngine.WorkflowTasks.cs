@@ -13,7 +13,7 @@ public sealed partial class WorkflowEngine
     public async Task<PollWorkflowTaskQueueResponse> PollWorkflowTaskAsync(PollWorkflowTaskQueueRequest r, TimeSpan maxWait, CancellationToken ct) =>
         await PollLoopAsync(r.Namespace, r.TaskQueue?.Name, Matching.WorkflowQueue, r.Identity, maxWait, ct,
             task => task.Kind == TaskToken.Query
-                ? ReadAsync(() => StartQueryTask(task))
+                ? ReadAsync(() => StartQueryTask(task, r.TaskQueue!.Name))
                 : MutateAsync(tx => StartWorkflowTask(tx, task, r.Identity, r.TaskQueue!.Name))).ConfigureAwait(false)
         ?? new PollWorkflowTaskQueueResponse();
 
@@ -133,19 +133,23 @@ public sealed partial class WorkflowEngine
         return resp;
     }
 
-    private PollWorkflowTaskQueueResponse? StartQueryTask(TaskRef t)
+    private PollWorkflowTaskQueueResponse? StartQueryTask(TaskRef t, string polledQueue)
     {
-        if (t.QueryId == null || !queries.TryGetValue(t.QueryId, out var q)) return null;
+        if (t.QueryId == null || !queries.TryGetValue(t.QueryId, out var q) || q.Delivered) return null;
         var e = LoadRun(t.Namespace, t.RunId);
         if (e == null) return null;
-        if (e.State.Wft is { StartedEventId: > 0 } || (e.IsOpen && e.State.LastCompletedWftStartedEventId == 0))
+        if (e.IsOpen && (e.State.Wft != null || e.State.LastCompletedWftStartedEventId == 0))
         {
-            // Answered once the workflow task in flight ends (or the first one completes),
-            // against the state that task produces.
+            // Consistent queries, as in Temporal: while a workflow task is pending the query
+            // waits for it, so it sees every event that arrived before it (a signal, say) and the
+            // history it is answered against ends where the worker's own processing ended.
             e.ParkedQueries.Add(q);
+            Microsoft.Extensions.Logging.LoggerExtensions.LogDebug(log, "Query {Query} for {WorkflowId}: parked", q.Id, q.WorkflowId);
             return null;
         }
         var now = Clock.NowMs();
+        q.Delivered = true;
+        Microsoft.Extensions.Logging.LoggerExtensions.LogDebug(log, "Query {Query} for {WorkflowId}: delivered on {Queue}", q.Id, q.WorkflowId, polledQueue);
         var resp = BuildWorkflowTaskResponse(e, new TaskToken(TaskToken.Query, t.Namespace, e.State.WorkflowId, e.State.RunId, 0, 0, q.Id),
             e.State.LastCompletedWftStartedEventId, 1, now, now);
         resp.Query = q.Query;
@@ -292,6 +296,7 @@ public sealed partial class WorkflowEngine
         var token = TaskToken.Parse(r.TaskToken, TaskToken.Query);
         if (token.QueryId == null || !queries.TryRemove(token.QueryId, out var q))
             throw ServerErrors.NotFound("Query not found: it was already answered or its caller gave up.");
+        Microsoft.Extensions.Logging.LoggerExtensions.LogDebug(log, "Query {Query}: answered {Type}", q.Id, r.CompletedType);
         if (r.CompletedType == QueryResultType.Answered)
             q.Result.TrySetResult(new QueryWorkflowResponse { QueryResult = r.QueryResult });
         else
@@ -318,7 +323,7 @@ public sealed partial class WorkflowEngine
             if (reject) return (null, status);
             var pq = new PendingQuery(Guid.NewGuid().ToString(), e.State.Namespace, e.State.WorkflowId, e.State.RunId, r.Query!);
             queries[pq.Id] = pq;
-            Matching.Add(e.State.Namespace, e.State.TaskQueue, Matching.WorkflowQueue, QueryRef(pq));
+            DispatchQuery(e, pq);
             return ((PendingQuery?)pq, status);
         }).ConfigureAwait(false);
         if (q.Item1 == null)

@@ -299,7 +299,7 @@ public sealed partial class WorkflowEngine : IAsyncDisposable
         var s = e.State;
         if (!e.IsOpen)
         {
-            foreach (var q in e.ParkedQueries) Matching.Add(s.Namespace, s.TaskQueue, Matching.WorkflowQueue, QueryRef(q));
+            foreach (var q in e.ParkedQueries) DispatchQuery(e, q);
             e.ParkedQueries.Clear();
             return;
         }
@@ -318,9 +318,9 @@ public sealed partial class WorkflowEngine : IAsyncDisposable
                 Timer(e, "wft-timeout", wft.ScheduledEventId, wft.Attempt, wft.StartedTimeMs + TimeoutOf(s, wft));
         }
         if (s.FirstTaskDueMs is { } firstTask) Timer(e, "first-task", 0, 0, firstTask);
-        if (s.Wft is not { StartedEventId: > 0 } && e.ParkedQueries.Count > 0)
+        if (s.Wft == null && e.ParkedQueries.Count > 0)
         {
-            foreach (var q in e.ParkedQueries) Matching.Add(s.Namespace, s.TaskQueue, Matching.WorkflowQueue, QueryRef(q));
+            foreach (var q in e.ParkedQueries) DispatchQuery(e, q);
             e.ParkedQueries.Clear();
         }
         foreach (var a in s.Activities.Values)
