@@ -88,7 +88,8 @@ public static class MamlWriter
         var e = new XElement(Command + "example", new XElement(Maml + "title", $"--------- {x.Title} ---------"));
         if (x.Introduction.Count > 0) e.Add(new XElement(Maml + "introduction", Paras(x.Introduction)));
         e.Add(new XElement(Dev + "code", x.Code));
-        e.Add(new XElement(Dev + "remarks", Paras(x.Remarks)));
+        // The trailing empty paragraph keeps a blank line between one example's remarks and the next title.
+        e.Add(new XElement(Dev + "remarks", Paras(x.Remarks), new XElement(Maml + "para", "")));
         return e;
     }
 

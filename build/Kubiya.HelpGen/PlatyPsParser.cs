@@ -162,7 +162,7 @@ public static partial class PlatyPsParser
                     var names = SyntaxParameter().Matches(text).Select(m => m.Groups[1].Value).ToList();
                     var twice = names.GroupBy(n => n, StringComparer.OrdinalIgnoreCase).FirstOrDefault(g => g.Count() > 1);
                     if (twice != null) throw new HelpFormatException(file, c.Line, $"-{twice.Key} appears twice in one syntax line");
-                    sets.Add(new SyntaxSet(setName ?? AllParameterSets, isDefault, names, c.Line));
+                    sets.Add(new SyntaxSet(setName ?? AllParameterSets, isDefault, names, c.Line + 1));
                     setName = null;
                     break;
                 default:
