@@ -4,6 +4,7 @@ using Kubiya.Bench;
 var suites = new Dictionary<string, Func<Task>>(StringComparer.OrdinalIgnoreCase)
 {
     ["server"] = ServerBench.RunAsync,
+    ["module"] = ModuleBench.RunAsync,
     ["visibility"] = VisibilityBench.RunAsync,
 };
 var chosen = args.Length == 0 ? suites.Keys.ToArray() : args;

@@ -16,6 +16,13 @@ public static class RepoPaths
     public static string Configuration { get; } =
         new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent?.Name ?? "Debug";
 
+    /// <summary>The module folder laid out by the Kubiya.PowerShell build.</summary>
+    public static string ModuleDir => Path.Combine(Root, "out", Configuration, "Kubiya");
+
+    /// <summary>A separate process that imports the module and runs a script (for worker crash tests).</summary>
+    public static string TestHostDll =>
+        Path.Combine(Root, "tests", "Kubiya.TestHost", "bin", Configuration, "net10.0", "Kubiya.TestHost.dll");
+
     public static string ServerDll =>
         Path.Combine(Root, "src", "Kubiya.Server", "bin", Configuration, "net10.0", "Kubiya.Server.dll");
 

@@ -1,0 +1,81 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Reflection;
+using System.Text;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace Kubiya.Core.Activities
+{
+    /// <summary>Runs a process, streaming each output line as it is written, with a timeout and cancellation.</summary>
+    public static class ProcessRunner
+    {
+        private static readonly MethodInfo? KillTree = typeof(Process).GetMethod("Kill", new[] { typeof(bool) });
+
+        /// <summary>
+        /// Runs <paramref name="psi"/> in <paramref name="workingDirectory"/> and returns its exit code.
+        /// Throws <see cref="TimeoutException"/> after <paramref name="timeout"/> and
+        /// <see cref="OperationCanceledException"/> on cancellation; the process tree is killed in both cases.
+        /// </summary>
+        public static async Task<int> RunAsync(ProcessStartInfo psi, string workingDirectory, IDictionary<string, string> env,
+            Action<string, bool> onLine, TimeSpan timeout, CancellationToken cancellationToken)
+        {
+            psi.UseShellExecute = false;
+            psi.RedirectStandardOutput = true;
+            psi.RedirectStandardError = true;
+            psi.RedirectStandardInput = true;
+            psi.CreateNoWindow = true;
+            psi.StandardOutputEncoding = Encoding.UTF8;
+            psi.StandardErrorEncoding = Encoding.UTF8;
+            psi.WorkingDirectory = workingDirectory;
+            foreach (var kv in env) psi.Environment[kv.Key] = kv.Value;
+
+            using var process = new Process { StartInfo = psi, EnableRaisingEvents = true };
+            var outDone = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+            var errDone = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+            var exited = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+            process.OutputDataReceived += (_, e) => { if (e.Data == null) outDone.TrySetResult(true); else onLine(e.Data, false); };
+            process.ErrorDataReceived += (_, e) => { if (e.Data == null) errDone.TrySetResult(true); else onLine(e.Data, true); };
+            process.Exited += (_, _) => exited.TrySetResult(true);
+            process.Start();
+            // Steps never read input: close it so a command waiting on stdin ends instead of hanging.
+            process.StandardInput.Close();
+            process.BeginOutputReadLine();
+            process.BeginErrorReadLine();
+
+            using var timeoutCts = new CancellationTokenSource(timeout);
+            var cancelled = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+            using (cancellationToken.Register(() => cancelled.TrySetResult(true)))
+            using (timeoutCts.Token.Register(() => cancelled.TrySetResult(false)))
+            {
+                var first = await Task.WhenAny(exited.Task, cancelled.Task).ConfigureAwait(false);
+                if (first != exited.Task)
+                {
+                    Kill(process);
+                    await Task.WhenAny(Task.WhenAll(outDone.Task, errDone.Task), Task.Delay(2000)).ConfigureAwait(false);
+                    if (cancellationToken.IsCancellationRequested) throw new OperationCanceledException(cancellationToken);
+                    throw new TimeoutException($"Killed after {timeout.TotalSeconds:0.###}s.");
+                }
+            }
+            // Output pipes may still hold lines after exit; a grandchild can keep them open, so bound the wait.
+            await Task.WhenAny(Task.WhenAll(outDone.Task, errDone.Task), Task.Delay(5000)).ConfigureAwait(false);
+            return process.ExitCode;
+        }
+
+        /// <summary>Kills the process and its children.</summary>
+        public static void Kill(Process process)
+        {
+            try
+            {
+                if (process.HasExited) return;
+                if (KillTree != null) KillTree.Invoke(process, new object[] { true });
+                else process.Kill();
+            }
+            catch (Exception)
+            {
+                // Already gone.
+            }
+        }
+    }
+}

@@ -1,0 +1,155 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using Kubiya.Core.Configuration;
+using Kubiya.Core.Errors;
+
+namespace Kubiya.Core.Agents
+{
+    /// <summary>
+    /// The agents visible from a working directory: the built-ins, <c>~/.kubiya/agents/*.yaml</c>
+    /// and <c>./.kubiya/agents/*.yaml</c> (project files win over user files of the same name).
+    /// Files that fail to parse are kept as <see cref="Errors"/> instead of hiding the rest.
+    /// </summary>
+    public sealed class AgentCatalog
+    {
+        private readonly Dictionary<string, AgentDefinition> byName;
+
+        private AgentCatalog(Dictionary<string, AgentDefinition> byName, List<KubiyaException> errors)
+        {
+            this.byName = byName;
+            Errors = errors;
+        }
+
+        /// <summary>Valid agents, sorted by name.</summary>
+        public IReadOnlyList<AgentDefinition> Agents => byName.Values.OrderBy(a => a.Name, StringComparer.OrdinalIgnoreCase).ToList();
+
+        /// <summary>One error per file that could not be read.</summary>
+        public IReadOnlyList<KubiyaException> Errors { get; }
+
+        /// <summary>Name of the built-in agent that runs the prompt as a shell command.</summary>
+        public const string ShellAgent = "shell";
+
+        /// <summary>Name of the built-in agent that runs the prompt as a PowerShell script.</summary>
+        public const string PowerShellAgent = "powershell";
+
+        /// <summary>Loads the catalogue seen from <paramref name="workingDirectory"/>.</summary>
+        public static AgentCatalog Load(KubiyaPaths paths, string workingDirectory)
+        {
+            var map = new Dictionary<string, AgentDefinition>(StringComparer.OrdinalIgnoreCase);
+            foreach (var b in BuiltIns()) map[b.Name] = b;
+            var errors = new List<KubiyaException>();
+            foreach (var dir in new[] { paths.AgentsDirectory, KubiyaPaths.ProjectAgentsDirectory(workingDirectory) }.Distinct(StringComparer.Ordinal))
+            {
+                if (!Directory.Exists(dir)) continue;
+                var seenHere = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+                var files = Directory.GetFiles(dir, "*.yaml").Concat(Directory.GetFiles(dir, "*.yml")).OrderBy(f => f, StringComparer.Ordinal);
+                foreach (var file in files)
+                {
+                    try
+                    {
+                        var a = AgentYamlReader.ReadFile(file);
+                        if (seenHere.TryGetValue(a.Name, out var other))
+                            throw new KubiyaException(KubiyaErrorKind.InvalidDefinition, "DuplicateAgentName",
+                                $"{file}: name: '{a.Name}' is already defined in {other}", file);
+                        seenHere[a.Name] = file;
+                        map[a.Name] = a;
+                    }
+                    catch (KubiyaException ex)
+                    {
+                        errors.Add(ex);
+                    }
+                    catch (IOException ex)
+                    {
+                        errors.Add(new KubiyaException(KubiyaErrorKind.InvalidDefinition, "UnreadableAgentFile", $"{file}: {ex.Message}", file, ex));
+                    }
+                }
+            }
+            return new AgentCatalog(map, errors);
+        }
+
+        /// <summary>
+        /// Finds an agent (or team) by name. A missing name whose file failed to parse reports that
+        /// file's error, so the user sees why the agent is missing.
+        /// </summary>
+        public AgentDefinition Get(string name)
+        {
+            if (byName.TryGetValue(name, out var a)) return a;
+            var broken = Errors.FirstOrDefault(e => e.Target is string f &&
+                string.Equals(Path.GetFileNameWithoutExtension(f), name, StringComparison.OrdinalIgnoreCase));
+            if (broken != null) throw broken;
+            var suffix = Errors.Count > 0 ? $" ({Errors.Count} agent file(s) could not be read; run Get-KubiyaAgent to see why)" : "";
+            throw new KubiyaException(KubiyaErrorKind.NotFound, "AgentNotFound",
+                $"No agent named '{name}'. Known agents: {string.Join(", ", byName.Keys.OrderBy(k => k, StringComparer.OrdinalIgnoreCase))}{suffix}.", name);
+        }
+
+        /// <summary>
+        /// The steps an execution runs in direct mode: a runbook's own steps, the prompt itself for
+        /// the built-ins, or each member's steps in order for a team.
+        /// </summary>
+        public List<StepDefinition> StepsFor(AgentDefinition agent, string prompt)
+        {
+            switch (agent.Kind)
+            {
+                case AgentKind.BuiltIn:
+                    return new List<StepDefinition> { new StepDefinition { Name = agent.Name, Kind = agent.Name == PowerShellAgent ? StepKind.PowerShell : StepKind.Shell, Command = prompt } };
+                case AgentKind.Runbook:
+                    return agent.Steps.Select(s => WithAgentEnv(s, agent, null)).ToList();
+                case AgentKind.Team:
+                    var steps = new List<StepDefinition>();
+                    foreach (var memberName in agent.Agents)
+                    {
+                        var member = Get(memberName);
+                        if (member.Kind == AgentKind.Team)
+                            throw new KubiyaException(KubiyaErrorKind.InvalidDefinition, "NestedTeam", $"{agent.Source}: agents: team '{agent.Name}' contains team '{member.Name}'; teams hold agents only.", agent.Source);
+                        var memberSteps = StepsFor(member, prompt);
+                        steps.AddRange(memberSteps.Select(s => WithAgentEnv(s, member, member.Name + "/")));
+                    }
+                    return steps;
+                default:
+                    throw new KubiyaException(KubiyaErrorKind.InvalidArgument, "AgentKindNotRunnable",
+                        $"Agent '{agent.Name}' is an {agent.Kind} agent; only runbook, built-in and team agents run in direct mode.", agent.Name);
+            }
+        }
+
+        private static StepDefinition WithAgentEnv(StepDefinition s, AgentDefinition agent, string? prefix)
+        {
+            var env = new Dictionary<string, string>(agent.Env, StringComparer.Ordinal);
+            foreach (var kv in s.Env) env[kv.Key] = kv.Value;
+            return new StepDefinition
+            {
+                Name = (prefix ?? "") + s.Name,
+                Kind = s.Kind,
+                Command = s.Command,
+                Question = s.Question,
+                Changes = s.Changes,
+                Env = env,
+                TimeoutSeconds = s.TimeoutSeconds,
+                Retries = s.Retries,
+                ContinueOnError = s.ContinueOnError,
+                WorkingDirectory = s.WorkingDirectory,
+            };
+        }
+
+        private static IEnumerable<AgentDefinition> BuiltIns()
+        {
+            yield return new AgentDefinition
+            {
+                Name = ShellAgent,
+                Description = "Runs the prompt as a shell command (bash or sh; cmd on Windows).",
+                Kind = AgentKind.BuiltIn,
+                Tags = new List<string> { "built-in" },
+                Source = "built-in",
+            };
+            yield return new AgentDefinition
+            {
+                Name = PowerShellAgent,
+                Description = "Runs the prompt as a PowerShell script.",
+                Kind = AgentKind.BuiltIn,
+                Tags = new List<string> { "built-in" },
+                Source = "built-in",
+            };
+        }
+    }
+}

@@ -1,0 +1,80 @@
+using System;
+
+namespace Kubiya.Core.Configuration
+{
+    /// <summary>
+    /// The effective configuration: <c>config.yaml</c>, overridden by environment variables,
+    /// overridden by parameters (see <see cref="SettingsLoader"/>).
+    /// </summary>
+    public sealed record KubiyaSettings
+    {
+        /// <summary>Temporal frontend <c>host:port</c>; null means the embedded server on loopback.</summary>
+        public string? TemporalAddress { get; init; }
+
+        /// <summary>Temporal namespace.</summary>
+        public string Namespace { get; init; } = "default";
+
+        /// <summary>API key sent as a bearer token (Temporal Cloud or a remote embedded server).</summary>
+        public string? ApiKey { get; init; }
+
+        /// <summary>Use TLS to reach the Temporal frontend.</summary>
+        public bool Tls { get; init; }
+
+        /// <summary>Client certificate (PEM) for mutual TLS.</summary>
+        public string? TlsCertPath { get; init; }
+
+        /// <summary>Client private key (PEM) for mutual TLS.</summary>
+        public string? TlsKeyPath { get; init; }
+
+        /// <summary>Root CA (PEM) that signs the server certificate.</summary>
+        public string? TlsCaPath { get; init; }
+
+        /// <summary>Default queue for executions and workers.</summary>
+        public string? Queue { get; init; }
+
+        /// <summary>How often a running step heartbeats.</summary>
+        public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromSeconds(5);
+
+        /// <summary>Default timeout of one step.</summary>
+        public TimeSpan ActivityTimeout { get; init; } = TimeSpan.FromHours(1);
+
+        /// <summary>Concurrent steps per worker.</summary>
+        public int MaxConcurrentActivities { get; init; } = 10;
+
+        /// <summary>Concurrent workflow tasks per worker.</summary>
+        public int MaxConcurrentWorkflows { get; init; } = 10;
+
+        /// <summary>Host name a worker reports; defaults to the machine name.</summary>
+        public string? WorkerHostname { get; init; }
+
+        /// <summary>Environment name recorded on executions.</summary>
+        public string? Environment { get; init; }
+
+        /// <summary>Model for LLM agents.</summary>
+        public string? Model { get; init; }
+
+        /// <summary>Minimum log level (Trace, Debug, Information, Warning, Error).</summary>
+        public string LogLevel { get; init; } = "Information";
+
+        /// <summary>Debug output requested (<c>KUBIYA_DEBUG</c>).</summary>
+        public bool Debug { get; init; }
+
+        /// <summary>Never prompt (<c>KUBIYA_NON_INTERACTIVE</c>).</summary>
+        public bool NonInteractive { get; init; }
+
+        /// <summary>Port the embedded server is started on when no address is configured.</summary>
+        public int EmbeddedServerPort { get; init; } = 7233;
+
+        /// <summary>Folder holding the embedded server; null means next to the runtime.</summary>
+        public string? EmbeddedServerPath { get; init; }
+
+        /// <summary>Where the configuration and agents live.</summary>
+        public KubiyaPaths Paths { get; init; } = KubiyaPaths.FromEnvironment();
+
+        /// <summary>The address used: the configured one or the embedded server's loopback port.</summary>
+        public string EffectiveAddress => TemporalAddress ?? $"127.0.0.1:{EmbeddedServerPort}";
+
+        /// <summary>The host name a worker reports.</summary>
+        public string EffectiveWorkerHostname => string.IsNullOrWhiteSpace(WorkerHostname) ? System.Environment.MachineName : WorkerHostname!;
+    }
+}

@@ -1,0 +1,94 @@
+using System;
+using System.Collections.Concurrent;
+using System.IO;
+using System.Threading;
+using System.Threading.Tasks;
+using Kubiya.Core.Configuration;
+using Kubiya.Core.Errors;
+using Microsoft.Extensions.Logging;
+using Temporalio.Client;
+
+namespace Kubiya.Core.Connection
+{
+    /// <summary>
+    /// Opens (and caches, per address / namespace / credentials) the Temporal client. With no
+    /// configured address it makes sure the embedded server answers on loopback first.
+    /// </summary>
+    public static class TemporalConnector
+    {
+        private static readonly ConcurrentDictionary<string, Lazy<Task<TemporalClient>>> Clients =
+            new ConcurrentDictionary<string, Lazy<Task<TemporalClient>>>(StringComparer.Ordinal);
+
+        /// <summary>How long a connection attempt may take.</summary>
+        public static TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(20);
+
+        /// <summary>Connects with <paramref name="settings"/>, starting the embedded server when needed.</summary>
+        public static async Task<KubiyaConnection> ConnectAsync(KubiyaSettings settings, ILoggerFactory? loggerFactory, CancellationToken cancellationToken)
+        {
+            if (settings.TemporalAddress == null)
+                await EmbeddedServer.EnsureRunningAsync(settings, loggerFactory, cancellationToken).ConfigureAwait(false);
+            var address = settings.EffectiveAddress;
+            var key = string.Join("|", address, settings.Namespace, settings.ApiKey ?? "", settings.Tls, settings.TlsCertPath ?? "", settings.TlsKeyPath ?? "", settings.TlsCaPath ?? "");
+            var lazy = Clients.GetOrAdd(key, _ => new Lazy<Task<TemporalClient>>(() => OpenAsync(settings, address, loggerFactory)));
+            try
+            {
+                var client = await WithTimeout(lazy.Value, cancellationToken).ConfigureAwait(false);
+                return new KubiyaConnection(client, address, settings.Namespace);
+            }
+            catch (Exception ex) when (!(ex is OperationCanceledException) || !cancellationToken.IsCancellationRequested)
+            {
+                Clients.TryRemove(key, out _);
+                if (ex is KubiyaException) throw;
+                throw new KubiyaException(KubiyaErrorKind.ServerUnreachable, "TemporalUnreachable",
+                    $"Cannot reach Temporal at {address} (namespace '{settings.Namespace}'): {Describe(ex)}", address, ex);
+            }
+        }
+
+        private static async Task<TemporalClient> WithTimeout(Task<TemporalClient> task, CancellationToken ct)
+        {
+            var delay = Task.Delay(ConnectTimeout, ct);
+            var first = await Task.WhenAny(task, delay).ConfigureAwait(false);
+            if (first == task) return await task.ConfigureAwait(false);
+            ct.ThrowIfCancellationRequested();
+            throw new TimeoutException($"no answer within {ConnectTimeout.TotalSeconds:0}s");
+        }
+
+        private static Task<TemporalClient> OpenAsync(KubiyaSettings s, string address, ILoggerFactory? loggerFactory)
+        {
+            var options = new TemporalClientConnectOptions(address) { Namespace = s.Namespace, Runtime = CoreRuntime.Instance };
+            if (loggerFactory != null) options.LoggerFactory = loggerFactory;
+            if (!string.IsNullOrEmpty(s.ApiKey)) options.ApiKey = s.ApiKey;
+            if (s.Tls || s.TlsCertPath != null || s.TlsCaPath != null || !string.IsNullOrEmpty(s.ApiKey) && s.TemporalAddress != null && !IsLoopback(address))
+            {
+                var tls = new TlsOptions();
+                if (s.TlsCaPath != null) tls.ServerRootCACert = ReadPem(s.TlsCaPath);
+                if (s.TlsCertPath != null) tls.ClientCert = ReadPem(s.TlsCertPath);
+                if (s.TlsKeyPath != null) tls.ClientPrivateKey = ReadPem(s.TlsKeyPath);
+                options.Tls = tls;
+            }
+            return TemporalClient.ConnectAsync(options);
+        }
+
+        private static bool IsLoopback(string address) =>
+            address.StartsWith("127.", StringComparison.Ordinal) || address.StartsWith("localhost:", StringComparison.OrdinalIgnoreCase) || address.StartsWith("[::1]", StringComparison.Ordinal);
+
+        private static byte[] ReadPem(string path)
+        {
+            try
+            {
+                return File.ReadAllBytes(path);
+            }
+            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+            {
+                throw new KubiyaException(KubiyaErrorKind.InvalidArgument, "TlsFileUnreadable", $"Cannot read TLS file '{path}': {ex.Message}", path, ex);
+            }
+        }
+
+        private static string Describe(Exception ex)
+        {
+            var e = ex;
+            while (e.InnerException != null && (e is AggregateException || e.Message.Length == 0)) e = e.InnerException;
+            return e.Message;
+        }
+    }
+}

@@ -1,0 +1,110 @@
+using System;
+using System.Threading;
+using System.Threading.Tasks;
+using Kubiya.Core.Configuration;
+using Kubiya.Core.Errors;
+using Kubiya.Core.Logs;
+using Kubiya.Core.Workers;
+
+namespace Kubiya.Core.Executions
+{
+    /// <summary>Callbacks of <see cref="ExecRunner.RunAsync"/>; all optional.</summary>
+    public sealed class ExecObserver
+    {
+        /// <summary>The execution was submitted.</summary>
+        public Action<ExecutionInfo>? Submitted { get; set; }
+        /// <summary>A log entry arrived (live).</summary>
+        public Action<LogEntry>? Log { get; set; }
+        /// <summary>Something the user should know.</summary>
+        public Action<string>? Warning { get; set; }
+    }
+
+    /// <summary>
+    /// <c>exec</c>: submits an execution to a queue, or with Local to an ephemeral queue served by
+    /// a worker started for it; streams its log as it happens, waits for the end, and cleans up.
+    /// </summary>
+    public sealed class ExecRunner
+    {
+        private readonly KubiyaRuntime runtime;
+
+        /// <summary>Creates the runner.</summary>
+        public ExecRunner(KubiyaRuntime runtime) => this.runtime = runtime;
+
+        /// <summary>Runs <paramref name="request"/>; agents are looked up from <paramref name="lookupDirectory"/>.</summary>
+        public async Task<ExecutionInfo> RunAsync(ExecutionRequest request, string lookupDirectory, ExecObserver observer,
+            ILocalWorkerLauncher? launcher, CancellationToken cancellationToken)
+        {
+            if (request.Local && request.NoWait)
+                throw new KubiyaException(KubiyaErrorKind.InvalidArgument, "LocalNoWait", "-NoWait cannot be combined with -Local: the local worker stops when the command returns.", null);
+            var settings = runtime.Settings;
+            var queue = request.Local
+                ? "local-" + Guid.NewGuid().ToString("N").Substring(0, 12)
+                : request.Queue ?? settings.Queue ?? throw new KubiyaException(KubiyaErrorKind.InvalidArgument, "QueueRequired",
+                    "No queue: pass -Queue, set QUEUE_ID (or 'queue' in config.yaml), or run it here with -Local.", null);
+            var executions = await runtime.ExecutionsAsync(cancellationToken).ConfigureAwait(false);
+            if (request.Local) request = request with { WorkingDirectory = request.WorkingDirectory ?? lookupDirectory };
+
+            ILocalWorker? worker = null;
+            ExecutionInfo? started = null;
+            try
+            {
+                if (request.Local)
+                {
+                    worker = await (launcher ?? new InProcessWorkerLauncher()).StartAsync(settings,
+                        new WorkerHostOptions { Queue = queue, Ephemeral = true }, cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    await WarnIfNoWorkerAsync(queue, observer, cancellationToken).ConfigureAwait(false);
+                }
+                started = await executions.StartAsync(request, queue, lookupDirectory, cancellationToken).ConfigureAwait(false);
+                observer.Submitted?.Invoke(started);
+                if (request.NoWait) return started;
+                var logs = await runtime.LogsAsync(cancellationToken).ConfigureAwait(false);
+                await logs.ReadAsync(started.Id, follow: true, e => observer.Log?.Invoke(e), cancellationToken).ConfigureAwait(false);
+                return await executions.GetAsync(started.Id, true, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (worker != null && started != null)
+            {
+                // Interrupted: nothing would ever serve the ephemeral queue again, so cancel the
+                // execution while its worker can still record that.
+                await CancelQuietlyAsync(executions, started.Id).ConfigureAwait(false);
+                throw;
+            }
+            finally
+            {
+                if (worker != null) await worker.StopAsync().ConfigureAwait(false);
+            }
+        }
+
+        private async Task WarnIfNoWorkerAsync(string queue, ExecObserver observer, CancellationToken ct)
+        {
+            if (observer.Warning == null) return;
+            try
+            {
+                var connection = await runtime.ConnectAsync(ct).ConfigureAwait(false);
+                var pollers = await WorkerDirectory.PollersAsync(connection, queue, ct).ConfigureAwait(false);
+                if (pollers.Count == 0)
+                    observer.Warning($"No worker polls queue '{queue}' right now; the execution stays Pending until one starts (Start-KubiyaWorker -QueueId {queue}).");
+            }
+            catch (KubiyaException)
+            {
+                // Only a hint; the start itself reports real problems.
+            }
+        }
+
+        private static async Task CancelQuietlyAsync(ExecutionService executions, string id)
+        {
+            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            try
+            {
+                await executions.CancelAsync(id, cts.Token).ConfigureAwait(false);
+                await executions.WaitAsync(id, TimeSpan.FromSeconds(8), null, cts.Token).ConfigureAwait(false);
+            }
+            catch (Exception)
+            {
+                // Best effort.
+            }
+        }
+    }
+}

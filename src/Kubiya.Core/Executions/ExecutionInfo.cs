@@ -1,0 +1,55 @@
+using System;
+
+namespace Kubiya.Core.Executions
+{
+    /// <summary>An execution as users see it: the pipeline object of every front.</summary>
+    public sealed class ExecutionInfo
+    {
+        /// <summary>Execution id (the workflow id).</summary>
+        public string Id { get; set; } = "";
+        /// <summary>Product status.</summary>
+        public ExecutionStatus Status { get; set; }
+        /// <summary>Agent name.</summary>
+        public string? Agent { get; set; }
+        /// <summary>Team name.</summary>
+        public string? Team { get; set; }
+        /// <summary>Queue it was sent to.</summary>
+        public string? Queue { get; set; }
+        /// <summary>Worker that ran its latest step.</summary>
+        public string? Worker { get; set; }
+        /// <summary>Priority.</summary>
+        public ExecutionPriority Priority { get; set; } = ExecutionPriority.Medium;
+        /// <summary>The prompt.</summary>
+        public string Prompt { get; set; } = "";
+        /// <summary>Environment name.</summary>
+        public string? Environment { get; set; }
+        /// <summary>Working directory of its steps.</summary>
+        public string? WorkingDirectory { get; set; }
+        /// <summary>When it was submitted.</summary>
+        public DateTimeOffset CreatedAt { get; set; }
+        /// <summary>When a worker first picked it up.</summary>
+        public DateTimeOffset? StartedAt { get; set; }
+        /// <summary>When it ended.</summary>
+        public DateTimeOffset? CompletedAt { get; set; }
+        /// <summary>Run time so far, or in total once it ended.</summary>
+        public TimeSpan? Duration { get; set; }
+        /// <summary>Output of its steps (the tail when long).</summary>
+        public string? Output { get; set; }
+        /// <summary>Why it failed.</summary>
+        public string? Error { get; set; }
+        /// <summary>The execution it continues.</summary>
+        public string? ParentExecutionId { get; set; }
+        /// <summary>The question it waits on, when WaitingForInput.</summary>
+        public string? Question { get; set; }
+        /// <summary>"done/total" steps.</summary>
+        public string? Progress { get; set; }
+        /// <summary>Run id of the underlying workflow.</summary>
+        public string? RunId { get; set; }
+
+        /// <summary>True once it reached Completed, Failed or Cancelled.</summary>
+        public bool IsFinished => Status == ExecutionStatus.Completed || Status == ExecutionStatus.Failed || Status == ExecutionStatus.Cancelled;
+
+        /// <inheritdoc />
+        public override string ToString() => $"{Id} {Status}";
+    }
+}

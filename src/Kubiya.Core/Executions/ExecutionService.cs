@@ -1,0 +1,332 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using Kubiya.Core.Agents;
+using Kubiya.Core.Configuration;
+using Kubiya.Core.Connection;
+using Kubiya.Core.Errors;
+using Kubiya.Core.Workflows;
+using Temporalio.Client;
+using Temporalio.Common;
+using Temporalio.Exceptions;
+
+namespace Kubiya.Core.Executions
+{
+    /// <summary>Starts, reads, lists, answers, cancels and waits for executions.</summary>
+    public sealed class ExecutionService
+    {
+        private const int ParentContextLimit = 8 * 1024;
+        private readonly KubiyaConnection connection;
+        private readonly KubiyaSettings settings;
+
+        /// <summary>Creates the service over a connection.</summary>
+        public ExecutionService(KubiyaConnection connection, KubiyaSettings settings)
+        {
+            this.connection = connection;
+            this.settings = settings;
+        }
+
+        private ITemporalClient Client => connection.Client;
+
+        /// <summary>New execution ids: short, unique, easy to type.</summary>
+        public static string NewId() => "exec-" + Guid.NewGuid().ToString("N").Substring(0, 16);
+
+        /// <summary>
+        /// Resolves the agent or team in <paramref name="lookupDirectory"/>, then starts the execution
+        /// on <paramref name="queue"/>. Returns it as Pending.
+        /// </summary>
+        public async Task<ExecutionInfo> StartAsync(ExecutionRequest request, string queue, string lookupDirectory, CancellationToken cancellationToken)
+        {
+            if (string.IsNullOrWhiteSpace(request.Prompt))
+                throw new KubiyaException(KubiyaErrorKind.InvalidArgument, "PromptRequired", "The prompt must not be empty.", null);
+            if (request.Agent != null && request.Team != null)
+                throw new KubiyaException(KubiyaErrorKind.InvalidArgument, "AgentAndTeam", "Choose an agent or a team, not both.", null);
+            var name = request.Agent ?? request.Team
+                ?? throw new KubiyaException(KubiyaErrorKind.InvalidArgument, "AgentRequired",
+                    "Direct mode needs an agent or a team (e.g. -Agent shell); automatic planning is not available yet.", null);
+            var catalog = AgentCatalog.Load(settings.Paths, lookupDirectory);
+            var agent = catalog.Get(name);
+            if (request.Team != null && agent.Kind != AgentKind.Team)
+                throw new KubiyaException(KubiyaErrorKind.InvalidArgument, "NotATeam", $"'{name}' is an agent, not a team; use -Agent.", name);
+            if (request.Agent != null && agent.Kind == AgentKind.Team)
+                throw new KubiyaException(KubiyaErrorKind.InvalidArgument, "NotAnAgent", $"'{name}' is a team, not an agent; use -Team.", name);
+            var steps = catalog.StepsFor(agent, request.Prompt);
+
+            string? parentOutput = null;
+            if (!string.IsNullOrEmpty(request.ParentExecutionId))
+            {
+                try
+                {
+                    var parent = await GetAsync(request.ParentExecutionId!, true, cancellationToken).ConfigureAwait(false);
+                    parentOutput = parent.Output is { } o && o.Length > ParentContextLimit ? o.Substring(o.Length - ParentContextLimit) : parent.Output;
+                }
+                catch (KubiyaException ex) when (ex.Kind == KubiyaErrorKind.NotFound)
+                {
+                    throw new KubiyaException(KubiyaErrorKind.NotFound, "ParentExecutionNotFound", $"Parent execution '{request.ParentExecutionId}' does not exist.", request.ParentExecutionId, ex);
+                }
+            }
+
+            var environment = request.Environment ?? settings.Environment;
+            var input = new ExecutionInput
+            {
+                Prompt = request.Prompt,
+                Agent = request.Team == null ? agent.Name : null,
+                Team = request.Team != null ? agent.Name : null,
+                Environment = environment,
+                ParentExecutionId = request.ParentExecutionId,
+                ParentOutput = parentOutput,
+                WorkingDirectory = request.WorkingDirectory,
+                AutoApprove = request.AutoApprove,
+                Steps = steps,
+                HeartbeatTimeoutSeconds = Math.Max(3, settings.HeartbeatInterval.TotalSeconds * 4),
+                DefaultStepTimeoutSeconds = settings.ActivityTimeout.TotalSeconds,
+            };
+            var id = NewId();
+            var memo = new Dictionary<string, object>
+            {
+                [MemoKeys.State] = "Pending",
+                [MemoKeys.Prompt] = request.Prompt,
+                [MemoKeys.Queue] = queue,
+                [MemoKeys.Priority] = request.Priority.ToString().ToLowerInvariant(),
+            };
+            if (input.Agent != null) memo[MemoKeys.Agent] = input.Agent;
+            if (input.Team != null) memo[MemoKeys.Team] = input.Team;
+            if (environment != null) memo[MemoKeys.Environment] = environment;
+            if (request.ParentExecutionId != null) memo[MemoKeys.Parent] = request.ParentExecutionId;
+            if (request.WorkingDirectory != null) memo[MemoKeys.WorkingDirectory] = request.WorkingDirectory;
+            var options = new WorkflowOptions(id, queue)
+            {
+                Memo = memo,
+                TypedSearchAttributes = input.Agent != null && await SearchAttributeSupport.IsAvailableAsync(connection, cancellationToken).ConfigureAwait(false)
+                    ? new SearchAttributeCollection.Builder().Set(SearchAttributeSupport.Agent, input.Agent).ToSearchAttributeCollection()
+                    : null,
+                Priority = new Priority(PriorityKey(request.Priority)),
+                Rpc = new RpcOptions { CancellationToken = cancellationToken },
+            };
+            try
+            {
+                var handle = await Client.StartWorkflowAsync(WorkflowNames.Execution, new object[] { input }, options).ConfigureAwait(false);
+                return new ExecutionInfo
+                {
+                    Id = id,
+                    RunId = handle.ResultRunId,
+                    Status = ExecutionStatus.Pending,
+                    Agent = input.Agent,
+                    Team = input.Team,
+                    Queue = queue,
+                    Priority = request.Priority,
+                    Prompt = request.Prompt,
+                    Environment = environment,
+                    WorkingDirectory = request.WorkingDirectory,
+                    ParentExecutionId = request.ParentExecutionId,
+                    CreatedAt = DateTimeOffset.Now,
+                    Progress = $"0/{steps.Count}",
+                };
+            }
+            catch (Exception ex)
+            {
+                throw RpcErrors.Translate(ex, id);
+            }
+        }
+
+        /// <summary>
+        /// Reads one execution. With <paramref name="fullOutput"/> a finished execution's whole
+        /// output (not only the memo's tail) is read from its result.
+        /// </summary>
+        public async Task<ExecutionInfo> GetAsync(string id, bool fullOutput, CancellationToken cancellationToken)
+        {
+            ValidateId(id);
+            try
+            {
+                var handle = Client.GetWorkflowHandle(id);
+                var desc = await handle.DescribeAsync(new WorkflowDescribeOptions { Rpc = new RpcOptions { CancellationToken = cancellationToken } }).ConfigureAwait(false);
+                var info = await ExecutionMapper.ToInfoAsync(desc).ConfigureAwait(false);
+                if (fullOutput && info.IsFinished && info.Status != ExecutionStatus.Cancelled)
+                {
+                    var outcome = await ReadOutcomeAsync(handle, cancellationToken).ConfigureAwait(false);
+                    if (outcome != null)
+                    {
+                        info.Output = outcome.Output;
+                        info.Error = outcome.Error ?? info.Error;
+                    }
+                }
+                return info;
+            }
+            catch (Exception ex)
+            {
+                throw RpcErrors.Translate(ex, id);
+            }
+        }
+
+        /// <summary>Lists executions through a visibility query (newest first).</summary>
+        public async Task<IReadOnlyList<ExecutionInfo>> ListAsync(ExecutionFilter filter, CancellationToken cancellationToken)
+        {
+            var agentAttribute = !string.IsNullOrEmpty(filter.Agent) && await SearchAttributeSupport.IsAvailableAsync(connection, cancellationToken).ConfigureAwait(false);
+            var query = ExecutionQuery.Build(filter, agentAttribute);
+            var results = new List<ExecutionInfo>();
+            byte[]? token = null;
+            try
+            {
+                do
+                {
+                    var page = await Client.ListWorkflowsPaginatedAsync(query, token, new WorkflowListPaginatedOptions
+                    {
+                        PageSize = 100,
+                        Rpc = new RpcOptions { CancellationToken = cancellationToken },
+                    }).ConfigureAwait(false);
+                    foreach (var wf in page.Workflows)
+                    {
+                        var info = await ExecutionMapper.ToInfoAsync(wf).ConfigureAwait(false);
+                        if (!ExecutionQuery.Matches(filter, info)) continue;
+                        results.Add(info);
+                        if (filter.First is { } first && results.Count >= first) return results;
+                    }
+                    token = page.NextPageToken;
+                }
+                while (token != null && token.Length > 0);
+            }
+            catch (Exception ex) when (!(ex is OperationCanceledException))
+            {
+                if (ex is RpcException rpc && rpc.Code == RpcException.StatusCode.Unimplemented)
+                    throw new KubiyaException(KubiyaErrorKind.Internal, "ListingNotSupported", $"The Temporal server at {connection.Address} does not support listing executions (visibility).", connection.Address, ex);
+                throw RpcErrors.Translate(ex, "");
+            }
+            return results;
+        }
+
+        /// <summary>Requests cancellation; the running step is killed and the execution ends Cancelled.</summary>
+        public async Task<ExecutionInfo> CancelAsync(string id, CancellationToken cancellationToken)
+        {
+            var info = await GetAsync(id, false, cancellationToken).ConfigureAwait(false);
+            if (info.IsFinished)
+                throw new KubiyaException(KubiyaErrorKind.InvalidState, "ExecutionAlreadyFinished", $"Execution '{id}' already ended ({info.Status}).", id);
+            try
+            {
+                await Client.GetWorkflowHandle(id).CancelAsync(new WorkflowCancelOptions { Rpc = new RpcOptions { CancellationToken = cancellationToken } }).ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                throw RpcErrors.Translate(ex, id);
+            }
+            return info;
+        }
+
+        /// <summary>Answers the question an execution waits on.</summary>
+        public async Task<ExecutionInfo> SendInputAsync(string id, string answer, CancellationToken cancellationToken)
+        {
+            var info = await GetAsync(id, false, cancellationToken).ConfigureAwait(false);
+            if (info.Status != ExecutionStatus.WaitingForInput)
+                throw new KubiyaException(KubiyaErrorKind.InvalidState, "ExecutionNotWaitingForInput",
+                    $"Execution '{id}' is {info.Status}, not waiting for input.", id);
+            try
+            {
+                var from = $"{Environment.UserName}@{Environment.MachineName}";
+                await Client.GetWorkflowHandle(id).SignalAsync(WorkflowNames.InputSignal, new object[] { new InputSignal { Answer = answer, From = from } },
+                    new WorkflowSignalOptions { Rpc = new RpcOptions { CancellationToken = cancellationToken } }).ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                throw RpcErrors.Translate(ex, id);
+            }
+            return info;
+        }
+
+        /// <summary>
+        /// Waits until the execution ends, calling <paramref name="progress"/> about once a second
+        /// with its current state. Throws a Timeout error after <paramref name="timeout"/>.
+        /// </summary>
+        public async Task<ExecutionInfo> WaitAsync(string id, TimeSpan? timeout, Action<ExecutionInfo>? progress, CancellationToken cancellationToken)
+        {
+            var first = await GetAsync(id, false, cancellationToken).ConfigureAwait(false);
+            if (first.IsFinished) return await GetAsync(id, true, cancellationToken).ConfigureAwait(false);
+            progress?.Invoke(first);
+            using var waitCts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var handle = Client.GetWorkflowHandle(id);
+            var closed = WaitClosedAsync(handle, waitCts.Token);
+            var deadline = timeout.HasValue ? DateTime.UtcNow + timeout.Value : DateTime.MaxValue;
+            try
+            {
+                while (true)
+                {
+                    var left = deadline - DateTime.UtcNow;
+                    if (left <= TimeSpan.Zero)
+                        throw new KubiyaException(KubiyaErrorKind.Timeout, "WaitTimeout", $"Execution '{id}' did not finish within {timeout!.Value.TotalSeconds:0.#}s.", id);
+                    var tick = Task.Delay(left < TimeSpan.FromSeconds(1) ? left : TimeSpan.FromSeconds(1), cancellationToken);
+                    if (await Task.WhenAny(closed, tick).ConfigureAwait(false) == closed) break;
+                    cancellationToken.ThrowIfCancellationRequested();
+                    if (progress != null)
+                    {
+                        var now = await GetAsync(id, false, cancellationToken).ConfigureAwait(false);
+                        if (now.IsFinished) break;
+                        progress(now);
+                    }
+                }
+            }
+            finally
+            {
+                waitCts.Cancel();
+            }
+            return await GetAsync(id, true, cancellationToken).ConfigureAwait(false);
+        }
+
+        private static async Task WaitClosedAsync(WorkflowHandle handle, CancellationToken ct)
+        {
+            while (!ct.IsCancellationRequested)
+            {
+                try
+                {
+                    await handle.GetResultAsync(followRuns: true, new RpcOptions { CancellationToken = ct }).ConfigureAwait(false);
+                    return;
+                }
+                catch (OperationCanceledException) when (ct.IsCancellationRequested)
+                {
+                    return;
+                }
+                catch (RpcException ex) when (ex.Code == RpcException.StatusCode.DeadlineExceeded || ex.Code == RpcException.StatusCode.Unavailable)
+                {
+                    // A long poll that timed out or a restarting server: poll again.
+                    await Task.Delay(200, ct).ConfigureAwait(false);
+                }
+                catch (Exception)
+                {
+                    // Failed, cancelled, terminated: all mean it is closed.
+                    return;
+                }
+            }
+        }
+
+        private static async Task<ExecutionOutcome?> ReadOutcomeAsync(WorkflowHandle handle, CancellationToken ct)
+        {
+            try
+            {
+                return await handle.GetResultAsync<ExecutionOutcome>(followRuns: false, new RpcOptions { CancellationToken = ct }).ConfigureAwait(false);
+            }
+            catch (WorkflowFailedException ex) when (ex.InnerException is ApplicationFailureException af && af.Details.Count > 0)
+            {
+                return af.Details.ElementAt<ExecutionOutcome>(0);
+            }
+            catch (WorkflowFailedException)
+            {
+                return null;
+            }
+        }
+
+        private static int PriorityKey(ExecutionPriority p) => p switch
+        {
+            ExecutionPriority.Critical => 1,
+            ExecutionPriority.High => 2,
+            ExecutionPriority.Low => 4,
+            _ => 3,
+        };
+
+        /// <summary>Rejects ids that cannot name a workflow before asking the server.</summary>
+        public static void ValidateId(string id)
+        {
+            if (string.IsNullOrWhiteSpace(id) || id.Length > 1000 || id.Any(char.IsControl))
+                throw new KubiyaException(KubiyaErrorKind.InvalidArgument, "InvalidExecutionId", $"'{id}' is not a valid execution id.", id);
+        }
+    }
+}

@@ -1,0 +1,36 @@
+using System;
+using Kubiya.Core.Configuration;
+using Microsoft.Extensions.Logging;
+
+namespace Kubiya.Core.Logging
+{
+    /// <summary>Builds the logger factories of the runtime (Microsoft.Extensions.Logging).</summary>
+    public static class KubiyaLogging
+    {
+        /// <summary>
+        /// A factory at the configured level (<c>LOG_LEVEL</c>, Debug with <c>KUBIYA_DEBUG</c>) with the
+        /// console provider when <paramref name="console"/>, a rolling file when <paramref name="filePath"/>
+        /// is set, and a callback when <paramref name="sink"/> is set.
+        /// </summary>
+        public static ILoggerFactory Create(KubiyaSettings settings, bool console, string? filePath, Action<LogSeverity, string>? sink)
+        {
+            var level = MinimumLevel(settings);
+            return LoggerFactory.Create(b =>
+            {
+                b.SetMinimumLevel(level);
+                // The SDK's own internals are chatty at Information; keep them to warnings.
+                b.AddFilter("Temporalio", level > LogLevel.Warning ? level : LogLevel.Warning);
+                if (console) b.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
+                if (filePath != null) b.AddProvider(new FileLoggerProvider(filePath));
+                if (sink != null) b.AddProvider(new CallbackLoggerProvider(sink));
+            });
+        }
+
+        /// <summary>The minimum level from the settings.</summary>
+        public static LogLevel MinimumLevel(KubiyaSettings settings)
+        {
+            if (settings.Debug) return LogLevel.Debug;
+            return Enum.TryParse<LogLevel>(settings.LogLevel, true, out var l) ? l : LogLevel.Information;
+        }
+    }
+}

@@ -1,0 +1,222 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using Google.Protobuf;
+using Kubiya.Core.Connection;
+using Kubiya.Core.Errors;
+using Kubiya.Core.Executions;
+using Kubiya.Core.Workflows;
+using Temporalio.Api.Enums.V1;
+using Temporalio.Api.History.V1;
+using Temporalio.Api.WorkflowService.V1;
+using Temporalio.Client;
+using Temporalio.Converters;
+
+namespace Kubiya.Core.Logs
+{
+    /// <summary>
+    /// Reads an execution's log from its Temporal history — output batches (signals), step
+    /// start / end (activities), questions and checkpoints (memo updates) and the final result —
+    /// so it works from any machine, after the worker is gone, and live (long poll) with follow.
+    /// </summary>
+    public sealed class LogReader
+    {
+        private readonly KubiyaConnection connection;
+        private readonly IPayloadConverter converter;
+
+        /// <summary>Creates a reader over a connection.</summary>
+        public LogReader(KubiyaConnection connection)
+        {
+            this.connection = connection;
+            converter = connection.Client.Options.DataConverter.PayloadConverter;
+        }
+
+        /// <summary>
+        /// Calls <paramref name="onEntry"/> for each entry in order. With <paramref name="follow"/>
+        /// it keeps waiting for new entries until the execution ends.
+        /// </summary>
+        public async Task ReadAsync(string executionId, bool follow, Action<LogEntry> onEntry, CancellationToken cancellationToken)
+        {
+            ExecutionService.ValidateId(executionId);
+            var steps = new Dictionary<long, StepRequest>();
+            ByteString token = ByteString.Empty;
+            while (true)
+            {
+                GetWorkflowExecutionHistoryResponse page;
+                try
+                {
+                    page = await connection.Client.Connection.WorkflowService.GetWorkflowExecutionHistoryAsync(
+                        new GetWorkflowExecutionHistoryRequest
+                        {
+                            Namespace = connection.Namespace,
+                            Execution = new Temporalio.Api.Common.V1.WorkflowExecution { WorkflowId = executionId },
+                            MaximumPageSize = 1000,
+                            NextPageToken = token,
+                            WaitNewEvent = follow,
+                            HistoryEventFilterType = HistoryEventFilterType.AllEvent,
+                        },
+                        new RpcOptions { CancellationToken = cancellationToken }).ConfigureAwait(false);
+                }
+                catch (Temporalio.Exceptions.RpcException ex) when (follow && ex.Code == Temporalio.Exceptions.RpcException.StatusCode.DeadlineExceeded)
+                {
+                    continue;
+                }
+                catch (Exception ex) when (!(ex is OperationCanceledException))
+                {
+                    throw RpcErrors.Translate(ex, executionId);
+                }
+                foreach (var e in page.History.Events)
+                    foreach (var entry in Interpret(executionId, e, steps))
+                        onEntry(entry);
+                if (page.NextPageToken.IsEmpty) return;
+                token = page.NextPageToken;
+            }
+        }
+
+        /// <summary>Reads the whole log of an execution.</summary>
+        public async Task<IReadOnlyList<LogEntry>> ReadAllAsync(string executionId, CancellationToken cancellationToken)
+        {
+            var list = new List<LogEntry>();
+            await ReadAsync(executionId, false, list.Add, cancellationToken).ConfigureAwait(false);
+            return list;
+        }
+
+        private IEnumerable<LogEntry> Interpret(string id, HistoryEvent e, Dictionary<long, StepRequest> steps)
+        {
+            var time = e.EventTime?.ToDateTimeOffset() ?? DateTimeOffset.UtcNow;
+            LogEntry Entry(LogEntryKind kind, string text, string? step = null, int? attempt = null, string? worker = null) =>
+                new LogEntry { Time = time, ExecutionId = id, Kind = kind, Text = text, Step = step, Attempt = attempt, Worker = worker };
+
+            switch (e.EventType)
+            {
+                case EventType.WorkflowExecutionStarted:
+                {
+                    var input = Decode<ExecutionInput>(e.WorkflowExecutionStartedEventAttributes.Input?.Payloads_.FirstOrDefault());
+                    var who = input?.Team != null ? "team " + input.Team : "agent " + (input?.Agent ?? "?");
+                    yield return Entry(LogEntryKind.Started, $"Execution {id} started ({who}, {input?.Steps.Count ?? 0} step(s)): {input?.Prompt}");
+                    break;
+                }
+                case EventType.ActivityTaskScheduled:
+                {
+                    var a = e.ActivityTaskScheduledEventAttributes;
+                    if (a.ActivityType.Name == WorkflowNames.RunStepActivity)
+                    {
+                        var req = Decode<StepRequest>(a.Input?.Payloads_.FirstOrDefault());
+                        if (req == null) break;
+                        steps[e.EventId] = req;
+                        var run = req.Attempt > 1 ? $" (run {req.Attempt})" : "";
+                        yield return Entry(LogEntryKind.StepStarted, $"Step '{req.Step}'{run}: {FirstLine(req.Command)}", req.Step, req.Attempt);
+                    }
+                    else if (a.ActivityType.Name == WorkflowNames.DetectChangesActivity)
+                    {
+                        var req = Decode<ChangesRequest>(a.Input?.Payloads_.FirstOrDefault());
+                        if (req != null) yield return Entry(LogEntryKind.Checkpoint, $"Step '{req.Step}': looking for changes since {req.Changes.Base}", req.Step);
+                    }
+                    break;
+                }
+                case EventType.ActivityTaskCompleted:
+                {
+                    var a = e.ActivityTaskCompletedEventAttributes;
+                    if (!steps.TryGetValue(a.ScheduledEventId, out var req)) break;
+                    var result = Decode<StepResult>(a.Result?.Payloads_.FirstOrDefault());
+                    if (result == null) break;
+                    var took = TimeSpan.FromMilliseconds(result.DurationMs).TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture);
+                    if (result.ExitCode == 0 && !result.TimedOut)
+                        yield return Entry(LogEntryKind.StepCompleted, $"Step '{req.Step}' succeeded in {took}s on {result.Worker}", req.Step, req.Attempt, result.Worker);
+                    else
+                        yield return Entry(LogEntryKind.StepFailed,
+                            result.TimedOut ? $"Step '{req.Step}' timed out after {took}s on {result.Worker}" : $"Step '{req.Step}' exited with code {result.ExitCode} after {took}s on {result.Worker}",
+                            req.Step, req.Attempt, result.Worker);
+                    break;
+                }
+                case EventType.ActivityTaskFailed:
+                {
+                    var a = e.ActivityTaskFailedEventAttributes;
+                    steps.TryGetValue(a.ScheduledEventId, out var req);
+                    yield return Entry(LogEntryKind.StepFailed, $"Step '{req?.Step ?? "?"}' could not run: {a.Failure?.Message}", req?.Step, req?.Attempt, a.Identity);
+                    break;
+                }
+                case EventType.ActivityTaskTimedOut:
+                {
+                    var a = e.ActivityTaskTimedOutEventAttributes;
+                    steps.TryGetValue(a.ScheduledEventId, out var req);
+                    yield return Entry(LogEntryKind.StepFailed, $"Step '{req?.Step ?? "?"}' timed out: {a.Failure?.Message}", req?.Step, req?.Attempt);
+                    break;
+                }
+                case EventType.ActivityTaskCanceled:
+                {
+                    var a = e.ActivityTaskCanceledEventAttributes;
+                    steps.TryGetValue(a.ScheduledEventId, out var req);
+                    yield return Entry(LogEntryKind.StepFailed, $"Step '{req?.Step ?? "?"}' cancelled", req?.Step, req?.Attempt);
+                    break;
+                }
+                case EventType.WorkflowExecutionSignaled:
+                {
+                    var a = e.WorkflowExecutionSignaledEventAttributes;
+                    if (a.SignalName != WorkflowNames.LogSignal) break;
+                    var batch = Decode<LogBatch>(a.Input?.Payloads_.FirstOrDefault());
+                    if (batch == null) break;
+                    foreach (var line in batch.Lines)
+                        yield return new LogEntry
+                        {
+                            Time = DateTimeOffset.FromUnixTimeMilliseconds(line.Time),
+                            ExecutionId = id,
+                            Kind = line.Error ? LogEntryKind.Error : LogEntryKind.Output,
+                            Step = batch.Step,
+                            Attempt = batch.Attempt,
+                            Worker = batch.Worker,
+                            Text = line.Text,
+                        };
+                    break;
+                }
+                case EventType.WorkflowPropertiesModified:
+                {
+                    var memo = e.WorkflowPropertiesModifiedEventAttributes.UpsertedMemo;
+                    if (memo == null || !memo.Fields.TryGetValue(MemoKeys.Event, out var payload)) break;
+                    var ev = Decode<ExecutionEvent>(payload);
+                    if (ev == null) break;
+                    var kind = Enum.TryParse<LogEntryKind>(ev.Kind, out var k) ? k : LogEntryKind.Checkpoint;
+                    yield return Entry(kind, ev.Step != null ? $"{ev.Step}: {ev.Text}" : ev.Text, ev.Step);
+                    break;
+                }
+                case EventType.WorkflowExecutionCompleted:
+                    yield return Entry(LogEntryKind.Completed, "Execution completed");
+                    break;
+                case EventType.WorkflowExecutionFailed:
+                    yield return Entry(LogEntryKind.Failed, "Execution failed: " + e.WorkflowExecutionFailedEventAttributes.Failure?.Message);
+                    break;
+                case EventType.WorkflowExecutionTimedOut:
+                    yield return Entry(LogEntryKind.Failed, "Execution timed out");
+                    break;
+                case EventType.WorkflowExecutionCanceled:
+                    yield return Entry(LogEntryKind.Cancelled, "Execution cancelled");
+                    break;
+                case EventType.WorkflowExecutionTerminated:
+                    yield return Entry(LogEntryKind.Cancelled, "Execution terminated: " + e.WorkflowExecutionTerminatedEventAttributes.Reason);
+                    break;
+            }
+        }
+
+        private T? Decode<T>(Temporalio.Api.Common.V1.Payload? payload) where T : class
+        {
+            if (payload == null) return null;
+            try
+            {
+                return converter.ToValue(payload, typeof(T)) as T;
+            }
+            catch (Exception)
+            {
+                return null;
+            }
+        }
+
+        private static string FirstLine(string s)
+        {
+            var i = s.IndexOfAny(new[] { '\r', '\n' });
+            return i < 0 ? s : s.Substring(0, i) + " ...";
+        }
+    }
+}

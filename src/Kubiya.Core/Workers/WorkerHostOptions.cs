@@ -1,0 +1,43 @@
+using System;
+using Kubiya.Core.Activities;
+
+namespace Kubiya.Core.Workers
+{
+    /// <summary>How to run a worker.</summary>
+    public sealed record WorkerHostOptions
+    {
+        /// <summary>Queue (Temporal task queue) to poll.</summary>
+        public string Queue { get; init; } = "";
+        /// <summary>Concurrent steps; null = configured default.</summary>
+        public int? MaxConcurrentActivities { get; init; }
+        /// <summary>Concurrent workflow tasks; null = configured default.</summary>
+        public int? MaxConcurrentWorkflows { get; init; }
+        /// <summary>An ephemeral worker removes its queue folder when it stops (used by local executions).</summary>
+        public bool Ephemeral { get; init; }
+        /// <summary>Runs PowerShell steps in-process when no pwsh exists.</summary>
+        public IPowerShellStepRunner? PowerShellRunner { get; init; }
+        /// <summary>Receives every formatted log line (e.g. a job's output).</summary>
+        public Action<Logging.LogSeverity, string>? LogSink { get; init; }
+        /// <summary>Also log to the console.</summary>
+        public bool Console { get; init; }
+        /// <summary>Folder for steps of executions that name none; null = the process's current folder.</summary>
+        public string? DefaultWorkingDirectory { get; init; }
+        /// <summary>How long running steps may finish when the worker stops.</summary>
+        public TimeSpan GracefulShutdown { get; init; } = TimeSpan.FromSeconds(5);
+    }
+
+    /// <summary>Lifecycle of a worker host.</summary>
+    public enum WorkerState
+    {
+        /// <summary>Connecting.</summary>
+        Starting,
+        /// <summary>Polling its queue.</summary>
+        Running,
+        /// <summary>Finishing running steps.</summary>
+        Stopping,
+        /// <summary>Stopped on request.</summary>
+        Stopped,
+        /// <summary>Stopped by an error.</summary>
+        Failed,
+    }
+}

@@ -1,0 +1,72 @@
+using System;
+using System.Management.Automation;
+using Kubiya.Core.Executions;
+using Kubiya.PowerShell.Internal;
+
+namespace Kubiya.PowerShell.Commands
+{
+    /// <summary>
+    /// <para type="synopsis">Gets executions by id, or lists them filtered by status, agent, queue and age.</para>
+    /// <para type="description">Filters run on the server through a visibility query; the newest come first.</para>
+    /// </summary>
+    [Cmdlet(VerbsCommon.Get, "KubiyaExecution", DefaultParameterSetName = ListSet)]
+    [OutputType(typeof(ExecutionInfo))]
+    public sealed class GetKubiyaExecutionCommand : KubiyaCmdlet
+    {
+        private const string ListSet = "List";
+        private const string IdSet = "Id";
+
+        /// <summary>Execution ids.</summary>
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = IdSet)]
+        [ValidateNotNullOrEmpty]
+        [Alias("ExecutionId")]
+        public string[] Id { get; set; } = Array.Empty<string>();
+
+        /// <summary>Only these statuses.</summary>
+        [Parameter(ParameterSetName = ListSet)]
+        public ExecutionStatus[]? Status { get; set; }
+
+        /// <summary>Only this agent.</summary>
+        [Parameter(ParameterSetName = ListSet)]
+        [ValidateNotNullOrEmpty]
+        public string? Agent { get; set; }
+
+        /// <summary>Only this queue.</summary>
+        [Parameter(ParameterSetName = ListSet)]
+        [ValidateNotNullOrEmpty]
+        public string? Queue { get; set; }
+
+        /// <summary>Only those created since.</summary>
+        [Parameter(ParameterSetName = ListSet)]
+        public DateTime? Since { get; set; }
+
+        /// <summary>At most this many.</summary>
+        [Parameter(ParameterSetName = ListSet)]
+        [ValidateRange(1, int.MaxValue)]
+        public int? First { get; set; }
+
+        /// <inheritdoc />
+        protected override void ProcessRecord()
+        {
+            if (ParameterSetName == IdSet)
+            {
+                foreach (var id in Id)
+                    TryRun(() => WriteObject(Run(async (pump, ct) => await (await Runtime.ExecutionsAsync(ct).ConfigureAwait(false)).GetAsync(id, true, ct).ConfigureAwait(false))), id);
+                return;
+            }
+            var filter = new ExecutionFilter
+            {
+                Statuses = Status ?? Array.Empty<ExecutionStatus>(),
+                Agent = Agent,
+                Queue = Queue,
+                Since = Since.HasValue ? new DateTimeOffset(Since.Value) : (DateTimeOffset?)null,
+                First = First,
+            };
+            TryRun(() =>
+            {
+                var list = Run(async (pump, ct) => await (await Runtime.ExecutionsAsync(ct).ConfigureAwait(false)).ListAsync(filter, ct).ConfigureAwait(false));
+                foreach (var e in list) WriteObject(e);
+            }, null);
+        }
+    }
+}

@@ -1,0 +1,63 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+using Kubiya.Core.Workers;
+using Kubiya.PowerShell.Internal;
+using Kubiya.PowerShell.Jobs;
+
+namespace Kubiya.PowerShell.Commands
+{
+    /// <summary>
+    /// <para type="synopsis">Lists workers: this session's worker jobs and the pollers the server reports per queue.</para>
+    /// <para type="description">Without -QueueId the queues are this session's workers' and those this machine has
+    /// run workers for (~/.kubiya/workers).</para>
+    /// </summary>
+    [Cmdlet(VerbsCommon.Get, "KubiyaWorker")]
+    [OutputType(typeof(WorkerInfo))]
+    public sealed class GetKubiyaWorkerCommand : KubiyaCmdlet
+    {
+        /// <summary>Queues to ask the server about.</summary>
+        [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
+        [ValidateNotNullOrEmpty]
+        public string[]? QueueId { get; set; }
+
+        /// <summary>Only this session's worker jobs (no server call).</summary>
+        [Parameter]
+        public SwitchParameter Session { get; set; }
+
+        /// <inheritdoc />
+        protected override void ProcessRecord()
+        {
+            var jobs = WorkerJobs.InSession(this)
+                .Where(j => QueueId == null || QueueId.Contains(j.QueueId)).ToList();
+            var identities = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var j in jobs)
+            {
+                if (j.Identity != null) identities.Add(j.Identity);
+                WriteObject(new WorkerInfo
+                {
+                    QueueId = j.QueueId,
+                    Identity = j.Identity ?? "",
+                    Source = "Job",
+                    State = j.JobStateInfo.State.ToString(),
+                    JobId = j.Id,
+                    StartedAt = j.StartedAt,
+                    ActiveSteps = j.ActiveSteps,
+                    CompletedSteps = j.CompletedSteps,
+                    LogFile = j.LogFile,
+                });
+            }
+            if (Session) return;
+            var queues = QueueId ?? Runtime.KnownQueues().Concat(jobs.Select(j => j.QueueId)).Distinct(StringComparer.Ordinal).ToArray();
+            foreach (var queue in queues)
+            {
+                TryRun(() =>
+                {
+                    var pollers = Run((pump, ct) => Runtime.PollersAsync(queue, ct));
+                    foreach (var p in pollers.Where(p => !identities.Contains(p.Identity))) WriteObject(p);
+                }, queue);
+            }
+        }
+    }
+}

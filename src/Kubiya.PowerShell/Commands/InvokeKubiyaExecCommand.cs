@@ -1,0 +1,131 @@
+using System.IO;
+using System.Management.Automation;
+using Kubiya.Core.Executions;
+using Kubiya.Core.Logs;
+using Kubiya.PowerShell.Internal;
+using Kubiya.PowerShell.Jobs;
+
+namespace Kubiya.PowerShell.Commands
+{
+    /// <summary>
+    /// <para type="synopsis">Runs a task with an agent or team as a durable execution.</para>
+    /// <para type="description">Direct mode: the named agent (or team) runs the prompt. With -Local an ephemeral
+    /// worker runs it in this session and is removed afterwards; otherwise it goes to -Queue. Output streams to
+    /// the Information stream as it happens; the execution object is returned, and a failed execution also
+    /// writes an error so -ErrorAction Stop fails a pipeline step.</para>
+    /// </summary>
+    [Cmdlet(VerbsLifecycle.Invoke, "KubiyaExec", DefaultParameterSetName = AgentSet)]
+    [OutputType(typeof(ExecutionInfo))]
+    public sealed class InvokeKubiyaExecCommand : KubiyaCmdlet
+    {
+        private const string AgentSet = "Agent";
+        private const string TeamSet = "Team";
+
+        /// <summary>The task (the command itself for the shell and powershell agents).</summary>
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
+        [ValidateNotNullOrEmpty]
+        public string Prompt { get; set; } = "";
+
+        /// <summary>Agent to run.</summary>
+        [Parameter(ParameterSetName = AgentSet)]
+        [ValidateNotNullOrEmpty]
+        public string? Agent { get; set; }
+
+        /// <summary>Team to run.</summary>
+        [Parameter(Mandatory = true, ParameterSetName = TeamSet)]
+        [ValidateNotNullOrEmpty]
+        public string? Team { get; set; }
+
+        /// <summary>Run on an ephemeral worker in this session.</summary>
+        [Parameter]
+        public SwitchParameter Local { get; set; }
+
+        /// <summary>Working directory of the steps (default with -Local: the current location).</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? Cwd { get; set; }
+
+        /// <summary>Queue to send it to (default: QUEUE_ID / config).</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? Queue { get; set; }
+
+        /// <summary>Priority: low, medium (default), high or critical.</summary>
+        /// <remarks>A string, not the runtime's enum: public cmdlet types must not hold runtime value
+        /// types, which PowerShell would load before the dependency resolver is installed.</remarks>
+        [Parameter]
+        [ValidateSet("low", "medium", "high", "critical", IgnoreCase = true)]
+        public string Priority { get; set; } = "medium";
+
+        /// <summary>Execution whose context this one continues.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? ParentExecution { get; set; }
+
+        /// <summary>Do not wait for approvals: answer them yes.</summary>
+        [Parameter]
+        public SwitchParameter Yes { get; set; }
+
+        /// <summary>Return as soon as it is submitted.</summary>
+        [Parameter]
+        public SwitchParameter NoWait { get; set; }
+
+        /// <summary>Environment name recorded on the execution.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? Environment { get; set; }
+
+        /// <inheritdoc />
+        protected override void ProcessRecord()
+        {
+            string? cwd = null;
+            if (Cwd != null)
+            {
+                cwd = ResolveDirectory(Cwd);
+                if (!Directory.Exists(cwd))
+                {
+                    WriteError(ErrorRecords.Create("WorkingDirectoryNotFound", ErrorCategory.ObjectNotFound, $"Working directory '{cwd}' does not exist.", Cwd));
+                    return;
+                }
+            }
+            var request = new ExecutionRequest
+            {
+                Prompt = Prompt,
+                Agent = Agent,
+                Team = Team,
+                Local = Local,
+                WorkingDirectory = cwd,
+                Queue = Queue,
+                Priority = ExecutionMapper.ParsePriority(Priority),
+                ParentExecutionId = ParentExecution,
+                AutoApprove = Yes,
+                NoWait = NoWait,
+                Environment = Environment,
+            };
+            var lookup = cwd ?? CurrentDirectory;
+            TryRun(() =>
+            {
+                var launcher = new JobWorkerLauncher(this);
+                var info = Run((pump, ct) =>
+                {
+                    var observer = new ExecObserver
+                    {
+                        Submitted = e => pump.Post(() => WriteVerbose($"Submitted execution {e.Id} to queue {e.Queue}.")),
+                        Log = e => pump.Post(() => WriteLogEntry(e)),
+                        Warning = w => pump.Post(() => WriteWarning(w)),
+                    };
+                    return Runtime.Exec.RunAsync(request, lookup, observer, launcher, ct);
+                });
+                WriteExecution(info);
+            }, Prompt);
+        }
+
+        private void WriteLogEntry(LogEntry e)
+        {
+            if (e.Kind == LogEntryKind.Question)
+                WriteWarning($"Execution {e.ExecutionId} waits for input: {e.Text}. Answer with: Send-KubiyaExecutionInput -Id {e.ExecutionId} -Answer yes");
+            // PSHOST shows it like Write-Host while keeping it in the Information stream (6>).
+            WriteInformation(new HostInformationMessage { Message = e.ToString(), NoNewLine = false }, new[] { "PSHOST", "Kubiya", e.Kind.ToString() });
+        }
+    }
+}

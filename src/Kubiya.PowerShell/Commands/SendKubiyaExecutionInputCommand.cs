@@ -1,0 +1,41 @@
+using System.Management.Automation;
+using Kubiya.Core.Executions;
+using Kubiya.PowerShell.Internal;
+
+namespace Kubiya.PowerShell.Commands
+{
+    /// <summary>
+    /// <para type="synopsis">Answers the question or approval an execution waits on.</para>
+    /// <para type="description">For approvals, yes / y / approve continue the execution; any other answer rejects the step.</para>
+    /// </summary>
+    [Cmdlet(VerbsCommunications.Send, "KubiyaExecutionInput", SupportsShouldProcess = true)]
+    [OutputType(typeof(ExecutionInfo))]
+    public sealed class SendKubiyaExecutionInputCommand : KubiyaCmdlet
+    {
+        /// <summary>Execution id.</summary>
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+        [ValidateNotNullOrEmpty]
+        [Alias("ExecutionId")]
+        public string Id { get; set; } = "";
+
+        /// <summary>The answer.</summary>
+        [Parameter(Mandatory = true, Position = 1)]
+        [AllowEmptyString]
+        public string Answer { get; set; } = "";
+
+        /// <summary>Return the execution.</summary>
+        [Parameter]
+        public SwitchParameter PassThru { get; set; }
+
+        /// <inheritdoc />
+        protected override void ProcessRecord()
+        {
+            if (!ShouldProcess(Id, $"Answer '{Answer}'")) return;
+            TryRun(() =>
+            {
+                var info = Run(async (pump, ct) => await (await Runtime.ExecutionsAsync(ct).ConfigureAwait(false)).SendInputAsync(Id, Answer, ct).ConfigureAwait(false));
+                if (PassThru) WriteObject(info);
+            }, Id);
+        }
+    }
+}
