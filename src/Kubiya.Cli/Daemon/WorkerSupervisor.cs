@@ -12,15 +12,18 @@ namespace Kubiya.Cli.Daemon;
 public sealed class WorkerSupervisor
 {
     private readonly WorkerPaths paths;
-    private readonly Func<ProcessStartInfo> workerCommand;
-    private readonly SupervisorOptions options;
+    private readonly CommandLine workerCommand;
+    private readonly DaemonOptions options;
+    private readonly string version;
     private readonly DaemonInfo info = new();
 
-    public WorkerSupervisor(WorkerPaths paths, Func<ProcessStartInfo> workerCommand, SupervisorOptions options)
+    /// <summary>Creates the supervisor of <paramref name="workerCommand"/> (a foreground worker for the queue).</summary>
+    public WorkerSupervisor(WorkerPaths paths, CommandLine workerCommand, DaemonOptions options, string version)
     {
         this.paths = paths;
         this.workerCommand = workerCommand;
         this.options = options;
+        this.version = version;
     }
 
     /// <summary>Supervises until a stop is requested; returns the process exit code.</summary>
@@ -34,7 +37,7 @@ public sealed class WorkerSupervisor
         info.ProcessStartUtc = me.StartTime.ToUniversalTime();
         info.QueueId = paths.QueueId;
         info.StartedUtc = DateTime.UtcNow;
-        info.Version = options.Version;
+        info.Version = version;
         info.LogPath = paths.LogFile;
         info.State = "running";
         info.Write(paths.InfoFile);
@@ -87,10 +90,15 @@ public sealed class WorkerSupervisor
 
     private Process StartWorker(RotatingFileWriter log)
     {
-        var psi = workerCommand();
-        psi.RedirectStandardOutput = true;
-        psi.RedirectStandardError = true;
-        psi.UseShellExecute = false;
+        var psi = new ProcessStartInfo(workerCommand.FileName)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        foreach (var a in workerCommand.Arguments) psi.ArgumentList.Add(a);
+        foreach (var kv in workerCommand.Environment) psi.Environment[kv.Key] = kv.Value;
         var child = new Process { StartInfo = psi };
         child.OutputDataReceived += (_, e) => { if (e.Data != null) log.WriteLine(e.Data); };
         child.ErrorDataReceived += (_, e) => { if (e.Data != null) log.WriteLine(e.Data); };
@@ -108,8 +116,9 @@ public sealed class WorkerSupervisor
         info.Write(paths.InfoFile);
         Log(log, $"stop requested: draining worker (pid {child.Id}), up to {options.DrainTimeout.TotalSeconds:0}s");
         if (!File.Exists(paths.StopRequestFile)) AtomicFile.WriteAllText(paths.StopRequestFile, "stop");
-        UnixSignals.Terminate(child.Id);
-        using var drain = new CancellationTokenSource(options.DrainTimeout);
+        ProcessSignals.Terminate(child.Id);
+        // The worker drains for DrainTimeout itself; the margin covers its start-up and exit.
+        using var drain = new CancellationTokenSource(options.DrainTimeout + TimeSpan.FromSeconds(15));
         try
         {
             await child.WaitForExitAsync(drain.Token);
