@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Kubiya.Core.Logging;
 using Kubiya.Core.Workers;
+using Microsoft.Extensions.Logging;
 
 namespace Kubiya.Cli.Daemon;
 
@@ -142,7 +143,7 @@ public sealed class WorkerSupervisor
     }
 
     private static void Log(RotatingFileWriter log, string message) =>
-        log.WriteLine($"{DateTime.UtcNow:yyyy-MM-ddTHH:mm:ss.fffZ} [daemon] {message}");
+        log.WriteLine(LogFormat.Line(DateTimeOffset.Now, LogLevel.Information, "Kubiya.Daemon", message, null));
 
     private static void TryDelete(string path)
     {

@@ -1,5 +1,6 @@
 using System;
 using System.Diagnostics;
+using System.IO;
 
 namespace Kubiya.Core.Workers
 {
@@ -13,12 +14,28 @@ namespace Kubiya.Core.Workers
             try
             {
                 using var p = Process.GetProcessById(pid);
-                if (p.HasExited) return null;
+                if (p.HasExited || IsZombie(pid)) return null;
                 return p.StartTime.ToUniversalTime();
             }
             catch (ArgumentException) { return null; }
             catch (InvalidOperationException) { return null; }
             catch (System.ComponentModel.Win32Exception) { return DateTime.MinValue; }
+        }
+
+        /// <summary>
+        /// A killed process stays in the table as a zombie until its parent (often init) reaps
+        /// it; on Linux /proc tells, and a zombie is dead for every purpose here.
+        /// </summary>
+        private static bool IsZombie(int pid)
+        {
+            try
+            {
+                var stat = File.ReadAllText($"/proc/{pid}/stat");
+                var end = stat.LastIndexOf(')');
+                return end > 0 && end + 2 < stat.Length && (stat[end + 2] == 'Z' || stat[end + 2] == 'X');
+            }
+            catch (IOException) { return false; }
+            catch (UnauthorizedAccessException) { return false; }
         }
 
         /// <summary>
