@@ -16,7 +16,8 @@ public static class KubiyaCommand
         {
             // One readable line instead of the whole help text.
             var path = string.Join(" ", Path(parse.CommandResult.Command));
-            var message = System.Text.RegularExpressions.Regex.Replace(parse.Errors[0].Message, @"\s*[\r\n]+\s*", " ");
+            var messages = parse.Errors.Select(e => System.Text.RegularExpressions.Regex.Replace(e.Message, @"\s*[\r\n]+\s*", " ").TrimEnd('.'));
+            var message = string.Join("; ", messages.Distinct()) + ".";
             Console.Error.WriteLine($"kubiya: error: {message} (see '{path} --help')");
             return ExitCodes.Usage;
         }
