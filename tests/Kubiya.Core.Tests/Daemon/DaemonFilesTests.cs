@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using Kubiya.Core.Configuration;
+using Kubiya.Core.Errors;
 using Kubiya.Core.Logging;
 using Kubiya.Core.Workers;
 
@@ -109,12 +111,14 @@ public sealed class DaemonFilesTests : IDisposable
         new DaemonInfo { Pid = me.Id, ProcessStartUtc = me.StartTime.ToUniversalTime(), QueueId = "busy", State = "running" }.Write(paths.InfoFile);
         File.WriteAllText(paths.PidFile, me.Id.ToString());
         Assert.Equal(DaemonState.Running, DaemonStatusReader.Read(paths).State);
-        var ex = Assert.Throws<InvalidOperationException>(() => DaemonControl.Clean(paths));
+        var ex = Assert.Throws<KubiyaException>(() => DaemonControl.Clean(paths));
+        Assert.Equal(KubiyaErrorKind.InvalidState, ex.Kind);
         Assert.Contains("stop it before cleaning", ex.Message);
         Assert.True(Directory.Exists(paths.Directory));
         File.Delete(paths.PidFile);
-        DaemonControl.Clean(paths);
+        Assert.True(DaemonControl.Clean(paths));
         Assert.False(Directory.Exists(paths.Directory));
+        Assert.False(DaemonControl.Clean(paths));
     }
 
     [Theory]
@@ -123,7 +127,17 @@ public sealed class DaemonFilesTests : IDisposable
     [InlineData("a/b")]
     [InlineData("a\\b")]
     public void QueueIdsThatCouldEscapeTheWorkersFolderAreRefused(string bad) =>
-        Assert.Throws<ArgumentException>(() => new WorkerPaths(bad, home));
+        Assert.Equal("InvalidQueueId", Assert.Throws<KubiyaException>(() => new WorkerPaths(bad, home)).ErrorId);
+
+    [Fact]
+    public void WorkerPathsAgreeWithKubiyaPaths()
+    {
+        var kubiya = new KubiyaPaths(home);
+        var paths = new WorkerPaths("agree", kubiya);
+        Assert.Equal(kubiya.WorkerDirectory("agree"), paths.Directory);
+        Assert.Equal(kubiya.WorkerLogFile("agree"), paths.LogFile);
+        Assert.Equal(new WorkerPaths("agree", home).LogFile, paths.LogFile);
+    }
 
     [Fact]
     public void QuotedArgumentsSplitBackIntoTheSameList()
