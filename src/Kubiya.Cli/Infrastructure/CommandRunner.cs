@@ -36,5 +36,11 @@ public static class CommandRunner
             context.Output.Error(ex.Message, ex.ErrorId);
             return ExitCodes.For(ex.Kind);
         }
+        catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+        {
+            // The file system said no (a worker folder, a log, a unit file): say what, not where in the code.
+            context.Output.Error(ex.Message, ex.GetType().Name);
+            return ExitCodes.Failed;
+        }
     }
 }

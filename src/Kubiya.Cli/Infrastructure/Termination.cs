@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 namespace Kubiya.Cli.Infrastructure;
 
 /// <summary>
-/// Turns the first Ctrl+C or SIGTERM into a cancellation, so commands stop gracefully (a worker
+/// Turns the first Ctrl+C, SIGTERM (or SIGQUIT, or SIGHUP when the terminal closes) into a cancellation, so commands stop gracefully (a worker
 /// drains its running steps, exec cancels its local execution); a second one ends the process.
 /// </summary>
 public sealed class Termination : IDisposable
@@ -11,10 +11,10 @@ public sealed class Termination : IDisposable
     private readonly CancellationTokenSource cts = new();
     private readonly List<PosixSignalRegistration> registrations = new();
 
-    /// <summary>Starts listening for SIGINT and SIGTERM.</summary>
+    /// <summary>Starts listening for the termination signals.</summary>
     public Termination()
     {
-        foreach (var signal in new[] { PosixSignal.SIGINT, PosixSignal.SIGTERM, PosixSignal.SIGQUIT })
+        foreach (var signal in new[] { PosixSignal.SIGINT, PosixSignal.SIGTERM, PosixSignal.SIGQUIT, PosixSignal.SIGHUP })
         {
             try
             {
@@ -22,7 +22,7 @@ public sealed class Termination : IDisposable
             }
             catch (PlatformNotSupportedException)
             {
-                // SIGQUIT has no meaning on Windows.
+                // SIGQUIT and SIGHUP have no meaning on Windows.
             }
         }
     }
