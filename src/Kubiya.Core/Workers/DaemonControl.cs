@@ -57,11 +57,15 @@ namespace Kubiya.Core.Workers
                 return false;
             }
             AtomicFile.WriteAllText(paths.StopRequestFile, "stop");
+            var supervisor = status.Info;
             var deadline = DateTime.UtcNow + timeout;
             while (DateTime.UtcNow < deadline)
             {
-                if (DaemonStatusReader.Read(paths).State == DaemonState.Stopped) return true;
-                await Task.Delay(200, cancellationToken).ConfigureAwait(false);
+                // Stopped once its files say so and the process itself is gone (it cleans up just before exiting).
+                if (DaemonStatusReader.Read(paths).State == DaemonState.Stopped &&
+                    (supervisor == null || !ProcessProbe.IsAlive(supervisor.Pid, supervisor.ProcessStartUtc)))
+                    return true;
+                await Task.Delay(100, cancellationToken).ConfigureAwait(false);
             }
             throw new KubiyaException(KubiyaErrorKind.Timeout, "DaemonStopTimeout",
                 $"The daemon for queue '{paths.QueueId}' is still draining after {timeout.TotalSeconds:0}s.", paths.QueueId);
