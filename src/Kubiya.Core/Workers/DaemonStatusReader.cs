@@ -55,6 +55,9 @@ namespace Kubiya.Core.Workers
                 "stopping" => DaemonState.Stopping,
                 _ => DaemonState.Running,
             };
+            // The worker died a moment ago and the supervisor has not written so yet.
+            if (state == DaemonState.Running && info != null && info.Pid == pid && info.WorkerPid > 0 && ProcessProbe.StartTimeUtc(info.WorkerPid) == null)
+                state = DaemonState.Restarting;
             return new DaemonStatus(state, info, false);
         }
 
