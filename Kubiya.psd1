@@ -20,6 +20,7 @@
         'Stop-KubiyaExecution'
         'Send-KubiyaExecutionInput'
         'Get-KubiyaAgent'
+        'Register-KubiyaWorkerTask'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

@@ -46,9 +46,9 @@ namespace Kubiya.Core.Connection
                 if (!File.Exists(dll))
                     throw new KubiyaException(KubiyaErrorKind.ServerUnreachable, "EmbeddedServerMissing",
                         $"No Temporal address is configured, nothing answers on 127.0.0.1:{port}, and the bundled server was not found at {dll}. Set KUBIYA_TEMPORAL_ADDRESS or reinstall the module.", dll);
-                var db = Path.Combine(settings.Paths.ServerDirectory, "kubiya.db");
-                var log = Path.Combine(settings.Paths.ServerDirectory, "server.log");
-                var pidFile = Path.Combine(settings.Paths.ServerDirectory, "server.pid");
+                var db = EmbeddedServerControl.DatabaseFile(settings.Paths);
+                var log = EmbeddedServerControl.LogFile(settings.Paths);
+                var pidFile = EmbeddedServerControl.PidFile(settings.Paths);
                 logger?.LogInformation("Starting the embedded server on 127.0.0.1:{Port} (db {Db})", port, db);
                 Launch(folder, dll, port, db, log, pidFile);
                 var deadline = DateTime.UtcNow + StartTimeout;

@@ -43,7 +43,7 @@ namespace Kubiya.Core.Workers
             Queue = options.Queue;
             Identity = $"{System.Diagnostics.Process.GetCurrentProcess().Id}@{settings.EffectiveWorkerHostname}/{Guid.NewGuid().ToString("N").Substring(0, 6)}";
             LogFile = settings.Paths.WorkerLogFile(options.Queue);
-            loggerFactory = KubiyaLogging.Create(settings, options.Console, LogFile, options.LogSink);
+            loggerFactory = KubiyaLogging.Create(settings, options.Console, options.FileLogging ? LogFile : null, options.LogSink);
             logger = loggerFactory.CreateLogger("Kubiya.Worker");
         }
 

@@ -20,6 +20,8 @@ namespace Kubiya.Core.Workers
         public Action<Logging.LogSeverity, string>? LogSink { get; init; }
         /// <summary>Also log to the console.</summary>
         public bool Console { get; init; }
+        /// <summary>Log to the queue's worker.log; off when a supervisor captures the console into it.</summary>
+        public bool FileLogging { get; init; } = true;
         /// <summary>Folder for steps of executions that name none; null = the process's current folder.</summary>
         public string? DefaultWorkingDirectory { get; init; }
         /// <summary>How long running steps may finish when the worker stops.</summary>

@@ -9,7 +9,7 @@ using Kubiya.PowerShell.Jobs;
 namespace Kubiya.PowerShell.Commands
 {
     /// <summary>
-    /// <para type="synopsis">Lists workers: this session's worker jobs and the pollers the server reports per queue.</para>
+    /// <para type="synopsis">Lists workers: this session's worker jobs, this machine's daemon workers and the pollers the server reports per queue.</para>
     /// <para type="description">Without -QueueId the queues are this session's workers' and those this machine has
     /// run workers for (~/.kubiya/workers).</para>
     /// </summary>
@@ -50,6 +50,9 @@ namespace Kubiya.PowerShell.Commands
             }
             if (Session) return;
             var queues = QueueId ?? Runtime.KnownQueues().Concat(jobs.Select(j => j.QueueId)).Distinct(StringComparer.Ordinal).ToArray();
+            foreach (var daemon in DaemonWorkers.All(Runtime.Settings.Paths))
+                if (daemon.Value.State != DaemonState.Stopped && queues.Contains(daemon.Key))
+                    WriteObject(DaemonWorkers.ToWorkerInfo(daemon.Key, daemon.Value));
             foreach (var queue in queues)
             {
                 TryRun(() =>

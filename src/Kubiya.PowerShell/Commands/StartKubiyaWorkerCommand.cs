@@ -1,3 +1,4 @@
+using System;
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
@@ -9,15 +10,21 @@ using Kubiya.PowerShell.Jobs;
 namespace Kubiya.PowerShell.Commands
 {
     /// <summary>
-    /// <para type="synopsis">Starts a worker for a queue as a background job.</para>
+    /// <para type="synopsis">Starts a worker for a queue as a background job, or as a daemon that outlives the session.</para>
     /// <para type="description">The job shows in Get-Job, Receive-Job returns the worker's log, and Stop-Job or
     /// Stop-KubiyaWorker stop it gracefully. With -Wait the command blocks until the worker stops (for scheduled
-    /// tasks and services), writing its log to the Information stream.</para>
+    /// tasks and services), writing its log to the Information stream. With -Daemon a detached supervisor (the
+    /// kubiya CLI shipped in the module's Cli folder) runs the worker, restarts it when it dies and rotates its
+    /// log; Get-KubiyaWorker shows it and Stop-KubiyaWorker -QueueId drains and stops it.</para>
     /// </summary>
-    [Cmdlet(VerbsLifecycle.Start, "KubiyaWorker")]
-    [OutputType(typeof(KubiyaWorkerJob))]
+    [Cmdlet(VerbsLifecycle.Start, "KubiyaWorker", DefaultParameterSetName = JobSet)]
+    [OutputType(typeof(KubiyaWorkerJob), ParameterSetName = new[] { JobSet })]
+    [OutputType(typeof(WorkerInfo), ParameterSetName = new[] { DaemonSet })]
     public sealed class StartKubiyaWorkerCommand : KubiyaCmdlet
     {
+        private const string JobSet = "Job";
+        private const string DaemonSet = "Daemon";
+
         /// <summary>Queue to poll.</summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]
@@ -25,23 +32,37 @@ namespace Kubiya.PowerShell.Commands
         public string QueueId { get; set; } = "";
 
         /// <summary>Concurrent steps.</summary>
-        [Parameter]
+        [Parameter(ParameterSetName = JobSet)]
         [ValidateRange(1, 1000)]
         public int? MaxConcurrentActivities { get; set; }
 
         /// <summary>Concurrent workflow tasks.</summary>
-        [Parameter]
+        [Parameter(ParameterSetName = JobSet)]
         [ValidateRange(1, 1000)]
         public int? MaxConcurrentWorkflows { get; set; }
 
         /// <summary>Job name (default KubiyaWorker:QUEUE).</summary>
-        [Parameter]
+        [Parameter(ParameterSetName = JobSet)]
         [ValidateNotNullOrEmpty]
         public string? Name { get; set; }
 
         /// <summary>Block until the worker stops.</summary>
-        [Parameter]
+        [Parameter(ParameterSetName = JobSet)]
         public SwitchParameter Wait { get; set; }
+
+        /// <summary>Run as a supervised daemon process that outlives this session.</summary>
+        [Parameter(Mandatory = true, ParameterSetName = DaemonSet)]
+        public SwitchParameter Daemon { get; set; }
+
+        /// <summary>Rotate the daemon's worker.log beyond this many bytes (default 10 MB).</summary>
+        [Parameter(ParameterSetName = DaemonSet)]
+        [ValidateRange(1024, long.MaxValue)]
+        public long? MaxLogSize { get; set; }
+
+        /// <summary>Rotated logs the daemon keeps (default 5).</summary>
+        [Parameter(ParameterSetName = DaemonSet)]
+        [ValidateRange(0, 1000)]
+        public int? MaxLogBackups { get; set; }
 
         /// <inheritdoc />
         protected override SettingsOverrides Overrides => new SettingsOverrides
@@ -53,6 +74,11 @@ namespace Kubiya.PowerShell.Commands
         /// <inheritdoc />
         protected override void ProcessRecord()
         {
+            if (Daemon)
+            {
+                TryRun(StartDaemon, QueueId);
+                return;
+            }
             TryRun(() =>
             {
                 var job = WorkerJobs.Create(this, Runtime.Settings, new WorkerHostOptions { Queue = QueueId, DefaultWorkingDirectory = CurrentDirectory }, Name);
@@ -75,6 +101,23 @@ namespace Kubiya.PowerShell.Commands
                 }
                 WaitForStop(job);
             }, QueueId);
+        }
+
+        private void StartDaemon()
+        {
+            var cli = KubiyaCli.Locate();
+            if (cli == null)
+            {
+                WriteError(ErrorRecords.Create("KubiyaCliNotFound", ErrorCategory.ObjectNotFound,
+                    "The kubiya CLI that runs daemon workers was not found in the module's Cli folder; reinstall the module.", QueueId));
+                return;
+            }
+            var defaults = new DaemonOptions();
+            var options = defaults with { MaxLogBytes = MaxLogSize ?? defaults.MaxLogBytes, MaxLogBackups = MaxLogBackups ?? defaults.MaxLogBackups };
+            var paths = new WorkerPaths(QueueId, Runtime.Settings.Paths);
+            var command = KubiyaCli.Supervisor(KubiyaCli.Command(cli, new string[0]), QueueId, options);
+            var status = Run((pump, ct) => DaemonControl.StartAsync(paths, command, TimeSpan.FromSeconds(60), ct));
+            WriteObject(DaemonWorkers.ToWorkerInfo(QueueId, status));
         }
 
         private void WaitForStop(KubiyaWorkerJob job)

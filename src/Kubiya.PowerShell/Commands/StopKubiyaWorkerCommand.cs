@@ -1,18 +1,20 @@
 using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
+using Kubiya.Core.Errors;
+using Kubiya.Core.Workers;
 using Kubiya.PowerShell.Internal;
 using Kubiya.PowerShell.Jobs;
 
 namespace Kubiya.PowerShell.Commands
 {
     /// <summary>
-    /// <para type="synopsis">Stops this session's worker jobs gracefully.</para>
+    /// <para type="synopsis">Stops this session's worker jobs, and daemon workers, gracefully.</para>
     /// <para type="description">Running steps get the grace period to finish; unfinished ones are retried by
-    /// another worker. Select workers by job, queue or job id.</para>
+    /// another worker. Select workers by job, queue or job id; -QueueId also stops the queue's daemon worker.</para>
     /// </summary>
     [Cmdlet(VerbsLifecycle.Stop, "KubiyaWorker", DefaultParameterSetName = QueueSet, SupportsShouldProcess = true)]
-    [OutputType(typeof(KubiyaWorkerJob))]
+    [OutputType(typeof(KubiyaWorkerJob), typeof(WorkerInfo))]
     public sealed class StopKubiyaWorkerCommand : KubiyaCmdlet
     {
         private const string QueueSet = "Queue";
@@ -53,8 +55,9 @@ namespace Kubiya.PowerShell.Commands
                     break;
                 default:
                     jobs = mine.Where(j => QueueId.Contains(j.QueueId));
-                    foreach (var missing in QueueId.Where(q => mine.All(j => j.QueueId != q)))
-                        WriteError(ErrorRecords.Create("WorkerNotFound", ErrorCategory.ObjectNotFound, $"No Kubiya worker for queue '{missing}' in this session.", missing));
+                    foreach (var queue in QueueId)
+                        if (!StopDaemon(queue) && mine.All(j => j.QueueId != queue))
+                            WriteError(ErrorRecords.Create("WorkerNotFound", ErrorCategory.ObjectNotFound, $"No Kubiya worker for queue '{queue}' in this session or as a daemon.", queue));
                     break;
             }
             foreach (var job in jobs.ToList())
@@ -67,6 +70,28 @@ namespace Kubiya.PowerShell.Commands
                 });
                 if (PassThru) WriteObject(job);
             }
+        }
+
+        /// <summary>Drains and stops the queue's daemon worker; false when none runs.</summary>
+        private bool StopDaemon(string queue)
+        {
+            WorkerPaths paths;
+            try
+            {
+                paths = new WorkerPaths(queue, Runtime.Settings.Paths);
+            }
+            catch (KubiyaException)
+            {
+                return false;
+            }
+            if (DaemonStatusReader.Read(paths).State == DaemonState.Stopped) return false;
+            if (!ShouldProcess($"daemon worker (queue {queue})", "Stop worker")) return true;
+            TryRun(() =>
+            {
+                Run((pump, ct) => DaemonControl.StopAsync(paths, TimeSpan.FromSeconds(120), ct));
+                if (PassThru) WriteObject(DaemonWorkers.ToWorkerInfo(queue, DaemonStatusReader.Read(paths)));
+            }, queue);
+            return true;
         }
     }
 }

@@ -10,7 +10,7 @@ public sealed class ModuleTests(ModuleFixture fx)
 {
     private static readonly string[] Cmdlets =
     {
-        "Get-KubiyaAgent", "Get-KubiyaExecution", "Get-KubiyaExecutionLog", "Get-KubiyaWorker", "Invoke-KubiyaExec",
+        "Get-KubiyaAgent", "Get-KubiyaExecution", "Get-KubiyaExecutionLog", "Get-KubiyaWorker", "Invoke-KubiyaExec", "Register-KubiyaWorkerTask",
         "Send-KubiyaExecutionInput", "Start-KubiyaWorker", "Stop-KubiyaExecution", "Stop-KubiyaWorker", "Wait-KubiyaExecution",
     };
 

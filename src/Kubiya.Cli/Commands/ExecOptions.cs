@@ -1,0 +1,58 @@
+using System.CommandLine;
+using Kubiya.Core.Errors;
+using Kubiya.Core.Executions;
+
+namespace Kubiya.Cli.Commands;
+
+/// <summary>The options shared by <c>exec</c>, <c>exec agent</c> and <c>exec team</c>.</summary>
+internal sealed class ExecOptions
+{
+    public Option<bool> Local { get; } = new("--local") { Description = "Run on an ephemeral worker in this process; it is removed afterwards." };
+    public Option<string?> Cwd { get; } = new("--cwd") { Description = "Folder the steps run in and where project agents are found (default: the current folder)." };
+    public Option<bool> Yes { get; } = new("--yes", "-y") { Description = "Answer approvals with yes." };
+    public Option<string> Priority { get; } = CreatePriority();
+    public Option<string?> Queue { get; } = new("--queue") { Description = "Queue to send it to (default: QUEUE_ID or config.yaml); ignored with --local." };
+    public Option<string?> Parent { get; } = new("--parent-execution") { Description = "Execution whose context this one continues." };
+    public Option<bool> NonInteractive { get; } = new("--non-interactive") { Description = "Never prompt (also KUBIYA_NON_INTERACTIVE=true)." };
+    public Option<bool> NoWait { get; } = new("--no-wait") { Description = "Return once it is submitted (not with --local)." };
+    public Option<string?> Environment { get; } = new("--environment") { Description = "Environment name recorded on the execution." };
+
+    /// <summary>Adds every option to <paramref name="command"/>.</summary>
+    public void AddTo(Command command)
+    {
+        foreach (var o in new Option[] { Local, Cwd, Yes, Priority, Queue, Parent, NonInteractive, NoWait, Environment }) command.Add(o);
+    }
+
+    /// <summary>The request these options describe.</summary>
+    public ExecutionRequest Request(ParseResult parse, string prompt, string? agent, string? team, string currentDirectory)
+    {
+        string? cwd = null;
+        if (parse.GetValue(Cwd) is { } given)
+        {
+            cwd = Path.GetFullPath(given, currentDirectory);
+            if (!Directory.Exists(cwd))
+                throw new KubiyaException(KubiyaErrorKind.InvalidArgument, "WorkingDirectoryNotFound", $"Working directory '{cwd}' does not exist.", cwd);
+        }
+        return new ExecutionRequest
+        {
+            Prompt = prompt,
+            Agent = agent,
+            Team = team,
+            Local = parse.GetValue(Local),
+            WorkingDirectory = cwd,
+            Queue = parse.GetValue(Queue),
+            Priority = ExecutionMapper.ParsePriority(parse.GetValue(Priority)),
+            ParentExecutionId = parse.GetValue(Parent),
+            AutoApprove = parse.GetValue(Yes),
+            NoWait = parse.GetValue(NoWait),
+            Environment = parse.GetValue(Environment),
+        };
+    }
+
+    private static Option<string> CreatePriority()
+    {
+        var o = new Option<string>("--priority") { Description = "low, medium, high or critical.", DefaultValueFactory = _ => "medium" };
+        o.AcceptOnlyFromAmong("low", "medium", "high", "critical");
+        return o;
+    }
+}

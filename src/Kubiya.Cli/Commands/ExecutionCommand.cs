@@ -1,0 +1,148 @@
+using System.CommandLine;
+using Kubiya.Cli.Infrastructure;
+using Kubiya.Cli.Output;
+using Kubiya.Core.Errors;
+using Kubiya.Core.Executions;
+using Kubiya.Core.Logs;
+
+namespace Kubiya.Cli.Commands;
+
+/// <summary><c>kubiya execution list|get|logs|cancel|watch|input</c>.</summary>
+internal static class ExecutionCommand
+{
+    public static Command Create()
+    {
+        var execution = new Command("execution", "Inspect and control executions: history, details, logs, cancel, watch, answers.");
+        execution.Add(List());
+        execution.Add(Get());
+        execution.Add(Logs());
+        execution.Add(Cancel());
+        execution.Add(Watch());
+        execution.Add(Input());
+        return execution;
+    }
+
+    private static Argument<string> Id() => new("id") { Description = "Execution id (exec-...)." };
+
+    private static Command List()
+    {
+        var command = new Command("list", "List executions, newest first.");
+        var status = new Option<string[]>("--status") { Description = "Only these statuses: Pending, Running, WaitingForInput, Completed, Failed, Cancelled (repeat or comma-separate).", AllowMultipleArgumentsPerToken = true };
+        var agent = new Option<string?>("--agent") { Description = "Only this agent's executions." };
+        var queue = new Option<string?>("--queue") { Description = "Only executions sent to this queue." };
+        var limit = new Option<int>("--limit") { Description = "At most this many.", DefaultValueFactory = _ => 20 };
+        foreach (var o in new Option[] { status, agent, queue, limit }) command.Add(o);
+        command.SetAction(async ctx =>
+        {
+            var n = ctx.Get(limit);
+            if (n < 1) throw new KubiyaException(KubiyaErrorKind.InvalidArgument, "InvalidLimit", $"--limit must be at least 1 (got {n}).", n);
+            var filter = new ExecutionFilter
+            {
+                Statuses = ParseStatuses(ctx.Get(status) ?? Array.Empty<string>()),
+                Agent = ctx.Get(agent),
+                Queue = ctx.Get(queue),
+                First = n,
+            };
+            var executions = await ctx.Runtime.ExecutionsAsync(ctx.Cancellation);
+            var list = await executions.ListAsync(filter, ctx.Cancellation);
+            ctx.Output.Result(list.Select(ExecutionView.From).ToList(), w => ExecutionView.WriteTable(w, list));
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static Command Get()
+    {
+        var command = new Command("get", "Show one execution with its whole output.");
+        var id = Id();
+        command.Add(id);
+        command.SetAction(async ctx =>
+        {
+            var executions = await ctx.Runtime.ExecutionsAsync(ctx.Cancellation);
+            var info = await executions.GetAsync(ctx.Get(id)!, true, ctx.Cancellation);
+            ctx.Output.Result(ExecutionView.From(info), w => ExecutionView.WriteText(w, info));
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static Command Logs()
+    {
+        var command = new Command("logs", "Print an execution's log, read from its durable history (from any machine, after its worker is gone).");
+        var id = Id();
+        var follow = new Option<bool>("--follow", "-f") { Description = "Keep printing new entries until the execution ends." };
+        command.Add(id);
+        command.Add(follow);
+        command.SetAction(async ctx =>
+        {
+            var logs = await ctx.Runtime.LogsAsync(ctx.Cancellation);
+            await logs.ReadAsync(ctx.Get(id)!, ctx.Get(follow), e => ctx.Output.Record(LogEntryView.From(e), e.ToString()), ctx.Cancellation);
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static Command Cancel()
+    {
+        var command = new Command("cancel", "Cancel a running execution: its running step is stopped and it ends Cancelled.");
+        var id = Id();
+        command.Add(id);
+        command.SetAction(async ctx =>
+        {
+            var executions = await ctx.Runtime.ExecutionsAsync(ctx.Cancellation);
+            var info = await executions.CancelAsync(ctx.Get(id)!, ctx.Cancellation);
+            ctx.Output.Result(ExecutionView.From(info), w => w.WriteLine($"Cancellation requested for {info.Id} (was {info.Status})."));
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static Command Watch()
+    {
+        var command = new Command("watch", "Stream an execution's log until it ends; the exit code tells the result (0 completed, 1 failed or cancelled).");
+        var id = Id();
+        command.Add(id);
+        command.SetAction(async ctx =>
+        {
+            var executionId = ctx.Get(id)!;
+            var executions = await ctx.Runtime.ExecutionsAsync(ctx.Cancellation);
+            await executions.GetAsync(executionId, false, ctx.Cancellation); // a clear NotFound before following
+            var logs = await ctx.Runtime.LogsAsync(ctx.Cancellation);
+            await logs.ReadAsync(executionId, true, e => LiveLog.Write(ctx.Output, e), ctx.Cancellation);
+            var info = await executions.GetAsync(executionId, true, ctx.Cancellation);
+            ctx.Output.Result(ExecutionView.From(info), _ => ctx.Output.Err.WriteLine(ExecutionView.Summary(info)));
+            return ExitCodes.For(info.Status);
+        });
+        return command;
+    }
+
+    private static Command Input()
+    {
+        var command = new Command("input", "Answer the question an execution waits on (an approval step: yes or no).");
+        var id = Id();
+        var answer = new Argument<string>("answer") { Description = "The answer, e.g. yes." };
+        command.Add(id);
+        command.Add(answer);
+        command.SetAction(async ctx =>
+        {
+            var executions = await ctx.Runtime.ExecutionsAsync(ctx.Cancellation);
+            var info = await executions.SendInputAsync(ctx.Get(id)!, ctx.Get(answer)!, ctx.Cancellation);
+            ctx.Output.Result(ExecutionView.From(info), w => w.WriteLine($"Answered {info.Id}: {info.Question ?? "question"} -> {ctx.Get(answer)}"));
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static IReadOnlyList<ExecutionStatus> ParseStatuses(IEnumerable<string> values)
+    {
+        var result = new List<ExecutionStatus>();
+        foreach (var v in values.SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)))
+        {
+            if (v.Any(char.IsDigit) || !Enum.TryParse<ExecutionStatus>(v, true, out var s))
+                throw new KubiyaException(KubiyaErrorKind.InvalidArgument, "InvalidStatus",
+                    $"'{v}' is not a status; use {string.Join(", ", Enum.GetNames<ExecutionStatus>())}.", v);
+            result.Add(s);
+        }
+        return result;
+    }
+}

@@ -1,0 +1,19 @@
+using Kubiya.Cli.Output;
+using Kubiya.Core.Logs;
+
+namespace Kubiya.Cli.Commands;
+
+/// <summary>
+/// Prints an execution's log as it streams. In text mode step output goes to stdout and
+/// everything else (events, stderr lines) to stderr, so <c>$(kubiya exec ...)</c> captures just
+/// the output; with json / yaml all of it goes to stderr and stdout holds the one result document.
+/// </summary>
+internal static class LiveLog
+{
+    public static void Write(Renderer output, LogEntry e)
+    {
+        var target = output.IsStructured || e.Kind != LogEntryKind.Output ? output.Err : output.Out;
+        target.WriteLine(e.ToString());
+        target.Flush();
+    }
+}

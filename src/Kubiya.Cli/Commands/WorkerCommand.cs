@@ -1,0 +1,200 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Reflection;
+using Kubiya.Cli.Daemon;
+using Kubiya.Cli.Infrastructure;
+using Kubiya.Cli.Output;
+using Kubiya.Core.Logging;
+using Kubiya.Core.Workers;
+
+namespace Kubiya.Cli.Commands;
+
+/// <summary><c>kubiya worker start|stop|status|logs|clean|list</c>, and the hidden <c>worker supervise</c> of daemons.</summary>
+internal static class WorkerCommand
+{
+    public static Command Create()
+    {
+        var worker = new Command("worker", "Run and manage workers: processes that poll a queue and run its executions' steps.");
+        worker.Add(Start());
+        worker.Add(Stop());
+        worker.Add(Status());
+        worker.Add(Logs());
+        worker.Add(Clean());
+        worker.Add(List());
+        worker.Add(Supervise());
+        return worker;
+    }
+
+    private static Option<string> QueueId() => new("--queue-id", "--queue")
+    {
+        Description = "The queue (Temporal task queue) the worker polls.",
+        Required = true,
+    };
+
+    private static Command Start()
+    {
+        var command = new Command("start", "Start a worker for a queue: in the foreground (Ctrl+C drains and stops it), or with -d as a supervised daemon that outlives this session.");
+        var queue = QueueId();
+        var type = new Option<string>("--type") { Description = "Worker type; only local (this machine) exists.", DefaultValueFactory = _ => "local" };
+        type.AcceptOnlyFromAmong("local");
+        var daemon = new Option<bool>("--daemon", "-d") { Description = "Run detached under a supervisor that restarts it when it dies." };
+        var daemonOptions = new DaemonOptionSet(visible: true);
+        var supervised = new Option<bool>("--supervised") { Hidden = true, Description = "Run as a daemon's child: log to the console only." };
+        var supervisorPid = new Option<int?>("--supervisor-pid") { Hidden = true, Description = "Stop when this process is gone." };
+        foreach (var o in new Option[] { queue, type, daemon, supervised, supervisorPid }) command.Add(o);
+        daemonOptions.AddTo(command);
+        command.SetAction(async ctx =>
+        {
+            var paths = new WorkerPaths(ctx.Get(queue)!, ctx.Runtime.Settings.Paths);
+            var opts = daemonOptions.Read(ctx.Parse);
+            if (ctx.Get(daemon))
+            {
+                var supervisor = KubiyaCli.Supervisor(KubiyaCli.Self(Array.Empty<string>()), paths.QueueId, opts);
+                var status = await DaemonControl.StartAsync(paths, supervisor, TimeSpan.FromSeconds(60), ctx.Cancellation);
+                var view = WorkerView.From(paths, status);
+                ctx.Output.Result(view, w => w.WriteLine($"Daemon worker for queue {paths.QueueId} started (pid {view.Pid}); logs: {view.LogPath}"));
+                return ExitCodes.Ok;
+            }
+            var isSupervised = ctx.Get(supervised);
+            var hostOptions = new WorkerHostOptions
+            {
+                Queue = paths.QueueId,
+                FileLogging = !isSupervised,
+                LogSink = (_, line) => Console.Out.WriteLine(line),
+                DefaultWorkingDirectory = ctx.CurrentDirectory,
+                GracefulShutdown = opts.DrainTimeout,
+            };
+            return await ForegroundWorker.RunAsync(ctx, paths, hostOptions, ctx.Get(supervisorPid));
+        });
+        return command;
+    }
+
+    private static Command Supervise()
+    {
+        var command = new Command("supervise", "Run a daemon: supervise a foreground worker for the queue.") { Hidden = true };
+        var queue = QueueId();
+        var daemonOptions = new DaemonOptionSet(visible: false);
+        command.Add(queue);
+        daemonOptions.AddTo(command);
+        command.SetAction(async ctx =>
+        {
+            var paths = new WorkerPaths(ctx.Get(queue)!, ctx.Runtime.Settings.Paths);
+            var opts = daemonOptions.Read(ctx.Parse);
+            var current = DaemonStatusReader.Read(paths);
+            if (current.State != DaemonState.Stopped && current.Info?.Pid != Environment.ProcessId)
+                throw new Core.Errors.KubiyaException(Core.Errors.KubiyaErrorKind.InvalidState, "DaemonAlreadyRunning",
+                    $"A daemon worker for queue '{paths.QueueId}' is already running (pid {current.Info?.Pid}).", paths.QueueId);
+            var child = KubiyaCli.Self(new[]
+            {
+                "worker", "start", "--queue-id", paths.QueueId, "--supervised",
+                "--supervisor-pid", Environment.ProcessId.ToString(CultureInfo.InvariantCulture),
+                "--drain-timeout", opts.DrainTimeout.TotalSeconds.ToString(CultureInfo.InvariantCulture),
+            });
+            var supervisor = new WorkerSupervisor(paths, child, opts, Version());
+            return await supervisor.RunAsync(ctx.Cancellation);
+        });
+        return command;
+    }
+
+    private static Command Stop()
+    {
+        var command = new Command("stop", "Stop a daemon worker: it drains its running steps, then exits.");
+        var queue = QueueId();
+        var timeout = new Option<double>("--timeout") { Description = "Seconds to wait for the drain.", DefaultValueFactory = _ => 120 };
+        command.Add(queue);
+        command.Add(timeout);
+        command.SetAction(async ctx =>
+        {
+            var paths = new WorkerPaths(ctx.Get(queue)!, ctx.Runtime.Settings.Paths);
+            var before = DaemonStatusReader.Read(paths);
+            var stopped = await DaemonControl.StopAsync(paths, TimeSpan.FromSeconds(ctx.Get(timeout)), ctx.Cancellation);
+            var view = WorkerView.From(paths, DaemonStatusReader.Read(paths));
+            ctx.Output.Result(view, w => w.WriteLine(stopped
+                ? $"Daemon worker for queue {paths.QueueId} stopped."
+                : before.StalePidFile
+                    ? $"Daemon worker for queue {paths.QueueId} was not running (removed a stale pid file)."
+                    : $"Daemon worker for queue {paths.QueueId} is not running."));
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static Command Status()
+    {
+        var command = new Command("status", "Tell whether a queue's daemon worker is running, restarting after a crash, stopping or stopped (exit code 0 while it runs, 1 when stopped).");
+        var queue = QueueId();
+        command.Add(queue);
+        command.SetAction(ctx =>
+        {
+            var paths = new WorkerPaths(ctx.Get(queue)!, ctx.Runtime.Settings.Paths);
+            var status = DaemonStatusReader.Read(paths);
+            var view = WorkerView.From(paths, status);
+            ctx.Output.Result(view, view.WriteText);
+            return Task.FromResult(status.State == DaemonState.Stopped ? ExitCodes.Failed : ExitCodes.Ok);
+        });
+        return command;
+    }
+
+    private static Command Logs()
+    {
+        var command = new Command("logs", "Print a worker's log (~/.kubiya/workers/QUEUE/logs/worker.log).");
+        var queue = QueueId();
+        var follow = new Option<bool>("--follow", "-f") { Description = "Keep printing new lines (across rotations) until Ctrl+C." };
+        var tail = new Option<int?>("--tail") { Description = "Only the last N lines." };
+        foreach (var o in new Option[] { queue, follow, tail }) command.Add(o);
+        command.SetAction(async ctx =>
+        {
+            var paths = new WorkerPaths(ctx.Get(queue)!, ctx.Runtime.Settings.Paths);
+            var lines = LogFileTail.ReadLast(paths.LogFile, ctx.Get(tail), out var end);
+            if (!ctx.Get(follow) && !File.Exists(paths.LogFile))
+                throw new Core.Errors.KubiyaException(Core.Errors.KubiyaErrorKind.NotFound, "WorkerLogNotFound",
+                    $"No worker log for queue '{paths.QueueId}' at {paths.LogFile}.", paths.LogFile);
+            foreach (var line in lines) ctx.Output.Out.WriteLine(line);
+            ctx.Output.Out.Flush();
+            if (!ctx.Get(follow)) return ExitCodes.Ok;
+            await LogFileTail.FollowAsync(paths.LogFile, end, line =>
+            {
+                ctx.Output.Out.WriteLine(line);
+                ctx.Output.Out.Flush();
+            }, ctx.Cancellation);
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static Command Clean()
+    {
+        var command = new Command("clean", "Remove a stopped worker's data (logs, pid and info files); refuses while it runs.");
+        var queue = QueueId();
+        command.Add(queue);
+        command.SetAction(ctx =>
+        {
+            var paths = new WorkerPaths(ctx.Get(queue)!, ctx.Runtime.Settings.Paths);
+            var removed = DaemonControl.Clean(paths);
+            ctx.Output.Result(new { queueId = paths.QueueId, removed, directory = paths.Directory }, w =>
+                w.WriteLine(removed ? $"Removed {paths.Directory}" : $"Nothing to clean for queue {paths.QueueId}."));
+            return Task.FromResult(ExitCodes.Ok);
+        });
+        return command;
+    }
+
+    private static Command List()
+    {
+        var command = new Command("list", "List the workers this machine has run (~/.kubiya/workers) with their daemon state.");
+        command.SetAction(ctx =>
+        {
+            var paths = ctx.Runtime.Settings.Paths;
+            var views = DaemonWorkers.All(paths).Select(kv => WorkerView.From(new WorkerPaths(kv.Key, paths), kv.Value)).ToList();
+            ctx.Output.Result(views, w => WorkerView.WriteTable(w, views));
+            return Task.FromResult(ExitCodes.Ok);
+        });
+        return command;
+    }
+
+    private static string Version()
+    {
+        var v = typeof(WorkerCommand).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0";
+        var plus = v.IndexOf('+');
+        return plus < 0 ? v : v[..plus];
+    }
+}

@@ -1,0 +1,30 @@
+using Kubiya.Core.Errors;
+using Kubiya.Core.Executions;
+
+namespace Kubiya.Cli.Infrastructure;
+
+/// <summary>The process exit codes of every command, in one place.</summary>
+public static class ExitCodes
+{
+    /// <summary>Success; for exec and watch: the execution completed.</summary>
+    public const int Ok = 0;
+    /// <summary>The execution failed or was cancelled, or the command failed.</summary>
+    public const int Failed = 1;
+    /// <summary>The command line or an argument was invalid.</summary>
+    public const int Usage = 2;
+    /// <summary>The Temporal server could not be reached.</summary>
+    public const int Unreachable = 3;
+    /// <summary>Interrupted by Ctrl+C or SIGTERM before it finished (128 + SIGINT).</summary>
+    public const int Interrupted = 130;
+
+    /// <summary>The exit code of a runtime error.</summary>
+    public static int For(KubiyaErrorKind kind) => kind switch
+    {
+        KubiyaErrorKind.InvalidArgument => Usage,
+        KubiyaErrorKind.ServerUnreachable => Unreachable,
+        _ => Failed,
+    };
+
+    /// <summary>The exit code of a finished execution.</summary>
+    public static int For(ExecutionStatus status) => status == ExecutionStatus.Completed ? Ok : Failed;
+}

@@ -1,0 +1,33 @@
+using System.Globalization;
+
+namespace Kubiya.Cli.Output;
+
+/// <summary>How values are spelled in output.</summary>
+public static class Formats
+{
+    /// <summary>ISO 8601 in UTC with milliseconds (json / yaml).</summary>
+    public static string? Iso(DateTimeOffset? time) =>
+        time?.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+
+    /// <summary>Local time for people.</summary>
+    public static string Local(DateTimeOffset? time) =>
+        time?.ToLocalTime().ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) ?? "-";
+
+    /// <summary>A short duration for people: 850ms, 12.3s, 4m05s, 2h10m.</summary>
+    public static string Duration(TimeSpan? d)
+    {
+        if (d is not { } t) return "-";
+        if (t.TotalSeconds < 1) return $"{t.TotalMilliseconds:0}ms";
+        if (t.TotalMinutes < 1) return t.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture) + "s";
+        if (t.TotalHours < 1) return $"{(int)t.TotalMinutes}m{t.Seconds:00}s";
+        return $"{(int)t.TotalHours}h{t.Minutes:00}m";
+    }
+
+    /// <summary>The first line of <paramref name="text"/>, cut to <paramref name="max"/> characters.</summary>
+    public static string Short(string? text, int max)
+    {
+        if (string.IsNullOrEmpty(text)) return "-";
+        var line = text.Split('\n')[0].TrimEnd('\r');
+        return line.Length <= max ? line : line[..(max - 3)] + "...";
+    }
+}

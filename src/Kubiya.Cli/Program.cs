@@ -1,0 +1,3 @@
+using Kubiya.Cli.Commands;
+
+return await KubiyaCommand.RunAsync(args);

@@ -1,0 +1,63 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using Kubiya.Core.Errors;
+
+namespace Kubiya.Core.Workers
+{
+    /// <summary>How a daemon supervises its worker: log limits, restart backoff and drain time.</summary>
+    public sealed record DaemonOptions
+    {
+        /// <summary>Smallest accepted log size limit.</summary>
+        public const long MinLogBytes = 1024;
+
+        /// <summary>Rotate worker.log beyond this size.</summary>
+        public long MaxLogBytes { get; init; } = 10 * 1024 * 1024;
+        /// <summary>Rotated logs kept (worker.log.1 ...).</summary>
+        public int MaxLogBackups { get; init; } = 5;
+        /// <summary>First restart delay; doubles on each quick death.</summary>
+        public TimeSpan InitialBackoff { get; init; } = TimeSpan.FromSeconds(1);
+        /// <summary>Longest restart delay.</summary>
+        public TimeSpan MaxBackoff { get; init; } = TimeSpan.FromSeconds(60);
+        /// <summary>A worker that stayed up this long resets the backoff.</summary>
+        public TimeSpan StableAfter { get; init; } = TimeSpan.FromSeconds(60);
+        /// <summary>How long a stopping worker may drain running steps; the supervisor kills it a little later.</summary>
+        public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+        /// <summary>Rejects limits that cannot work, with a message naming the option.</summary>
+        public DaemonOptions Validate()
+        {
+            if (MaxLogBytes < MinLogBytes) throw Invalid($"The log size limit must be at least {MinLogBytes} bytes (got {MaxLogBytes}).");
+            if (MaxLogBackups < 0 || MaxLogBackups > 1000) throw Invalid($"The number of log backups must be between 0 and 1000 (got {MaxLogBackups}).");
+            if (InitialBackoff <= TimeSpan.Zero) throw Invalid("The restart delay must be positive.");
+            if (MaxBackoff < InitialBackoff) throw Invalid("The longest restart delay cannot be shorter than the first one.");
+            if (DrainTimeout < TimeSpan.Zero) throw Invalid("The drain timeout cannot be negative.");
+            return this;
+        }
+
+        /// <summary>
+        /// The options as arguments of the CLI's hidden <c>worker supervise</c> command (the one
+        /// place that spells them, for both the CLI and the module).
+        /// </summary>
+        public IEnumerable<string> ToArguments()
+        {
+            yield return "--max-log-size";
+            yield return MaxLogBytes.ToString(CultureInfo.InvariantCulture);
+            yield return "--max-log-backups";
+            yield return MaxLogBackups.ToString(CultureInfo.InvariantCulture);
+            yield return "--restart-delay";
+            yield return Seconds(InitialBackoff);
+            yield return "--max-restart-delay";
+            yield return Seconds(MaxBackoff);
+            yield return "--stable-after";
+            yield return Seconds(StableAfter);
+            yield return "--drain-timeout";
+            yield return Seconds(DrainTimeout);
+        }
+
+        private static string Seconds(TimeSpan t) => t.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture);
+
+        private static KubiyaException Invalid(string message) =>
+            new KubiyaException(KubiyaErrorKind.InvalidArgument, "InvalidDaemonOption", message, null);
+    }
+}

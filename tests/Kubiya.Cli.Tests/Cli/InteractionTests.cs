@@ -1,0 +1,53 @@
+using System.Text.RegularExpressions;
+using Kubiya.Cli.Tests.Infrastructure;
+
+namespace Kubiya.Cli.Tests.Cli;
+
+/// <summary>Approval steps: prompts on stdin, --yes, and KUBIYA_NON_INTERACTIVE never prompting.</summary>
+[Collection(CliCollection.Name)]
+[Trait("Category", "Cli")]
+public sealed class InteractionTests(CliFixture fx)
+{
+    [Fact]
+    public async Task AnApprovalIsAnsweredFromStdin()
+    {
+        var r = (await fx.Env.RunAsync(new[] { "exec", "agent", "approve", "go", "--local" }, "yes\n")).Exit(0);
+        Assert.Contains("Go ahead? [yes/no]:", r.Stderr);
+        Assert.Equal("approved-run", r.Stdout.Trim());
+    }
+
+    [Fact]
+    public async Task YesApprovesWithoutReadingStdin()
+    {
+        var r = (await fx.Env.RunAsync(new[] { "exec", "agent", "approve", "go", "--local", "--yes" }, "no\n")).Exit(0);
+        Assert.DoesNotContain("[yes/no]", r.Stderr);
+        Assert.Contains("auto-approved", r.Stderr);
+        Assert.Equal("approved-run", r.Stdout.Trim());
+    }
+
+    [Fact]
+    public async Task NonInteractiveNeverPromptsAndTheExecutionWaitsForAnAnswerFromElsewhere()
+    {
+        var env = fx.Env.With("KUBIYA_NON_INTERACTIVE", "true");
+        // "no" on stdin would reject the step if it were read.
+        using var exec = env.Start(new[] { "exec", "agent", "approve", "go", "--local" }, "no\n");
+        var warning = await exec.WaitForLineAsync(l => l.Contains("Not prompting (non-interactive)"), stderr: true);
+        Assert.DoesNotContain("[yes/no]", exec.Stderr);
+        var id = Regex.Match(warning, @"exec-\w+").Value;
+        var waiting = (await env.RunAsync("execution", "get", id, "-o", "json")).Exit(0).Json;
+        Assert.Equal("WaitingForInput", waiting.GetProperty("status").GetString());
+        Assert.Equal("Go ahead?", waiting.GetProperty("question").GetString());
+        (await env.RunAsync("execution", "input", id, "yes")).Exit(0);
+        var r = (await exec.WaitForExitAsync(TimeSpan.FromSeconds(60))).Exit(0);
+        Assert.Equal("approved-run", r.Stdout.Trim());
+    }
+
+    [Fact]
+    public async Task TheNonInteractiveFlagAlsoNeverPrompts()
+    {
+        using var exec = fx.Env.Start(new[] { "exec", "agent", "approve", "go", "--local", "--non-interactive" }, "yes\n");
+        await exec.WaitForLineAsync(l => l.Contains("Not prompting (non-interactive)"), stderr: true);
+        exec.Signal("INT");
+        (await exec.WaitForExitAsync(TimeSpan.FromSeconds(60))).Exit(130);
+    }
+}

@@ -1,0 +1,71 @@
+namespace Kubiya.Tests.PowerShell;
+
+/// <summary>Daemon workers from PowerShell: the same supervisor the CLI runs, visible to Get-KubiyaWorker, stopped by Stop-KubiyaWorker.</summary>
+[Collection(ModuleCollection.Name)]
+[Trait("Category", "Daemon")]
+public sealed class DaemonWorkerTests(ModuleFixture fx)
+{
+    [Fact]
+    public void StartKubiyaWorkerDaemonOutlivesTheSessionUntilStopKubiyaWorker()
+    {
+        var q = ModuleFixture.Unique("psd");
+        var pidFile = Path.Combine(fx.Home, "workers", q, "worker.pid");
+        try
+        {
+            using (var s = fx.NewSession())
+            {
+                var started = s.Run($"Start-KubiyaWorker -QueueId {q} -Daemon -MaxLogSize 65536 -MaxLogBackups 1").Ok().Single();
+                Assert.Equal("Daemon", started.Properties["Source"].Value.ToString());
+                Assert.Equal("Running", started.Properties["State"].Value.ToString());
+                Assert.Empty(s.WorkerJobNames());
+            }
+            // The session is gone; the daemon still serves its queue.
+            var pid = int.Parse(File.ReadAllText(pidFile).Trim());
+            Assert.True(IsRunning(pid));
+            Assert.Contains("--max-log-size 65536", File.ReadAllText($"/proc/{pid}/cmdline").Replace('\0', ' '));
+            using var s2 = fx.NewSession();
+            var r = s2.Run($"(Invoke-KubiyaExec -Agent shell 'echo from-ps-daemon' -Queue {q} -Cwd .).Output; Get-KubiyaWorker -QueueId {q} | Where-Object Source -eq Daemon | ForEach-Object State").Ok();
+            Assert.Contains("from-ps-daemon", r.Output[0].ToString());
+            Assert.Equal("Running", r.Output[1].ToString());
+            s2.Run($"Stop-KubiyaWorker -QueueId {q}").Ok();
+            Assert.False(File.Exists(pidFile));
+            Assert.False(IsRunning(pid));
+            var gone = s2.Run($"Stop-KubiyaWorker -QueueId {q}");
+            Assert.Contains(gone.Errors, e => e.FullyQualifiedErrorId.StartsWith("WorkerNotFound"));
+        }
+        finally
+        {
+            if (File.Exists(pidFile) && int.TryParse(File.ReadAllText(pidFile).Trim(), out var pid) && IsRunning(pid)) System.Diagnostics.Process.GetProcessById(pid).Kill();
+        }
+    }
+
+    /// <summary>Alive and not a zombie waiting to be reaped.</summary>
+    private static bool IsRunning(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            return stat[stat.LastIndexOf(')') + 2] != 'Z';
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+    }
+
+    [Fact]
+    public void RegisterKubiyaWorkerTaskWritesASystemdUnitRunningTheShippedCli()
+    {
+        using var s = fx.NewSession();
+        var dir = s.PathOf("units");
+        var file = s.Run($"Register-KubiyaWorkerTask -QueueId nightly -UnitDirectory '{dir}'").Ok().Single();
+        var unit = File.ReadAllText(file.Properties["FullName"].Value.ToString()!);
+        Assert.EndsWith("kubiya-worker-nightly.service", file.Properties["FullName"].Value.ToString());
+        Assert.Matches(@"ExecStart="".*dotnet"" "".*/Cli/kubiya\.dll"" ""worker"" ""start"" ""--queue-id"" ""nightly""", unit);
+        Assert.Contains($"Environment=\"KUBIYA_HOME={fx.Home}\"", unit);
+        Assert.Contains("KillSignal=SIGTERM", unit);
+        var again = s.Run($"Register-KubiyaWorkerTask -QueueId nightly -UnitDirectory '{dir}'");
+        Assert.Contains(again.Errors, e => e.FullyQualifiedErrorId.StartsWith("UnitExists"));
+        s.Run($"Register-KubiyaWorkerTask -QueueId nightly -UnitDirectory '{dir}' -Force").Ok();
+    }
+}
