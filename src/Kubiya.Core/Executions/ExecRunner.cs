@@ -40,7 +40,7 @@ namespace Kubiya.Core.Executions
             var queue = request.Local
                 ? "local-" + Guid.NewGuid().ToString("N").Substring(0, 12)
                 : request.Queue ?? settings.Queue ?? throw new KubiyaException(KubiyaErrorKind.InvalidArgument, "QueueRequired",
-                    "No queue: pass -Queue, set QUEUE_ID (or 'queue' in config.yaml), or run it here with -Local.", null);
+                    "No queue: name one (-Queue / --queue), set QUEUE_ID (or 'queue' in config.yaml), or run it here (-Local / --local).", null);
             var executions = await runtime.ExecutionsAsync(cancellationToken).ConfigureAwait(false);
             if (request.Local) request = request with { WorkingDirectory = request.WorkingDirectory ?? lookupDirectory };
 
@@ -85,7 +85,7 @@ namespace Kubiya.Core.Executions
                 var connection = await runtime.ConnectAsync(ct).ConfigureAwait(false);
                 var pollers = await WorkerDirectory.PollersAsync(connection, queue, ct).ConfigureAwait(false);
                 if (pollers.Count == 0)
-                    observer.Warning($"No worker polls queue '{queue}' right now; the execution stays Pending until one starts (Start-KubiyaWorker -QueueId {queue}).");
+                    observer.Warning($"No worker polls queue '{queue}' right now; the execution stays Pending until one starts (Start-KubiyaWorker -QueueId {queue}, or kubiya worker start --queue-id {queue}).");
             }
             catch (KubiyaException)
             {
