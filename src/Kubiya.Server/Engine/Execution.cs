@@ -14,6 +14,7 @@ public sealed class Execution
         State = state;
         History = history;
         PersistedEvents = history.Count;
+        HistorySizeBytes = history.Sum(h => (long)h.CalculateSize());
     }
 
     public ExecutionState State { get; }
@@ -21,6 +22,8 @@ public sealed class Execution
     /// <summary>How many leading events of <see cref="History"/> are already in the database.</summary>
     public int PersistedEvents { get; set; }
     public bool IsNew { get; set; }
+    /// <summary>Encoded size of <see cref="History"/>, kept up to date by the engine's append (not recomputed per task).</summary>
+    public long HistorySizeBytes { get; set; }
     public bool IsOpen => State.Status == (int)Temporalio.Api.Enums.V1.WorkflowExecutionStatus.Running;
     /// <summary>Keys of timers and task dispatches already handed to the timer queue / matching.</summary>
     public HashSet<string> Registered { get; } = new();

@@ -129,7 +129,7 @@ public sealed partial class WorkflowEngine
             TaskQueue = s.TaskQueue,
             FirstRunId = s.FirstRunId,
             StateTransitionCount = s.NextEventId - 1,
-            HistorySizeBytes = e.History.Sum(h => (long)h.CalculateSize()),
+            HistorySizeBytes = e.HistorySizeBytes,
             Memo = s.Memo == null ? new Temporalio.Api.Common.V1.Memo() : Temporalio.Api.Common.V1.Memo.Parser.ParseFrom(s.Memo),
             SearchAttributes = s.SearchAttributes == null ? new Temporalio.Api.Common.V1.SearchAttributes() : Temporalio.Api.Common.V1.SearchAttributes.Parser.ParseFrom(s.SearchAttributes),
         };

@@ -71,7 +71,7 @@ public sealed partial class WorkflowEngine
         wft.StartedTimeMs = now;
         wft.Identity = identity ?? "";
         wft.RequestId = Guid.NewGuid().ToString();
-        wft.HistorySizeBytes = e.History.Sum(h => (long)h.CalculateSize());
+        wft.HistorySizeBytes = e.HistorySizeBytes;
         List<HistoryEvent>? transientEvents = null;
         if (wft.Transient)
         {

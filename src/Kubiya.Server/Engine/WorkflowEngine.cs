@@ -184,6 +184,7 @@ public sealed partial class WorkflowEngine : IAsyncDisposable
         ev.EventId = e.State.NextEventId++;
         ev.TaskId = Interlocked.Increment(ref taskIdSeq);
         e.History.Add(ev);
+        e.HistorySizeBytes += ev.CalculateSize();
         return ev.EventId;
     }
 
