@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Kubiya.Core.Logging;
 using Kubiya.Core.Workers;
 using Microsoft.Extensions.Logging;
+using Kubiya.Core.Processes;
 
 namespace Kubiya.Cli.Daemon;
 

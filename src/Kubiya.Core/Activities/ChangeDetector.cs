@@ -7,6 +7,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using Kubiya.Core.Agents;
 using Kubiya.Core.Workflows;
+using Kubiya.Core.Processes;
 
 namespace Kubiya.Core.Activities
 {

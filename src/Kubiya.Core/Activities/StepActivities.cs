@@ -10,6 +10,7 @@ using Microsoft.Extensions.Logging;
 using Temporalio.Activities;
 using Temporalio.Client;
 using Temporalio.Exceptions;
+using Kubiya.Core.Processes;
 
 namespace Kubiya.Core.Activities
 {

@@ -6,6 +6,7 @@ using System.Threading.Tasks;
 using Kubiya.Core.Configuration;
 using Kubiya.Core.Errors;
 using Kubiya.Core.Workers;
+using Kubiya.Core.Processes;
 
 namespace Kubiya.Core.Connection
 {

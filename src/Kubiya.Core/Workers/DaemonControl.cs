@@ -4,6 +4,7 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using Kubiya.Core.Errors;
+using Kubiya.Core.Processes;
 
 namespace Kubiya.Core.Workers
 {

@@ -1,5 +1,6 @@
 using System;
 using System.IO;
+using Kubiya.Core.Processes;
 
 namespace Kubiya.Core.Workers
 {

@@ -1,4 +1,5 @@
 using Kubiya.Core.Workers;
+using Kubiya.Core.Processes;
 
 namespace Kubiya.Cli.Tests.Infrastructure;
 

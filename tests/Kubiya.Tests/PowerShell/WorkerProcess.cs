@@ -30,7 +30,18 @@ public sealed class WorkerProcess : IDisposable
 
     public string OutputText { get { lock (output) return string.Join("\n", output); } }
 
-    /// <summary>kill -9.</summary>
+    /// <summary>The worker's process id (the dotnet host itself, no shim in between).</summary>
+    public int Pid => process.Id;
+
+    /// <summary>kill -9 of the worker process alone, as a crash or the OOM killer delivers it: its children are not signalled.</summary>
+    public async Task KillWorkerOnlyAsync()
+    {
+        if (process.HasExited) return;
+        process.Kill(entireProcessTree: false);
+        await process.WaitForExitAsync();
+    }
+
+    /// <summary>kill -9 of the worker and every process below it.</summary>
     public async Task KillAsync()
     {
         if (process.HasExited) return;

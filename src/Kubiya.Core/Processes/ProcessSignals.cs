@@ -2,7 +2,7 @@ using System;
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 
-namespace Kubiya.Core.Workers
+namespace Kubiya.Core.Processes
 {
     /// <summary>Asks processes to stop: SIGTERM on Unix (Process.Kill only sends SIGKILL), a kill on Windows.</summary>
     public static class ProcessSignals

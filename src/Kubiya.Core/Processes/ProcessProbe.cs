@@ -2,7 +2,7 @@ using System;
 using System.Diagnostics;
 using System.IO;
 
-namespace Kubiya.Core.Workers
+namespace Kubiya.Core.Processes
 {
     /// <summary>Whether a recorded process is still the one we started (pids get reused).</summary>
     public static class ProcessProbe

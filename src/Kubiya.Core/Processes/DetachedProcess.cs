@@ -5,8 +5,9 @@ using System.IO;
 using System.Linq;
 using Kubiya.Core.Activities;
 using Kubiya.Core.Errors;
+using Kubiya.Core.Workers;
 
-namespace Kubiya.Core.Workers
+namespace Kubiya.Core.Processes
 {
     /// <summary>
     /// Starts a process that outlives its starter: on Unix in its own session (setsid), with no
