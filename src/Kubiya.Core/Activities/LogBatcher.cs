@@ -51,13 +51,16 @@ namespace Kubiya.Core.Activities
         public int Total { get { lock (gate) return total; } }
 
         /// <summary>Queues one line.</summary>
-        public void Add(string text, bool isError)
+        public void Add(string text, bool isError) => Add(text, isError, null);
+
+        /// <summary>Queues one line of a given kind (null: process output; <c>Message</c>: model text).</summary>
+        public void Add(string text, bool isError, string? kind)
         {
             if (text.Length > MaxLineLength) text = text.Substring(0, MaxLineLength) + " [line truncated]";
             int count;
             lock (gate)
             {
-                pending.Add(new LogLine { Time = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), Error = isError, Text = text });
+                pending.Add(new LogLine { Time = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), Error = isError, Text = text, Kind = kind });
                 total++;
                 count = pending.Count;
             }

@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using Kubiya.Core.Agents.Llm.Tools;
 
 namespace Kubiya.Core.Agents
 {
@@ -21,6 +22,27 @@ namespace Kubiya.Core.Agents
         public Dictionary<string, string> Env { get; set; } = new Dictionary<string, string>();
         /// <summary>File the agent came from, or <c>built-in</c>.</summary>
         public string Source { get; set; } = "";
+        /// <summary>llm: gateway model name (models.yaml <c>model_name</c>); null = the configured default.</summary>
+        public string? Model { get; set; }
+        /// <summary>llm: the system prompt (from <c>instructions</c> or <c>instructionsFile</c>).</summary>
+        public string? Instructions { get; set; }
+        /// <summary>llm: built-in tool names the model may call.</summary>
+        public List<string> Tools { get; set; } = new List<string>();
+        /// <summary>llm: MCP servers whose tools are offered too.</summary>
+        public List<McpServerDefinition> McpServers { get; set; } = new List<McpServerDefinition>();
+        /// <summary>llm: allow / deny / approve / idempotent rules for the tools.</summary>
+        public ToolPolicy Policy { get; set; } = new ToolPolicy();
+        /// <summary>llm: model calls before the execution fails with MaxTurnsExceeded.</summary>
+        public int MaxTurns { get; set; } = DefaultMaxTurns;
+        /// <summary>llm: cost in USD above which the execution fails with BudgetExceeded; null = no budget.</summary>
+        public double? MaxCostUsd { get; set; }
+        /// <summary>llm: sampling temperature.</summary>
+        public double? Temperature { get; set; }
+        /// <summary>llm: folder (relative to the execution's) the tools are confined to.</summary>
+        public string? WorkingDirectory { get; set; }
+
+        /// <summary>Default of <see cref="MaxTurns"/>.</summary>
+        public const int DefaultMaxTurns = 20;
     }
 
     /// <summary>Kinds of agent definition.</summary>

@@ -14,7 +14,7 @@ namespace Kubiya.Core.Agents
     /// Reads one agent YAML file. Every problem is reported as
     /// <c>FILE:LINE:COLUMN: FIELD: reason</c> so the user can jump straight to it.
     /// </summary>
-    public static class AgentYamlReader
+    public static partial class AgentYamlReader
     {
         private static readonly Regex NamePattern = new Regex("^[A-Za-z0-9][A-Za-z0-9_.-]*$", RegexOptions.CultureInvariant);
         private static readonly HashSet<string> AgentKeys = new HashSet<string> { "name", "description", "tags", "kind", "steps", "agents", "env" };
@@ -46,7 +46,7 @@ namespace Kubiya.Core.Agents
             new KubiyaException(KubiyaErrorKind.InvalidDefinition, "InvalidAgentDefinition",
                 $"{source}:{at.Line}:{at.Column}: {field}: {why}", source);
 
-        private sealed class Reader
+        private sealed partial class Reader
         {
             private readonly string source;
             public Reader(string source) => this.source = source;
@@ -55,6 +55,7 @@ namespace Kubiya.Core.Agents
 
             public AgentDefinition Agent(YamlMappingNode root)
             {
+                if (OptionalScalarOrNull(root, "kind") == AgentKind.Llm) return LlmAgent(root);
                 CheckKeys(root, AgentKeys, "");
                 var a = new AgentDefinition { Source = source };
                 a.Name = RequiredScalar(root, "name", "name");
@@ -73,7 +74,6 @@ namespace Kubiya.Core.Agents
                     if (Child(root, "steps") != null) throw Fail(Child(root, "steps")!, "steps", "a team has agents, not steps");
                     return a;
                 }
-                if (a.Kind == AgentKind.Llm) return a;
                 var steps = Child(root, "steps");
                 if (steps == null) throw Fail(root, "steps", "a runbook needs a 'steps' list");
                 if (!(steps is YamlSequenceNode seq) || seq.Children.Count == 0) throw Fail(steps, "steps", "must be a non-empty list of steps");
@@ -160,6 +160,8 @@ namespace Kubiya.Core.Agents
                         throw Fail(key, prefix + name, $"unknown field; expected one of {string.Join(", ", allowed.OrderBy(x => x, StringComparer.Ordinal))}");
                 }
             }
+
+            private static string? OptionalScalarOrNull(YamlMappingNode m, string key) => (Child(m, key) as YamlScalarNode)?.Value;
 
             private static YamlNode? Child(YamlMappingNode m, string key) =>
                 m.Children.TryGetValue(new YamlScalarNode(key), out var v) ? v : null;

@@ -13,6 +13,7 @@ namespace Kubiya.Core.Configuration
         public string? WorkerHostname { get; set; }
         public string? Environment { get; set; }
         public string? Model { get; set; }
+        public int? LlmContinueAsNewTurns { get; set; }
         public string? LogLevel { get; set; }
         public bool? Debug { get; set; }
         public bool? NonInteractive { get; set; }

@@ -53,6 +53,12 @@ namespace Kubiya.Core.Configuration
         /// <summary>Model for LLM agents.</summary>
         public string? Model { get; init; }
 
+        /// <summary>
+        /// Model turns of an llm agent per workflow run before the conversation continues as new
+        /// (<c>KUBIYA_LLM_CONTINUE_AS_NEW_TURNS</c>, <c>llmContinueAsNewTurns</c>); keeps history small.
+        /// </summary>
+        public int LlmContinueAsNewTurns { get; init; } = 40;
+
         /// <summary>Minimum log level (Trace, Debug, Information, Warning, Error).</summary>
         public string LogLevel { get; init; } = "Information";
 

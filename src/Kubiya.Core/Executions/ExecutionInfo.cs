@@ -45,6 +45,20 @@ namespace Kubiya.Core.Executions
         public string? Progress { get; set; }
         /// <summary>Run id of the underlying workflow.</summary>
         public string? RunId { get; set; }
+        /// <summary>Specific id of the failure (e.g. BudgetExceeded, MaxTurnsExceeded), when known.</summary>
+        public string? ErrorId { get; set; }
+        /// <summary>llm agents: gateway model name.</summary>
+        public string? Model { get; set; }
+        /// <summary>llm agents: model calls made.</summary>
+        public int? Turns { get; set; }
+        /// <summary>llm agents: tool calls made.</summary>
+        public int? ToolCalls { get; set; }
+        /// <summary>llm agents: prompt tokens used.</summary>
+        public long? InputTokens { get; set; }
+        /// <summary>llm agents: completion tokens used.</summary>
+        public long? OutputTokens { get; set; }
+        /// <summary>llm agents: cost in USD (null when the model has no price).</summary>
+        public double? CostUsd { get; set; }
 
         /// <summary>True once it reached Completed, Failed or Cancelled.</summary>
         public bool IsFinished => Status == ExecutionStatus.Completed || Status == ExecutionStatus.Failed || Status == ExecutionStatus.Cancelled;

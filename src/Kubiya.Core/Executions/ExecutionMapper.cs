@@ -36,6 +36,16 @@ namespace Kubiya.Core.Executions
                 Progress = await StringAsync(memo, MemoKeys.Progress).ConfigureAwait(false),
                 CreatedAt = new DateTimeOffset(DateTime.SpecifyKind(wf.StartTime, DateTimeKind.Utc)).ToLocalTime(),
             };
+            info.ErrorId = await StringAsync(memo, MemoKeys.ErrorId).ConfigureAwait(false);
+            info.Model = await StringAsync(memo, MemoKeys.Model).ConfigureAwait(false);
+            if (info.Model != null)
+            {
+                info.Turns = (int?)await NumberAsync<long>(memo, MemoKeys.Turns).ConfigureAwait(false) ?? 0;
+                info.ToolCalls = (int?)await NumberAsync<long>(memo, MemoKeys.ToolCalls).ConfigureAwait(false) ?? 0;
+                info.InputTokens = await NumberAsync<long>(memo, MemoKeys.InputTokens).ConfigureAwait(false) ?? 0;
+                info.OutputTokens = await NumberAsync<long>(memo, MemoKeys.OutputTokens).ConfigureAwait(false) ?? 0;
+                info.CostUsd = await NumberAsync<double>(memo, MemoKeys.CostUsd).ConfigureAwait(false);
+            }
             if (info.Status == ExecutionStatus.WaitingForInput) info.Question = await StringAsync(memo, MemoKeys.Question).ConfigureAwait(false);
             var started = await StringAsync(memo, MemoKeys.StartedAt).ConfigureAwait(false);
             if (started != null && DateTimeOffset.TryParse(started, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var s)) info.StartedAt = s.ToLocalTime();
@@ -89,6 +99,19 @@ namespace Kubiya.Core.Executions
         /// <summary>Parses low/medium/high/critical (case-insensitive); medium otherwise.</summary>
         public static ExecutionPriority ParsePriority(string? value) =>
             Enum.TryParse<ExecutionPriority>(value ?? "", true, out var p) ? p : ExecutionPriority.Medium;
+
+        private static async Task<T?> NumberAsync<T>(IReadOnlyDictionary<string, IEncodedRawValue> memo, string key) where T : struct
+        {
+            if (!memo.TryGetValue(key, out var raw)) return null;
+            try
+            {
+                return await raw.ToValueAsync<T>().ConfigureAwait(false);
+            }
+            catch (Exception)
+            {
+                return null;
+            }
+        }
 
         private static async Task<string?> StringAsync(IReadOnlyDictionary<string, IEncodedRawValue> memo, string key)
         {

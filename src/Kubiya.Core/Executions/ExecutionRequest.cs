@@ -25,5 +25,15 @@ namespace Kubiya.Core.Executions
         public bool NoWait { get; init; }
         /// <summary>Environment name.</summary>
         public string? Environment { get; init; }
+        /// <summary>llm agents: model name overriding the agent's (and KUBIYA_MODEL).</summary>
+        public string? Model { get; init; }
+        /// <summary>llm agents: run tools listed under the agent's <c>approve:</c> without asking.</summary>
+        public bool ApproveTools { get; init; }
+        /// <summary>Nobody can answer questions (a local run then fails fast with ApprovalRequired).</summary>
+        public bool NonInteractive { get; init; }
+        /// <summary>Local runs: models.yaml (LiteLLM <c>model_list</c>) file for the ephemeral worker.</summary>
+        public string? ModelConfigPath { get; init; }
+        /// <summary>Local runs: the same model configuration as JSON text.</summary>
+        public string? ModelConfigJson { get; init; }
     }
 }

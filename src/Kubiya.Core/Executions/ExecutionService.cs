@@ -5,6 +5,8 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using Kubiya.Core.Agents;
+using Kubiya.Core.Agents.Llm;
+using Kubiya.Core.Agents.Llm.Loop;
 using Kubiya.Core.Configuration;
 using Kubiya.Core.Connection;
 using Kubiya.Core.Errors;
@@ -53,15 +55,19 @@ namespace Kubiya.Core.Executions
                 throw new KubiyaException(KubiyaErrorKind.InvalidArgument, "NotATeam", $"'{name}' is an agent, not a team; use -Agent.", name);
             if (request.Agent != null && agent.Kind == AgentKind.Team)
                 throw new KubiyaException(KubiyaErrorKind.InvalidArgument, "NotAnAgent", $"'{name}' is a team, not an agent; use -Team.", name);
-            var steps = catalog.StepsFor(agent, request.Prompt);
+            var llm = agent.Kind == AgentKind.Llm ? LlmSpecBuilder.Build(agent, request, settings) : null;
+            var steps = llm != null ? new List<StepDefinition>() : catalog.StepsFor(agent, request.Prompt);
 
             string? parentOutput = null;
+            List<LlmMessage>? parentConversation = null;
             if (!string.IsNullOrEmpty(request.ParentExecutionId))
             {
                 try
                 {
                     var parent = await GetAsync(request.ParentExecutionId!, true, cancellationToken).ConfigureAwait(false);
                     parentOutput = parent.Output is { } o && o.Length > ParentContextLimit ? o.Substring(o.Length - ParentContextLimit) : parent.Output;
+                    if (llm != null && parent.IsFinished && parent.Status != ExecutionStatus.Cancelled)
+                        parentConversation = (await ReadOutcomeAsync(Client.GetWorkflowHandle(request.ParentExecutionId!), cancellationToken).ConfigureAwait(false))?.Conversation;
                 }
                 catch (KubiyaException ex) when (ex.Kind == KubiyaErrorKind.NotFound)
                 {
@@ -78,9 +84,11 @@ namespace Kubiya.Core.Executions
                 Environment = environment,
                 ParentExecutionId = request.ParentExecutionId,
                 ParentOutput = parentOutput,
-                WorkingDirectory = request.WorkingDirectory,
+                WorkingDirectory = Combine(request.WorkingDirectory, agent.Kind == AgentKind.Llm ? agent.WorkingDirectory : null),
                 AutoApprove = request.AutoApprove,
                 Steps = steps,
+                Llm = llm,
+                ParentConversation = parentConversation,
                 HeartbeatTimeoutSeconds = Math.Max(3, settings.HeartbeatInterval.TotalSeconds * 4),
                 DefaultStepTimeoutSeconds = settings.ActivityTimeout.TotalSeconds,
             };
@@ -97,6 +105,14 @@ namespace Kubiya.Core.Executions
             if (environment != null) memo[MemoKeys.Environment] = environment;
             if (request.ParentExecutionId != null) memo[MemoKeys.Parent] = request.ParentExecutionId;
             if (request.WorkingDirectory != null) memo[MemoKeys.WorkingDirectory] = request.WorkingDirectory;
+            if (llm != null)
+            {
+                memo[MemoKeys.Model] = llm.Model;
+                memo[MemoKeys.Turns] = 0;
+                memo[MemoKeys.ToolCalls] = 0;
+                memo[MemoKeys.InputTokens] = 0;
+                memo[MemoKeys.OutputTokens] = 0;
+            }
             var options = new WorkflowOptions(id, queue)
             {
                 Memo = memo,
@@ -123,7 +139,12 @@ namespace Kubiya.Core.Executions
                     WorkingDirectory = request.WorkingDirectory,
                     ParentExecutionId = request.ParentExecutionId,
                     CreatedAt = DateTimeOffset.Now,
-                    Progress = $"0/{steps.Count}",
+                    Progress = llm != null ? null : $"0/{steps.Count}",
+                    Model = llm?.Model,
+                    Turns = llm != null ? 0 : (int?)null,
+                    ToolCalls = llm != null ? 0 : (int?)null,
+                    InputTokens = llm != null ? 0 : (long?)null,
+                    OutputTokens = llm != null ? 0 : (long?)null,
                 };
             }
             catch (Exception ex)
@@ -312,6 +333,13 @@ namespace Kubiya.Core.Executions
             {
                 return null;
             }
+        }
+
+        private static string? Combine(string? root, string? sub)
+        {
+            if (string.IsNullOrEmpty(sub)) return root;
+            if (string.IsNullOrEmpty(root) || System.IO.Path.IsPathRooted(sub)) return sub;
+            return System.IO.Path.Combine(root, sub);
         }
 
         private static int PriorityKey(ExecutionPriority p) => p switch

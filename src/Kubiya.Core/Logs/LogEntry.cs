@@ -32,6 +32,14 @@ namespace Kubiya.Core.Logs
         Failed,
         /// <summary>The execution was cancelled.</summary>
         Cancelled,
+        /// <summary>Text written by the model (streamed as it is written).</summary>
+        Message,
+        /// <summary>The model called a tool.</summary>
+        ToolCall,
+        /// <summary>What a tool call returned to the model.</summary>
+        ToolResult,
+        /// <summary>Tokens and cost of one model call.</summary>
+        Usage,
     }
 
     /// <summary>One entry of an execution's log, read back from its durable history.</summary>

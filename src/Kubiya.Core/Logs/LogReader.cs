@@ -5,6 +5,7 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using Google.Protobuf;
+using Kubiya.Core.Agents.Llm.Loop;
 using Kubiya.Core.Connection;
 using Kubiya.Core.Errors;
 using Kubiya.Core.Executions;
@@ -42,7 +43,12 @@ namespace Kubiya.Core.Logs
         {
             ExecutionService.ValidateId(executionId);
             var steps = new Dictionary<long, StepRequest>();
+            var calls = new Dictionary<long, object>();
             ByteString token = ByteString.Empty;
+            // A conversation that continued as new is a chain of runs: read from the first one.
+            var runId = "";
+            var atFirstRun = false;
+            string? nextRun = null;
             while (true)
             {
                 GetWorkflowExecutionHistoryResponse page;
@@ -52,7 +58,7 @@ namespace Kubiya.Core.Logs
                         new GetWorkflowExecutionHistoryRequest
                         {
                             Namespace = connection.Namespace,
-                            Execution = new Temporalio.Api.Common.V1.WorkflowExecution { WorkflowId = executionId },
+                            Execution = new Temporalio.Api.Common.V1.WorkflowExecution { WorkflowId = executionId, RunId = runId },
                             MaximumPageSize = 1000,
                             NextPageToken = token,
                             WaitNewEvent = follow,
@@ -68,10 +74,31 @@ namespace Kubiya.Core.Logs
                 {
                     throw RpcErrors.Translate(ex, executionId);
                 }
+                if (!atFirstRun && token.IsEmpty && page.History.Events.Count > 0 &&
+                    page.History.Events[0].WorkflowExecutionStartedEventAttributes is { } started &&
+                    !string.IsNullOrEmpty(started.ContinuedExecutionRunId) && !string.IsNullOrEmpty(started.FirstExecutionRunId))
+                {
+                    atFirstRun = true;
+                    runId = started.FirstExecutionRunId;
+                    continue;
+                }
+                atFirstRun = true;
                 foreach (var e in page.History.Events)
-                    foreach (var entry in Interpret(executionId, e, steps))
+                {
+                    if (e.EventType == EventType.WorkflowExecutionContinuedAsNew) nextRun = e.WorkflowExecutionContinuedAsNewEventAttributes.NewExecutionRunId;
+                    else if (e.EventType == EventType.WorkflowExecutionStarted && !string.IsNullOrEmpty(e.WorkflowExecutionStartedEventAttributes.ContinuedExecutionRunId))
+                        continue;
+                    foreach (var entry in Interpret(executionId, e, steps, calls))
                         onEntry(entry);
-                if (page.NextPageToken.IsEmpty) return;
+                }
+                if (page.NextPageToken.IsEmpty)
+                {
+                    if (nextRun == null) return;
+                    runId = nextRun;
+                    nextRun = null;
+                    token = ByteString.Empty;
+                    continue;
+                }
                 token = page.NextPageToken;
             }
         }
@@ -84,7 +111,7 @@ namespace Kubiya.Core.Logs
             return list;
         }
 
-        private IEnumerable<LogEntry> Interpret(string id, HistoryEvent e, Dictionary<long, StepRequest> steps)
+        private IEnumerable<LogEntry> Interpret(string id, HistoryEvent e, Dictionary<long, StepRequest> steps, Dictionary<long, object> calls)
         {
             var time = e.EventTime?.ToDateTimeOffset() ?? DateTimeOffset.UtcNow;
             LogEntry Entry(LogEntryKind kind, string text, string? step = null, int? attempt = null, string? worker = null) =>
@@ -96,7 +123,8 @@ namespace Kubiya.Core.Logs
                 {
                     var input = Decode<ExecutionInput>(e.WorkflowExecutionStartedEventAttributes.Input?.Payloads_.FirstOrDefault());
                     var who = input?.Team != null ? "team " + input.Team : "agent " + (input?.Agent ?? "?");
-                    yield return Entry(LogEntryKind.Started, $"Execution {id} started ({who}, {input?.Steps.Count ?? 0} step(s)): {input?.Prompt}");
+                    var what = input?.Llm != null ? $"model {input.Llm.Model}" : $"{input?.Steps.Count ?? 0} step(s)";
+                    yield return Entry(LogEntryKind.Started, $"Execution {id} started ({who}, {what}): {input?.Prompt}");
                     break;
                 }
                 case EventType.ActivityTaskScheduled:
@@ -110,6 +138,18 @@ namespace Kubiya.Core.Logs
                         var run = req.Attempt > 1 ? $" (run {req.Attempt})" : "";
                         yield return Entry(LogEntryKind.StepStarted, $"Step '{req.Step}'{run}: {FirstLine(req.Command)}", req.Step, req.Attempt);
                     }
+                    else if (a.ActivityType.Name == WorkflowNames.ModelTurnActivity)
+                    {
+                        var req = Decode<ModelTurnInput>(a.Input?.Payloads_.FirstOrDefault());
+                        if (req != null) calls[e.EventId] = req;
+                    }
+                    else if (a.ActivityType.Name == WorkflowNames.RunToolActivity)
+                    {
+                        var req = Decode<ToolCallInput>(a.Input?.Payloads_.FirstOrDefault());
+                        if (req == null) break;
+                        calls[e.EventId] = req;
+                        yield return Entry(LogEntryKind.ToolCall, $"Tool {req.Request.Tool} {LlmLogText.Arguments(req.Request.ArgumentsJson)}", "tool:" + req.Request.Tool, req.Turn);
+                    }
                     else if (a.ActivityType.Name == WorkflowNames.DetectChangesActivity)
                     {
                         var req = Decode<ChangesRequest>(a.Input?.Payloads_.FirstOrDefault());
@@ -120,6 +160,12 @@ namespace Kubiya.Core.Logs
                 case EventType.ActivityTaskCompleted:
                 {
                     var a = e.ActivityTaskCompletedEventAttributes;
+                    if (calls.TryGetValue(a.ScheduledEventId, out var call))
+                    {
+                        foreach (var entry in LlmLogText.Completed(call, a.Result?.Payloads_.FirstOrDefault(), Decode<ModelTurnOutput>, Decode<ToolCallOutput>))
+                            yield return Entry(entry.Kind, entry.Text, entry.Step, entry.Attempt, entry.Worker);
+                        break;
+                    }
                     if (!steps.TryGetValue(a.ScheduledEventId, out var req)) break;
                     var result = Decode<StepResult>(a.Result?.Payloads_.FirstOrDefault());
                     if (result == null) break;
@@ -135,6 +181,11 @@ namespace Kubiya.Core.Logs
                 case EventType.ActivityTaskFailed:
                 {
                     var a = e.ActivityTaskFailedEventAttributes;
+                    if (calls.TryGetValue(a.ScheduledEventId, out var call))
+                    {
+                        yield return Entry(LogEntryKind.Warning, $"{LlmLogText.Name(call)} failed: {a.Failure?.Message}");
+                        break;
+                    }
                     steps.TryGetValue(a.ScheduledEventId, out var req);
                     yield return Entry(LogEntryKind.StepFailed, $"Step '{req?.Step ?? "?"}' could not run: {a.Failure?.Message}", req?.Step, req?.Attempt, a.Identity);
                     break;
@@ -142,6 +193,11 @@ namespace Kubiya.Core.Logs
                 case EventType.ActivityTaskTimedOut:
                 {
                     var a = e.ActivityTaskTimedOutEventAttributes;
+                    if (calls.TryGetValue(a.ScheduledEventId, out var call))
+                    {
+                        yield return Entry(LogEntryKind.Warning, $"{LlmLogText.Name(call)} timed out: {a.Failure?.Message}");
+                        break;
+                    }
                     steps.TryGetValue(a.ScheduledEventId, out var req);
                     yield return Entry(LogEntryKind.StepFailed, $"Step '{req?.Step ?? "?"}' timed out: {a.Failure?.Message}", req?.Step, req?.Attempt);
                     break;
@@ -149,6 +205,11 @@ namespace Kubiya.Core.Logs
                 case EventType.ActivityTaskCanceled:
                 {
                     var a = e.ActivityTaskCanceledEventAttributes;
+                    if (calls.TryGetValue(a.ScheduledEventId, out var call))
+                    {
+                        yield return Entry(LogEntryKind.Warning, $"{LlmLogText.Name(call)} cancelled");
+                        break;
+                    }
                     steps.TryGetValue(a.ScheduledEventId, out var req);
                     yield return Entry(LogEntryKind.StepFailed, $"Step '{req?.Step ?? "?"}' cancelled", req?.Step, req?.Attempt);
                     break;
@@ -164,7 +225,7 @@ namespace Kubiya.Core.Logs
                         {
                             Time = DateTimeOffset.FromUnixTimeMilliseconds(line.Time),
                             ExecutionId = id,
-                            Kind = line.Error ? LogEntryKind.Error : LogEntryKind.Output,
+                            Kind = line.Kind == LlmLogKinds.Message ? LogEntryKind.Message : line.Error ? LogEntryKind.Error : LogEntryKind.Output,
                             Step = batch.Step,
                             Attempt = batch.Attempt,
                             Worker = batch.Worker,

@@ -1,5 +1,7 @@
 using System.Collections.Generic;
 using Kubiya.Core.Agents;
+using Kubiya.Core.Agents.Llm;
+using Kubiya.Core.Agents.Llm.Loop;
 
 namespace Kubiya.Core.Workflows
 {
@@ -31,6 +33,12 @@ namespace Kubiya.Core.Workflows
         public double HeartbeatTimeoutSeconds { get; set; } = 20;
         /// <summary>Timeout of steps that set none.</summary>
         public double DefaultStepTimeoutSeconds { get; set; } = 3600;
+        /// <summary>Set for an llm agent: the agent loop runs instead of <see cref="Steps"/>.</summary>
+        public LlmExecutionSpec? Llm { get; set; }
+        /// <summary>The parent execution's conversation (after its system prompt), continued by this one.</summary>
+        public List<LlmMessage>? ParentConversation { get; set; }
+        /// <summary>State carried from the previous run when the loop continued as new.</summary>
+        public LlmConversationState? Conversation { get; set; }
     }
 
     /// <summary>One run of a command on a worker.</summary>
@@ -106,6 +114,8 @@ namespace Kubiya.Core.Workflows
         public string? Error { get; set; }
         /// <summary>Per-step summary.</summary>
         public List<StepOutcome> Steps { get; set; } = new List<StepOutcome>();
+        /// <summary>llm agents: the conversation after the system prompt, for executions that continue it.</summary>
+        public List<LlmMessage>? Conversation { get; set; }
     }
 
     /// <summary>Summary of one step.</summary>

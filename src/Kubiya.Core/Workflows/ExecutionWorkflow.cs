@@ -18,7 +18,7 @@ namespace Kubiya.Core.Workflows
     /// lists and describes show it without a worker; output arrives as <c>log</c> signals.
     /// </summary>
     [Workflow(WorkflowNames.Execution)]
-    public sealed class ExecutionWorkflow
+    public sealed partial class ExecutionWorkflow
     {
         private const int OutputLimit = 256 * 1024;
         private const int MemoOutputLimit = 8 * 1024;
@@ -36,6 +36,7 @@ namespace Kubiya.Core.Workflows
         public async Task<ExecutionOutcome> RunAsync(ExecutionInput input)
         {
             this.input = input;
+            if (input.Llm != null) return await RunAgentLoopAsync(input);
             Workflow.UpsertMemo(
                 MemoUpdate.ValueSet(MemoKeys.State, "Running"),
                 MemoUpdate.ValueSet(MemoKeys.StartedAt, Workflow.UtcNow.ToString("o", CultureInfo.InvariantCulture)),

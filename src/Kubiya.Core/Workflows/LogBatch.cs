@@ -28,5 +28,7 @@ namespace Kubiya.Core.Workflows
         [JsonPropertyName("e")] public bool Error { get; set; }
         /// <summary>Text without the line break.</summary>
         [JsonPropertyName("x")] public string Text { get; set; } = "";
+        /// <summary>Null for process output; <c>Message</c> for model text streamed as it is written.</summary>
+        [JsonPropertyName("k")] public string? Kind { get; set; }
     }
 }

@@ -38,6 +38,20 @@ namespace Kubiya.Core.Workflows
         public const string Progress = "progress";
         /// <summary>The latest notable event (question, answer, checkpoint) for log readers.</summary>
         public const string Event = "event";
+        /// <summary>llm: gateway model name.</summary>
+        public const string Model = "model";
+        /// <summary>llm: model calls so far.</summary>
+        public const string Turns = "turns";
+        /// <summary>llm: tool calls so far.</summary>
+        public const string ToolCalls = "toolCalls";
+        /// <summary>llm: prompt tokens so far.</summary>
+        public const string InputTokens = "inputTokens";
+        /// <summary>llm: completion tokens so far.</summary>
+        public const string OutputTokens = "outputTokens";
+        /// <summary>llm: cost so far in USD (absent when the model has no price).</summary>
+        public const string CostUsd = "costUsd";
+        /// <summary>Specific error id of a failure (BudgetExceeded, MaxTurnsExceeded, ModelNotFound...).</summary>
+        public const string ErrorId = "errorId";
     }
 
     /// <summary>Names the workflow registers.</summary>
@@ -53,12 +67,18 @@ namespace Kubiya.Core.Workflows
         public const string RunStepActivity = "kubiya.run-step";
         /// <summary>Activity that matches changed files against rules.</summary>
         public const string DetectChangesActivity = "kubiya.detect-changes";
+        /// <summary>Activity that makes one model call of an llm agent.</summary>
+        public const string ModelTurnActivity = "kubiya.model-turn";
+        /// <summary>Activity that runs one tool call of an llm agent.</summary>
+        public const string RunToolActivity = "kubiya.run-tool";
+        /// <summary>Activity that lists the tools of an llm agent's MCP servers.</summary>
+        public const string ListMcpToolsActivity = "kubiya.list-mcp-tools";
     }
 
     /// <summary>A notable event recorded in the memo (and so in history).</summary>
     public sealed class ExecutionEvent
     {
-        /// <summary>Question, Answer, Checkpoint, Warning.</summary>
+        /// <summary>Question, Answer, Checkpoint, Warning, ToolCall, ToolResult, Usage.</summary>
         public string Kind { get; set; } = "";
         /// <summary>Step concerned.</summary>
         public string? Step { get; set; }
