@@ -16,11 +16,15 @@ internal sealed class ExecOptions
     public Option<bool> NonInteractive { get; } = new("--non-interactive") { Description = "Never prompt (also KUBIYA_NON_INTERACTIVE=true)." };
     public Option<bool> NoWait { get; } = new("--no-wait") { Description = "Return once it is submitted (not with --local)." };
     public Option<string?> Environment { get; } = new("--environment") { Description = "Environment name recorded on the execution." };
+    public Option<string?> Model { get; } = new("--model") { Description = "Model for llm agents (a models.yaml model_name), overriding the agent's and KUBIYA_MODEL." };
+    public Option<bool> ApproveTools { get; } = new("--approve-tools") { Description = "Run the tools an llm agent lists under 'approve:' without asking (--yes does not)." };
+    public Option<string?> ProxyConfigFile { get; } = new("--proxy-config-file") { Description = "Model configuration (LiteLLM model_list YAML) for the --local worker." };
+    public Option<string?> ProxyConfigJson { get; } = new("--proxy-config-json") { Description = "The model configuration as JSON text, for the --local worker." };
 
     /// <summary>Adds every option to <paramref name="command"/>.</summary>
     public void AddTo(Command command)
     {
-        foreach (var o in new Option[] { Local, Cwd, Yes, Priority, Queue, Parent, NonInteractive, NoWait, Environment }) command.Add(o);
+        foreach (var o in new Option[] { Local, Cwd, Yes, Priority, Queue, Parent, NonInteractive, NoWait, Environment, Model, ApproveTools, ProxyConfigFile, ProxyConfigJson }) command.Add(o);
     }
 
     /// <summary>The request these options describe.</summary>
@@ -46,6 +50,11 @@ internal sealed class ExecOptions
             AutoApprove = parse.GetValue(Yes),
             NoWait = parse.GetValue(NoWait),
             Environment = parse.GetValue(Environment),
+            Model = parse.GetValue(Model),
+            ApproveTools = parse.GetValue(ApproveTools),
+            NonInteractive = parse.GetValue(NonInteractive),
+            ModelConfigPath = parse.GetValue(ProxyConfigFile) is { } f ? Path.GetFullPath(f, currentDirectory) : null,
+            ModelConfigJson = parse.GetValue(ProxyConfigJson),
         };
     }
 

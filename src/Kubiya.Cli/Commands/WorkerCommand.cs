@@ -41,12 +41,17 @@ internal static class WorkerCommand
         var daemonOptions = new DaemonOptionSet(visible: true);
         var supervised = new Option<bool>("--supervised") { Hidden = true, Description = "Run as a daemon's child: log to the console only." };
         var supervisorPid = new Option<int?>("--supervisor-pid") { Hidden = true, Description = "Stop when this process is gone." };
-        foreach (var o in new Option[] { queue, type, daemon, supervised, supervisorPid }) command.Add(o);
+        var proxyFile = new Option<string?>("--proxy-config-file") { Description = "Model configuration for llm agents (LiteLLM model_list YAML; default ~/.kubiya/models.yaml)." };
+        var proxyJson = new Option<string?>("--proxy-config-json") { Description = "The model configuration as JSON text." };
+        foreach (var o in new Option[] { queue, type, daemon, supervised, supervisorPid, proxyFile, proxyJson }) command.Add(o);
         daemonOptions.AddTo(command);
         command.SetAction(async ctx =>
         {
             var paths = new WorkerPaths(ctx.Get(queue)!, ctx.Runtime.Settings.Paths);
             var opts = daemonOptions.Read(ctx.Parse);
+            if (ctx.Get(daemon) && (ctx.Get(proxyFile) ?? ctx.Get(proxyJson)) != null)
+                throw new Core.Errors.KubiyaException(Core.Errors.KubiyaErrorKind.InvalidArgument, "ModelConfigWithDaemon",
+                    "A daemon worker reads ~/.kubiya/models.yaml; --proxy-config-file / --proxy-config-json are for foreground workers.", null);
             if (ctx.Get(daemon))
             {
                 var supervisor = KubiyaCli.Supervisor(KubiyaCli.Self(Array.Empty<string>()), paths.QueueId, opts);
@@ -63,6 +68,8 @@ internal static class WorkerCommand
                 LogSink = (_, line) => Console.Out.WriteLine(line),
                 DefaultWorkingDirectory = ctx.CurrentDirectory,
                 GracefulShutdown = opts.DrainTimeout,
+                ModelConfigPath = ctx.Get(proxyFile) is { } pf ? Path.GetFullPath(pf, ctx.CurrentDirectory) : null,
+                ModelConfigJson = ctx.Get(proxyJson),
             };
             return await ForegroundWorker.RunAsync(ctx, paths, hostOptions, ctx.Get(supervisorPid));
         });

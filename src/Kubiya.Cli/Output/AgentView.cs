@@ -19,6 +19,10 @@ public sealed class AgentView
     public IReadOnlyList<StepView> Steps { get; init; } = Array.Empty<StepView>();
     /// <summary>Members of a team.</summary>
     public IReadOnlyList<string> Agents { get; init; } = Array.Empty<string>();
+    /// <summary>llm agents: model name.</summary>
+    public string? Model { get; init; }
+    /// <summary>llm agents: tools (built-in names, then <c>mcp:SERVER</c>).</summary>
+    public IReadOnlyList<string> Tools { get; init; } = Array.Empty<string>();
 
     /// <summary>A runbook step.</summary>
     public sealed class StepView
@@ -41,6 +45,8 @@ public sealed class AgentView
         Source = a.Source,
         Steps = a.Steps.Select(s => new StepView { Name = s.Name, Kind = s.Kind, Command = Describe(s) }).ToList(),
         Agents = a.Agents,
+        Model = a.Kind == AgentKind.Llm ? a.Model : null,
+        Tools = a.Tools.Concat(a.McpServers.Select(s => "mcp:" + s.Name)).ToList(),
     };
 
     /// <summary>Writes a list as a table.</summary>
@@ -48,7 +54,7 @@ public sealed class AgentView
     {
         var t = new TextTable("NAME", "KIND", "STEPS", "DESCRIPTION");
         foreach (var a in list)
-            t.Row(a.Name, a.Kind, a.Kind == AgentKind.Team ? string.Join(",", a.Agents) : a.Steps.Count.ToString(), Formats.Short(a.Description, 70));
+            t.Row(a.Name, a.Kind, a.Kind == AgentKind.Team ? string.Join(",", a.Agents) : a.Kind == AgentKind.Llm ? $"{a.Model ?? "(default model)"}, {a.Tools.Count} tool(s)" : a.Steps.Count.ToString(), Formats.Short(a.Description, 70));
         t.Write(w);
     }
 
@@ -61,6 +67,14 @@ public sealed class AgentView
         if (a.Tags.Count > 0) w.WriteLine($"{"Tags:",-13} {string.Join(", ", a.Tags)}");
         w.WriteLine($"{"Source:",-13} {a.Source}");
         if (a.Agents.Count > 0) w.WriteLine($"{"Agents:",-13} {string.Join(", ", a.Agents)}");
+        if (a.Kind == AgentKind.Llm)
+        {
+            w.WriteLine($"{"Model:",-13} {a.Model ?? "(default: --model / KUBIYA_MODEL)"}");
+            w.WriteLine($"{"Tools:",-13} {string.Join(", ", a.Tools.Concat(a.McpServers.Select(s => "mcp:" + s.Name)))}");
+            if (a.Policy.Approve.Count > 0) w.WriteLine($"{"Approve:",-13} {string.Join(", ", a.Policy.Approve)}");
+            w.WriteLine($"{"Max turns:",-13} {a.MaxTurns}");
+            if (a.MaxCostUsd is { } b) w.WriteLine($"{"Budget:",-13} ${b.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
+        }
         if (a.Steps.Count == 0) return;
         w.WriteLine("Steps:");
         foreach (var s in a.Steps) w.WriteLine($"  {s.Name} ({s.Kind}): {Formats.Short(Describe(s), 100)}");

@@ -46,6 +46,20 @@ public sealed class ExecutionView
     public string? Question { get; init; }
     /// <summary>"done/total" steps.</summary>
     public string? Progress { get; init; }
+    /// <summary>Specific id of the failure (BudgetExceeded, MaxTurnsExceeded...).</summary>
+    public string? ErrorId { get; init; }
+    /// <summary>llm agents: model name.</summary>
+    public string? Model { get; init; }
+    /// <summary>llm agents: model calls.</summary>
+    public int? Turns { get; init; }
+    /// <summary>llm agents: tool calls.</summary>
+    public int? ToolCalls { get; init; }
+    /// <summary>llm agents: prompt tokens.</summary>
+    public long? InputTokens { get; init; }
+    /// <summary>llm agents: completion tokens.</summary>
+    public long? OutputTokens { get; init; }
+    /// <summary>llm agents: cost in USD.</summary>
+    public double? CostUsd { get; init; }
 
     /// <summary>The view of <paramref name="e"/>.</summary>
     public static ExecutionView From(ExecutionInfo e) => new()
@@ -69,6 +83,13 @@ public sealed class ExecutionView
         WorkingDirectory = e.WorkingDirectory,
         Question = e.Question,
         Progress = e.Progress,
+        ErrorId = e.ErrorId,
+        Model = e.Model,
+        Turns = e.Turns,
+        ToolCalls = e.ToolCalls,
+        InputTokens = e.InputTokens,
+        OutputTokens = e.OutputTokens,
+        CostUsd = e.CostUsd,
     };
 
     /// <summary>Writes <paramref name="e"/> as key: value lines, then its output.</summary>
@@ -86,6 +107,13 @@ public sealed class ExecutionView
         if (e.Environment != null) rows.Add(("Environment", e.Environment));
         if (e.WorkingDirectory != null) rows.Add(("Directory", e.WorkingDirectory));
         if (e.Question != null) rows.Add(("Question", e.Question));
+        if (e.Model != null)
+        {
+            rows.Add(("Model", e.Model));
+            rows.Add(("Turns", $"{e.Turns} ({e.ToolCalls} tool call(s))"));
+            rows.Add(("Tokens", $"{e.InputTokens} in, {e.OutputTokens} out"));
+            rows.Add(("Cost", e.CostUsd is { } c ? "$" + c.ToString("0.######", System.Globalization.CultureInfo.InvariantCulture) : "-"));
+        }
         if (e.Error != null) rows.Add(("Error", e.Error));
         foreach (var (k, v) in rows) w.WriteLine($"{k + ":",-12} {(string.IsNullOrEmpty(v) ? "-" : v)}");
         if (!string.IsNullOrEmpty(e.Output))

@@ -51,10 +51,13 @@ namespace Kubiya.Core.Executions
                 if (request.Local)
                 {
                     worker = await (launcher ?? new InProcessWorkerLauncher()).StartAsync(settings,
-                        new WorkerHostOptions { Queue = queue, Ephemeral = true }, cancellationToken).ConfigureAwait(false);
+                        new WorkerHostOptions { Queue = queue, Ephemeral = true, ModelConfigPath = request.ModelConfigPath, ModelConfigJson = request.ModelConfigJson },
+                        cancellationToken).ConfigureAwait(false);
                 }
                 else
                 {
+                    if ((request.ModelConfigPath ?? request.ModelConfigJson) != null)
+                        observer.Warning?.Invoke("The model configuration is only used by a local worker; a queued execution uses the configuration of the worker that runs it.");
                     await WarnIfNoWorkerAsync(queue, observer, cancellationToken).ConfigureAwait(false);
                 }
                 started = await executions.StartAsync(request, queue, lookupDirectory, cancellationToken).ConfigureAwait(false);

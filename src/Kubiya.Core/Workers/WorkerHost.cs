@@ -3,6 +3,7 @@ using System.IO;
 using System.Threading;
 using System.Threading.Tasks;
 using Kubiya.Core.Activities;
+using Kubiya.Core.Agents.Llm.Loop;
 using Kubiya.Core.Configuration;
 using Kubiya.Core.Connection;
 using Kubiya.Core.Errors;
@@ -119,6 +120,12 @@ namespace Kubiya.Core.Workers
             };
             workerOptions.AddWorkflow<ExecutionWorkflow>();
             workerOptions.AddAllActivities(activities);
+            var llm = options.LlmServices ?? LlmWorkerServices.Create(settings, options, loggerFactory);
+            workerOptions.AddAllActivities(new LlmActivities(connection.Client, llm.Gateway, llm.Tools, llm.ListMcpTools, Identity,
+                settings.HeartbeatInterval, loggerFactory.CreateLogger("Kubiya.Agents"))
+            {
+                DefaultWorkingDirectory = options.DefaultWorkingDirectory,
+            });
             worker = new TemporalWorker(connection.Client, workerOptions);
             completion = RunAsync(worker, connection);
             SetState(WorkerState.Running);

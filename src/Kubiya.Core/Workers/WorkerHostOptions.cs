@@ -24,6 +24,12 @@ namespace Kubiya.Core.Workers
         public bool FileLogging { get; init; } = true;
         /// <summary>Folder for steps of executions that name none; null = the process's current folder.</summary>
         public string? DefaultWorkingDirectory { get; init; }
+        /// <summary>Model configuration file (LiteLLM <c>model_list</c> YAML); null = <c>~/.kubiya/models.yaml</c> when present.</summary>
+        public string? ModelConfigPath { get; init; }
+        /// <summary>Model configuration as JSON text (wins over <see cref="ModelConfigPath"/>).</summary>
+        public string? ModelConfigJson { get; init; }
+        /// <summary>Model gateway and tools for llm agents; null = the production ones (set by benchmarks and embedders).</summary>
+        public Agents.Llm.Loop.LlmWorkerServices? LlmServices { get; init; }
         /// <summary>How long running steps may finish when the worker stops.</summary>
         public TimeSpan GracefulShutdown { get; init; } = TimeSpan.FromSeconds(5);
     }

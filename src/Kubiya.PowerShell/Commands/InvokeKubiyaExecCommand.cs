@@ -75,6 +75,20 @@ namespace Kubiya.PowerShell.Commands
         [ValidateNotNullOrEmpty]
         public string? Environment { get; set; }
 
+        /// <summary>Model for llm agents (a models.yaml model_name), overriding the agent's and KUBIYA_MODEL.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? Model { get; set; }
+
+        /// <summary>Model configuration (LiteLLM model_list YAML) for the -Local worker.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? ModelConfig { get; set; }
+
+        /// <summary>Run the tools an llm agent lists under 'approve:' without asking (-Yes does not).</summary>
+        [Parameter]
+        public SwitchParameter ApproveTools { get; set; }
+
         /// <inheritdoc />
         protected override void ProcessRecord()
         {
@@ -101,6 +115,9 @@ namespace Kubiya.PowerShell.Commands
                 AutoApprove = Yes,
                 NoWait = NoWait,
                 Environment = Environment,
+                Model = Model,
+                ModelConfigPath = ModelConfig != null ? ResolveDirectory(ModelConfig) : null,
+                ApproveTools = ApproveTools,
             };
             var lookup = cwd ?? CurrentDirectory;
             TryRun(() =>

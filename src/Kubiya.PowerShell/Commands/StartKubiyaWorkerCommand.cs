@@ -50,6 +50,11 @@ namespace Kubiya.PowerShell.Commands
         [Parameter(ParameterSetName = JobSet)]
         public SwitchParameter Wait { get; set; }
 
+        /// <summary>Model configuration for llm agents (LiteLLM model_list YAML; default ~/.kubiya/models.yaml).</summary>
+        [Parameter(ParameterSetName = JobSet)]
+        [ValidateNotNullOrEmpty]
+        public string? ModelConfig { get; set; }
+
         /// <summary>Run as a supervised daemon process that outlives this session.</summary>
         [Parameter(Mandatory = true, ParameterSetName = DaemonSet)]
         public SwitchParameter Daemon { get; set; }
@@ -81,7 +86,7 @@ namespace Kubiya.PowerShell.Commands
             }
             TryRun(() =>
             {
-                var job = WorkerJobs.Create(this, Runtime.Settings, new WorkerHostOptions { Queue = QueueId, DefaultWorkingDirectory = CurrentDirectory }, Name);
+                var job = WorkerJobs.Create(this, Runtime.Settings, new WorkerHostOptions { Queue = QueueId, DefaultWorkingDirectory = CurrentDirectory, ModelConfigPath = ModelConfig != null ? ResolveDirectory(ModelConfig) : null }, Name);
                 Run(async (pump, ct) =>
                 {
                     await job.StartAsync(ct).ConfigureAwait(false);

@@ -73,7 +73,7 @@ namespace Kubiya.PowerShell.Internal
             if (info.Status == ExecutionStatus.Failed || info.Status == ExecutionStatus.Cancelled)
             {
                 var message = $"Execution {info.Id} {info.Status.ToString().ToLowerInvariant()}: {info.Error ?? "no details"}";
-                var id = info.Status == ExecutionStatus.Failed ? "ExecutionFailed" : "ExecutionCancelled";
+                var id = info.Status == ExecutionStatus.Failed ? info.ErrorId ?? "ExecutionFailed" : "ExecutionCancelled";
                 WriteError(new ErrorRecord(new KubiyaException(KubiyaErrorKind.ExecutionFailed, id, message, info.Id), id, ErrorCategory.InvalidResult, info));
             }
         }
