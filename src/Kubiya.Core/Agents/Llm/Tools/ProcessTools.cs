@@ -6,6 +6,7 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using Kubiya.Core.Activities;
+using Kubiya.Core.Processes;
 using Kubiya.Core.Secrets;
 
 namespace Kubiya.Core.Agents.Llm.Tools
