@@ -6,6 +6,7 @@ var suites = new Dictionary<string, Func<Task>>(StringComparer.OrdinalIgnoreCase
     ["server"] = ServerBench.RunAsync,
     ["module"] = ModuleBench.RunAsync,
     ["visibility"] = VisibilityBench.RunAsync,
+    ["planning"] = PlanningBench.RunAsync,
 };
 var chosen = args.Length == 0 ? suites.Keys.ToArray() : args;
 foreach (var name in chosen)
