@@ -43,6 +43,8 @@ namespace Kubiya.Core.Executions
         public string? Question { get; set; }
         /// <summary>"done/total" steps.</summary>
         public string? Progress { get; set; }
+        /// <summary>The plan it ran, when it was planned.</summary>
+        public string? PlanId { get; set; }
         /// <summary>Run id of the underlying workflow.</summary>
         public string? RunId { get; set; }
         /// <summary>Specific id of the failure (e.g. BudgetExceeded, MaxTurnsExceeded), when known.</summary>

@@ -34,6 +34,7 @@ namespace Kubiya.Core.Executions
                 Output = await StringAsync(memo, MemoKeys.Output).ConfigureAwait(false),
                 Error = await StringAsync(memo, MemoKeys.Error).ConfigureAwait(false),
                 Progress = await StringAsync(memo, MemoKeys.Progress).ConfigureAwait(false),
+                PlanId = await StringAsync(memo, MemoKeys.PlanId).ConfigureAwait(false),
                 CreatedAt = new DateTimeOffset(DateTime.SpecifyKind(wf.StartTime, DateTimeKind.Utc)).ToLocalTime(),
             };
             info.ErrorId = await StringAsync(memo, MemoKeys.ErrorId).ConfigureAwait(false);

@@ -35,5 +35,7 @@ namespace Kubiya.Core.Executions
         public string? ModelConfigPath { get; init; }
         /// <summary>Local runs: the same model configuration as JSON text.</summary>
         public string? ModelConfigJson { get; init; }
+        /// <summary>The plan this execution runs (recorded in the memo).</summary>
+        public string? PlanId { get; init; }
     }
 }

@@ -113,6 +113,7 @@ namespace Kubiya.Core.Executions
                 memo[MemoKeys.InputTokens] = 0;
                 memo[MemoKeys.OutputTokens] = 0;
             }
+            if (request.PlanId != null) memo[MemoKeys.PlanId] = request.PlanId;
             var options = new WorkflowOptions(id, queue)
             {
                 Memo = memo,
@@ -138,6 +139,7 @@ namespace Kubiya.Core.Executions
                     Environment = environment,
                     WorkingDirectory = request.WorkingDirectory,
                     ParentExecutionId = request.ParentExecutionId,
+                    PlanId = request.PlanId,
                     CreatedAt = DateTimeOffset.Now,
                     Progress = llm != null ? null : $"0/{steps.Count}",
                     Model = llm?.Model,

@@ -36,6 +36,8 @@ namespace Kubiya.Core.Workflows
         public const string Error = "error";
         /// <summary>"done/total" steps.</summary>
         public const string Progress = "progress";
+        /// <summary>The plan the execution runs.</summary>
+        public const string PlanId = "planId";
         /// <summary>The latest notable event (question, answer, checkpoint) for log readers.</summary>
         public const string Event = "event";
         /// <summary>llm: gateway model name.</summary>

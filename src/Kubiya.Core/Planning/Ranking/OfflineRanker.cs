@@ -49,17 +49,25 @@ namespace Kubiya.Core.Planning
         {
             var words = TextAnalyzer.Terms(prompt).Distinct(StringComparer.Ordinal).ToList();
             var query = new Dictionary<string, (double Weight, string Word)>(StringComparer.Ordinal);
+            // Which prompt words each query term stands for, to measure how much of the prompt matched.
+            var sources = new Dictionary<string, List<string>>(StringComparer.Ordinal);
             foreach (var w in words)
             {
                 query[w] = (1.0, w);
+                sources[w] = new List<string> { w };
                 foreach (var concept in Synonyms.ConceptsOf(w))
+                {
                     if (!query.ContainsKey(concept)) query[concept] = (ConceptWeight, concept);
+                    if (!sources.TryGetValue(concept, out var list)) sources[concept] = list = new List<string>();
+                    list.Add(w);
+                }
             }
             var n = documents.Count;
             var ranked = new List<RankedCandidate>();
             foreach (var d in documents)
             {
                 var r = new RankedCandidate { Candidate = d.Candidate };
+                var matchedWords = new HashSet<string>(StringComparer.Ordinal);
                 foreach (var kv in query)
                 {
                     var term = kv.Key;
@@ -78,8 +86,10 @@ namespace Kubiya.Core.Planning
                     var contribution = kv.Value.Weight * idf * tf / (K1 + tf);
                     if (contribution <= 0) continue;
                     r.Score += contribution;
+                    matchedWords.UnionWith(sources[term]);
                     r.Matches.Add(new TermMatch { Word = kv.Value.Word, Fields = fields, Score = contribution });
                 }
+                r.Coverage = words.Count == 0 ? 0 : (double)matchedWords.Count / words.Count;
                 r.Matches = r.Matches.OrderByDescending(m => m.Score).ThenBy(m => m.Word, StringComparer.Ordinal).ToList();
                 ranked.Add(r);
             }

@@ -11,6 +11,8 @@ namespace Kubiya.Core.Planning
         public PlanningCandidate Candidate { get; set; } = new PlanningCandidate();
         /// <summary>BM25F score (higher is better; 0 = nothing matched).</summary>
         public double Score { get; set; }
+        /// <summary>Share of the prompt's words (after stop words) that matched, 0..1.</summary>
+        public double Coverage { get; set; }
         /// <summary>Matched prompt terms, largest contribution first.</summary>
         public List<TermMatch> Matches { get; set; } = new List<TermMatch>();
 
