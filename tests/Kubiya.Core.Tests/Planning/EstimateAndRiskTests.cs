@@ -62,6 +62,39 @@ public sealed class EstimateAndRiskTests : IDisposable
     }
 
     [Fact]
+    public async Task LlmAgentsPlanTheirModelToolsAndTokenEstimate()
+    {
+        kit.Agent("code-fixer", """
+            name: code-fixer
+            kind: llm
+            description: Reads failing test output and edits the code until the tests pass.
+            tags: [code, tests]
+            model: gpt-test
+            instructions: You fix failing unit tests by editing the source files.
+            tools: [read_file, write_file, shell]
+            maxCostUsd: 0.5
+            """);
+        var env = new GivenEnvironment();
+        env.History.Add(new ExecutionInfo { Id = "a", Agent = "code-fixer", Status = ExecutionStatus.Completed, Duration = TimeSpan.FromSeconds(30), Turns = 6 });
+        env.History.Add(new ExecutionInfo { Id = "b", Agent = "code-fixer", Status = ExecutionStatus.Completed, Duration = TimeSpan.FromSeconds(40), Turns = 8 });
+        var plan = await kit.Planner(env).PlanAsync(new PlanningRequest { Prompt = "the unit tests fail, fix the code" }, null, default);
+        Assert.Equal("code-fixer", plan.Recommended.Name);
+        Assert.Equal("llm", plan.Recommended.Kind);
+        var step = Assert.Single(plan.Steps);
+        Assert.Equal("model", step.Kind);
+        Assert.Contains("gpt-test", step.Detail);
+        Assert.Contains(plan.Risks, r => r.Kind == "tool" && r.Description.Contains("'write_file'") && r.Description.Contains("writes files"));
+        Assert.Contains(plan.Risks, r => r.Kind == "tool" && r.Description.Contains("'shell'"));
+        Assert.DoesNotContain(plan.Risks, r => r.Description.Contains("'read_file'"));
+        Assert.Equal(6, plan.Estimate.Turns); // median of the past runs' turns (nearest rank)
+        Assert.True(plan.Estimate.InputTokens > 0);
+        Assert.Equal("gpt-test", plan.Estimate.Model);
+        Assert.Null(plan.Estimate.CostUsd); // no gateway, no price: no number
+        Assert.Contains("no known price for 'gpt-test'", plan.Estimate.Basis);
+        Assert.Contains("budget 0.5 USD", plan.Estimate.Basis);
+    }
+
+    [Fact]
     public async Task RisksNameFileWritesShellCommandsAndApprovals()
     {
         var plan = await kit.Planner().PlanAsync(new PlanningRequest { Prompt = "deploy to production" }, null, default);

@@ -60,6 +60,8 @@ namespace Kubiya.Core.Planning
                 var llm = LlmAgentFacts.Of(agent);
                 c.Model ??= llm.Model;
                 c.Tools.AddRange(llm.Tools);
+                // The instructions say what the agent is for as much as a runbook's commands do.
+                if (llm.Instructions.Length > 0) c.Commands.Add(llm.Instructions);
                 c.Steps.Add(new PlanStep
                 {
                     Name = prefix + "agent",

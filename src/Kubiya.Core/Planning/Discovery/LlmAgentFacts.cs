@@ -12,10 +12,25 @@ namespace Kubiya.Core.Planning
         public List<string> Tools { get; set; } = new List<string>();
         /// <summary>Instructions text (counted in the token estimate).</summary>
         public string Instructions { get; set; } = "";
+        /// <summary>Budget of one execution, when the agent sets one.</summary>
+        public double? MaxCostUsd { get; set; }
         /// <summary>Upper bound on turns, when the agent sets one.</summary>
         public int? MaxTurns { get; set; }
 
         /// <summary>Reads the facts of <paramref name="agent"/>.</summary>
-        public static LlmAgentFacts Of(AgentDefinition agent) => new LlmAgentFacts();
+        public static LlmAgentFacts Of(AgentDefinition agent)
+        {
+            var tools = new List<string>(agent.Tools);
+            // MCP tools are only known once the server runs; planning names the server.
+            foreach (var server in agent.McpServers) tools.Add(server.Name + "__*");
+            return new LlmAgentFacts
+            {
+                Model = agent.Model,
+                Tools = tools,
+                Instructions = agent.Instructions ?? "",
+                MaxTurns = agent.MaxTurns > 0 ? agent.MaxTurns : (int?)null,
+                MaxCostUsd = agent.MaxCostUsd,
+            };
+        }
     }
 }

@@ -77,6 +77,7 @@ namespace Kubiya.Core.Planning
                 {
                     basis.Add(model == null ? "no model configured, so no cost" : $"no known price for '{model}', so no cost");
                 }
+                if (llm.MaxCostUsd is { } budget) basis.Add($"budget {budget.ToString("0.##", CultureInfo.InvariantCulture)} USD per run");
             }
             e.Basis = string.Join("; ", basis);
             return e;
@@ -103,6 +104,6 @@ namespace Kubiya.Core.Planning
             return s.ToString(s < 10 ? "0.#" : "0", CultureInfo.InvariantCulture) + "s";
         }
 
-        private static int TurnsOf(ExecutionInfo info) => 0;
+        private static int TurnsOf(ExecutionInfo info) => info.Turns ?? 0;
     }
 }
