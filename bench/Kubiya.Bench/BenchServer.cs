@@ -32,7 +32,8 @@ public sealed class BenchServer : IAsyncDisposable
         if (!File.Exists(dll)) throw new FileNotFoundException("Build Kubiya.Server first (dotnet build Kubiya.sln -c Release).", dll);
         var db = Path.Combine(Path.GetTempPath(), "kubiya-bench-" + Guid.NewGuid().ToString("N"), "server.db");
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in new[] { Path.GetFullPath(dll), "--port", "0", "--db", db }.Concat(extraArgs)) psi.ArgumentList.Add(a);
+        // Benchmarks measure the engine; callers are not authenticated here.
+        foreach (var a in new[] { Path.GetFullPath(dll), "--port", "0", "--db", db, "--no-auth" }.Concat(extraArgs)) psi.ArgumentList.Add(a);
         var server = new BenchServer(new Process { StartInfo = psi, EnableRaisingEvents = true }, db);
         var ready = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
         server.process.OutputDataReceived += (_, e) =>

@@ -29,7 +29,7 @@ public static class ServerBench
     {
         await using var server = new ServerProcess();
         await server.StartAsync();
-        var client = await TemporalClient.ConnectAsync(new(server.Address));
+        var client = await server.ConnectAsync();
         var queue = "bench-" + Guid.NewGuid().ToString("N");
         using var worker = new TemporalWorker(client, new TemporalWorkerOptions(queue)
         {

@@ -2,6 +2,7 @@ using System.Net;
 using Kubiya.Server;
 using Kubiya.Server.Engine;
 using Kubiya.Server.Rpc;
+using Kubiya.Server.Security;
 using Kubiya.Server.Storage;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -24,6 +25,7 @@ catch (ArgumentException ex)
     return 2;
 }
 
+OwnerOnly.RestrictNewFiles();
 var builder = WebApplication.CreateSlimBuilder();
 builder.Logging.ClearProviders();
 builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
@@ -63,6 +65,22 @@ catch (Exception ex)
     return 1;
 }
 builder.Services.AddSingleton(store);
+ServerSecret secret;
+try
+{
+    secret = options.ApiKey is { Length: > 0 } apiKey
+        ? new ServerSecret(apiKey, "Missing or invalid API key (authorization: Bearer <key>).")
+        : options.NoAuth
+            ? new ServerSecret(null, "")
+            : new ServerSecret(ServerToken.LoadOrCreate(options.EffectiveTokenFile),
+                $"Missing or invalid server token: this server accepts only callers that send the token from its owner-only file {options.EffectiveTokenFile} (authorization: Bearer <token>).");
+}
+catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+{
+    Console.Error.WriteLine($"Kubiya.Server: cannot create or read the token file '{options.EffectiveTokenFile}': {ex.Message}");
+    return 1;
+}
+builder.Services.AddSingleton(secret);
 builder.Services.AddSingleton<WorkflowEngine>();
 builder.Services.AddSingleton<WorkflowServiceHandler>();
 builder.Services.AddSingleton<OperatorServiceHandler>();
@@ -71,6 +89,7 @@ builder.Services.AddGrpc(o =>
     o.MaxReceiveMessageSize = 16 * 1024 * 1024;
     o.MaxSendMessageSize = null;
     o.EnableDetailedErrors = false;
+    o.Interceptors.Add<AuthInterceptor>();
     o.Interceptors.Add<ErrorInterceptor>();
 });
 builder.Services.AddSingleton<Grpc.AspNetCore.Server.Model.IServiceMethodProvider<WorkflowServiceHandler>>(
@@ -90,7 +109,7 @@ try
 {
     await app.StartAsync();
 }
-catch (IOException ex)
+catch (Exception ex) when (ex is IOException || ex is System.Net.Sockets.SocketException)
 {
     Console.Error.WriteLine($"Kubiya.Server: cannot listen on {options.Bind}:{options.Port}: {ex.Message}");
     return 1;

@@ -13,18 +13,27 @@ public sealed class ServerOptions
     public string LogLevel { get; set; } = "Warning";
     public string? TlsCertPath { get; set; }
     public string? TlsKeyPath { get; set; }
+    /// <summary>The caller token file; default <c>server.token</c> beside the database.</summary>
+    public string? TokenFile { get; set; }
+    /// <summary>Accept callers without the token (tests, or a front that authenticates itself).</summary>
+    public bool NoAuth { get; set; }
+
+    /// <summary>The token file used when neither an API key nor --no-auth is given.</summary>
+    public string EffectiveTokenFile => TokenFile ?? Security.ServerToken.DefaultPath(DbPath);
 
     public static string DefaultDbPath() =>
         Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".kubiya", "server", "kubiya.db");
 
     public const string Usage =
-        "usage: Kubiya.Server [--port N] [--db FILE] [--bind ADDRESS] [--allow-remote --api-key KEY] [--tls-cert FILE --tls-key FILE] [--log-level LEVEL]\n" +
+        "usage: Kubiya.Server [--port N] [--db FILE] [--bind ADDRESS] [--allow-remote --api-key KEY] [--tls-cert FILE --tls-key FILE] [--token-file FILE | --no-auth] [--log-level LEVEL]\n" +
         "  --port N        port to listen on (default 7233; 0 picks a free port)\n" +
         "  --db FILE       SQLite database (default ~/.kubiya/server/kubiya.db)\n" +
         "  --bind ADDRESS  address to listen on (default 127.0.0.1)\n" +
         "  --allow-remote  permit a non-loopback --bind; requires --api-key\n" +
         "  --api-key KEY   require 'authorization: Bearer KEY' on every call (or KUBIYA_SERVER_API_KEY)\n" +
         "  --tls-cert FILE --tls-key FILE   serve TLS with this PEM certificate and key\n" +
+        "  --token-file F  caller token (default server.token beside the db; created owner-only at first start)\n" +
+        "  --no-auth       accept callers without the token (tests, or a front that authenticates callers itself)\n" +
         "  --log-level L   Trace, Debug, Information, Warning (default), Error";
 
     /// <summary>Parses arguments; throws ArgumentException with a one-line message on bad input.</summary>
@@ -48,12 +57,21 @@ public sealed class ServerOptions
                 case "--log-level": o.LogLevel = Value(); break;
                 case "--tls-cert": o.TlsCertPath = Value(); break;
                 case "--tls-key": o.TlsKeyPath = Value(); break;
+                case "--token-file": o.TokenFile = Value(); break;
+                case "--no-auth": o.NoAuth = true; break;
                 case "-h": case "--help": throw new HelpRequested();
                 default: throw new ArgumentException($"Unknown option '{args[i]}'.");
             }
         }
         if ((o.TlsCertPath == null) != (o.TlsKeyPath == null)) throw new ArgumentException("--tls-cert and --tls-key must be given together.");
         if (!IPAddress.TryParse(o.Bind, out var addr)) throw new ArgumentException($"--bind must be an IP address, not '{o.Bind}'.");
+        // ::ffff:127.0.0.1 is 127.0.0.1 written as IPv6: listen on the IPv4 address it names.
+        if (addr.IsIPv4MappedToIPv6)
+        {
+            addr = addr.MapToIPv4();
+            o.Bind = addr.ToString();
+        }
+        if (o.NoAuth && !string.IsNullOrEmpty(o.ApiKey)) throw new ArgumentException("--no-auth and --api-key exclude each other.");
         if (!IPAddress.IsLoopback(addr))
         {
             if (!o.AllowRemote) throw new ArgumentException($"Refusing to listen on non-loopback address {o.Bind} without --allow-remote.");

@@ -10,7 +10,11 @@ if (args.Length != 4)
     return 2;
 }
 var (address, ns, queue, identity) = (args[0], args[1], args[2], args[3]);
-var client = await TemporalClient.ConnectAsync(new(address) { Namespace = ns });
+// The test server's caller token, when it requires one (as Kubiya's own clients send it).
+var token = Environment.GetEnvironmentVariable("KUBIYA_TEST_SERVER_TOKEN");
+var client = await TemporalClient.ConnectAsync(string.IsNullOrEmpty(token)
+    ? new(address) { Namespace = ns }
+    : new(address) { Namespace = ns, ApiKey = token, Tls = new() { Disabled = true } });
 using var worker = new TemporalWorker(client, new TemporalWorkerOptions(queue) { Identity = identity, MaxConcurrentActivities = 1 }
     .AddAllActivities(new StallingActivities(identity)));
 Console.WriteLine("READY");

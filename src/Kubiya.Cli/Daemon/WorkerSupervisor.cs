@@ -31,7 +31,7 @@ public sealed class WorkerSupervisor
     /// <summary>Supervises until a stop is requested; returns the process exit code.</summary>
     public async Task<int> RunAsync(CancellationToken stop)
     {
-        Directory.CreateDirectory(paths.Directory);
+        Kubiya.Core.Security.OwnerOnly.Folder(paths.Directory);
         if (File.Exists(paths.StopRequestFile)) File.Delete(paths.StopRequestFile);
         using var log = new RotatingFileWriter(paths.LogFile, options.MaxLogBytes, options.MaxLogBackups);
         using var me = Process.GetCurrentProcess();

@@ -30,6 +30,8 @@ namespace Kubiya.Core.Configuration
         internal static ConfigFile? ReadFile(string path)
         {
             if (!File.Exists(path)) return null;
+            // It may hold an API key: keep it private to its owner.
+            Security.OwnerOnly.File(path);
             var text = File.ReadAllText(path);
             var deserializer = new DeserializerBuilder().WithNamingConvention(CamelCaseNamingConvention.Instance).Build();
             try

@@ -7,6 +7,7 @@ using System.Threading.Tasks;
 using Kubiya.Core.Activities;
 using Kubiya.Core.Configuration;
 using Kubiya.Core.Errors;
+using Kubiya.Core.Security;
 using Microsoft.Extensions.Logging;
 
 namespace Kubiya.Core.Connection
@@ -36,7 +37,8 @@ namespace Kubiya.Core.Connection
             var port = settings.EmbeddedServerPort;
             if (await IsListeningAsync(port).ConfigureAwait(false)) return;
             var logger = loggerFactory?.CreateLogger("Kubiya.EmbeddedServer");
-            Directory.CreateDirectory(settings.Paths.ServerDirectory);
+            OwnerOnly.Folder(settings.Paths.Home);
+            OwnerOnly.Folder(settings.Paths.ServerDirectory);
             using (await AcquireStartLockAsync(settings.Paths.ServerDirectory, ct).ConfigureAwait(false))
             {
                 // Another process may have started it while we waited for the lock.
@@ -50,6 +52,8 @@ namespace Kubiya.Core.Connection
                 var log = EmbeddedServerControl.LogFile(settings.Paths);
                 var pidFile = EmbeddedServerControl.PidFile(settings.Paths);
                 logger?.LogInformation("Starting the embedded server on 127.0.0.1:{Port} (db {Db})", port, db);
+                OwnerOnly.File(log);
+                OwnerOnly.File(db);
                 Launch(folder, dll, port, db, log, pidFile);
                 var deadline = DateTime.UtcNow + StartTimeout;
                 while (DateTime.UtcNow < deadline)
@@ -94,14 +98,15 @@ namespace Kubiya.Core.Connection
                 psi.CreateNoWindow = true;
                 psi.WorkingDirectory = folder;
                 using var p = Process.Start(psi)!;
-                File.WriteAllText(pidFile, p.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                OwnerOnly.WriteAllText(pidFile, p.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
                 return;
             }
             // Through sh so the server leaves our process group (setsid) and writes to its own log,
             // and keeps running after this session ends.
             var program = dotnet != null ? $"{ShQuote(dotnet)} {ShQuote(dll)}" : ShQuote(Path.Combine(folder, "Kubiya.Server"));
             var setsid = CommandLocator.FindOnPath("setsid");
-            var script = $"{(setsid != null ? ShQuote(setsid) + " " : "")}{program} --port {port} --db {ShQuote(db)} >>{ShQuote(log)} 2>&1 </dev/null & echo $! >{ShQuote(pidFile)}";
+            // umask 077: the log and pid file are the owner's only, like everything the server writes.
+            var script = $"umask 077; {(setsid != null ? ShQuote(setsid) + " " : "")}{program} --port {port} --db {ShQuote(db)} >>{ShQuote(log)} 2>&1 </dev/null & echo $! >{ShQuote(pidFile)}";
             var sh = new ProcessStartInfo("/bin/sh", "-c " + CommandLocator.Quote(script)) { UseShellExecute = false, WorkingDirectory = folder };
             using var shell = Process.Start(sh)!;
             shell.WaitForExit(10_000);

@@ -38,6 +38,9 @@ namespace Kubiya.Core.Connection
         /// <summary>The embedded server's output.</summary>
         public static string LogFile(KubiyaPaths paths) => Path.Combine(paths.ServerDirectory, "server.log");
 
+        /// <summary>The embedded server's caller token (created by the server, owner-only).</summary>
+        public static string TokenFile(KubiyaPaths paths) => Path.Combine(paths.ServerDirectory, "server.token");
+
         /// <summary>The embedded server's pid file.</summary>
         public static string PidFile(KubiyaPaths paths) => Path.Combine(paths.ServerDirectory, "server.pid");
 

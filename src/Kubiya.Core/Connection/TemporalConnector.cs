@@ -25,11 +25,15 @@ namespace Kubiya.Core.Connection
         /// <summary>Connects with <paramref name="settings"/>, starting the embedded server when needed.</summary>
         public static async Task<KubiyaConnection> ConnectAsync(KubiyaSettings settings, ILoggerFactory? loggerFactory, CancellationToken cancellationToken)
         {
+            string? serverToken = null;
             if (settings.TemporalAddress == null)
+            {
                 await EmbeddedServer.EnsureRunningAsync(settings, loggerFactory, cancellationToken).ConfigureAwait(false);
+                serverToken = await EmbeddedServerToken.ReadAsync(settings.Paths, cancellationToken).ConfigureAwait(false);
+            }
             var address = settings.EffectiveAddress;
-            var key = string.Join("|", address, settings.Namespace, settings.ApiKey ?? "", settings.Tls, settings.TlsCertPath ?? "", settings.TlsKeyPath ?? "", settings.TlsCaPath ?? "");
-            var lazy = Clients.GetOrAdd(key, _ => new Lazy<Task<TemporalClient>>(() => OpenAsync(settings, address, loggerFactory)));
+            var key = string.Join("|", address, settings.Namespace, serverToken ?? settings.ApiKey ?? "", settings.Tls, settings.TlsCertPath ?? "", settings.TlsKeyPath ?? "", settings.TlsCaPath ?? "");
+            var lazy = Clients.GetOrAdd(key, _ => new Lazy<Task<TemporalClient>>(() => OpenAsync(settings, address, serverToken, loggerFactory)));
             try
             {
                 var client = await WithTimeout(lazy.Value, cancellationToken).ConfigureAwait(false);
@@ -39,6 +43,10 @@ namespace Kubiya.Core.Connection
             {
                 Clients.TryRemove(key, out _);
                 if (ex is KubiyaException) throw;
+                if (IsUnauthenticated(ex))
+                    throw new KubiyaException(KubiyaErrorKind.ServerUnreachable, "ServerUnauthenticated", serverToken != null
+                        ? $"The server on {address} refused this Kubiya home's token ({EmbeddedServerControl.TokenFile(settings.Paths)}): it was started by another account or another Kubiya home. Set KUBIYA_SERVER_PORT to a free port to start your own."
+                        : $"Temporal at {address} refused the credentials: set KUBIYA_API_KEY (or temporal.apiKey in config.yaml) to a key it accepts.", address, ex);
                 throw new KubiyaException(KubiyaErrorKind.ServerUnreachable, "TemporalUnreachable",
                     $"Cannot reach Temporal at {address} (namespace '{settings.Namespace}'): {Describe(ex)}", address, ex);
             }
@@ -53,12 +61,25 @@ namespace Kubiya.Core.Connection
             throw new TimeoutException($"no answer within {ConnectTimeout.TotalSeconds:0}s");
         }
 
-        private static Task<TemporalClient> OpenAsync(KubiyaSettings s, string address, ILoggerFactory? loggerFactory)
+        private static Task<TemporalClient> OpenAsync(KubiyaSettings s, string address, string? serverToken, ILoggerFactory? loggerFactory)
         {
-            var options = new TemporalClientConnectOptions(address) { Namespace = s.Namespace, Runtime = CoreRuntime.Instance };
+            var options = new TemporalClientConnectOptions(address)
+            {
+                Namespace = s.Namespace,
+                Runtime = CoreRuntime.Instance,
+                RpcRetry = RpcRetryPolicy.Options,
+            };
             if (loggerFactory != null) options.LoggerFactory = loggerFactory;
+            if (serverToken != null)
+            {
+                // The embedded server on loopback: its own token, plaintext (KUBIYA_API_KEY is for
+                // a configured Temporal and must not turn TLS on here).
+                options.ApiKey = serverToken;
+                options.Tls = new TlsOptions { Disabled = true };
+                return TemporalClient.ConnectAsync(options);
+            }
             if (!string.IsNullOrEmpty(s.ApiKey)) options.ApiKey = s.ApiKey;
-            if (s.Tls || s.TlsCertPath != null || s.TlsCaPath != null || !string.IsNullOrEmpty(s.ApiKey) && s.TemporalAddress != null && !IsLoopback(address))
+            if (s.Tls || s.TlsCertPath != null || s.TlsCaPath != null || !string.IsNullOrEmpty(s.ApiKey) && !IsLoopback(address))
             {
                 var tls = new TlsOptions();
                 if (s.TlsCaPath != null) tls.ServerRootCACert = ReadPem(s.TlsCaPath);
@@ -66,7 +87,22 @@ namespace Kubiya.Core.Connection
                 if (s.TlsKeyPath != null) tls.ClientPrivateKey = ReadPem(s.TlsKeyPath);
                 options.Tls = tls;
             }
+            else if (!string.IsNullOrEmpty(s.ApiKey))
+            {
+                // A key for a server on loopback without TLS configured: the SDK would turn TLS on by itself.
+                options.Tls = new TlsOptions { Disabled = true };
+            }
             return TemporalClient.ConnectAsync(options);
+        }
+
+        private static bool IsUnauthenticated(Exception ex)
+        {
+            for (var e = ex; e != null; e = e.InnerException)
+            {
+                if (e is Temporalio.Exceptions.RpcException rpc && rpc.Code == Temporalio.Exceptions.RpcException.StatusCode.Unauthenticated) return true;
+                if (e.Message.IndexOf("Unauthenticated", StringComparison.OrdinalIgnoreCase) >= 0) return true;
+            }
+            return false;
         }
 
         private static bool IsLoopback(string address) =>

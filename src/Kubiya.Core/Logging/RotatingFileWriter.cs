@@ -1,6 +1,7 @@
 using System;
 using System.IO;
 using System.Text;
+using Kubiya.Core.Security;
 
 namespace Kubiya.Core.Logging
 {
@@ -28,7 +29,7 @@ namespace Kubiya.Core.Logging
             Path = path;
             this.maxBytes = maxBytes;
             this.maxBackups = maxBackups;
-            Directory.CreateDirectory(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!);
+            OwnerOnly.Folder(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!);
             Open();
         }
 
@@ -37,6 +38,7 @@ namespace Kubiya.Core.Logging
 
         private void Open()
         {
+            OwnerOnly.Touch(Path);
             stream = new FileStream(Path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete);
             size = stream.Length;
         }

@@ -6,6 +6,7 @@ using System.Linq;
 using Kubiya.Core.Activities;
 using Kubiya.Core.Errors;
 using Kubiya.Core.Workers;
+using Kubiya.Core.Security;
 
 namespace Kubiya.Core.Processes
 {
@@ -22,7 +23,8 @@ namespace Kubiya.Core.Processes
         /// <param name="outputFile">Receives the process's stdout and stderr (appended).</param>
         public static int Start(CommandLine command, string outputFile)
         {
-            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(outputFile))!);
+            OwnerOnly.Folder(Path.GetDirectoryName(Path.GetFullPath(outputFile))!);
+            OwnerOnly.Touch(outputFile);
             return CommandLocator.IsWindows ? StartWindows(command) : StartUnix(command, outputFile);
         }
 

@@ -5,6 +5,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using Kubiya.Core.Errors;
 using Kubiya.Core.Processes;
+using Kubiya.Core.Security;
 
 namespace Kubiya.Core.Workers
 {
@@ -25,7 +26,7 @@ namespace Kubiya.Core.Workers
             if (current.State != DaemonState.Stopped)
                 throw new KubiyaException(KubiyaErrorKind.InvalidState, "DaemonAlreadyRunning",
                     $"A daemon worker for queue '{paths.QueueId}' is already running (pid {current.Info?.Pid}).", paths.QueueId);
-            Directory.CreateDirectory(paths.Directory);
+            OwnerOnly.Folder(paths.Directory);
             TryDelete(paths.PidFile);
             TryDelete(paths.StopRequestFile);
             TryDelete(paths.SupervisorOutputFile);

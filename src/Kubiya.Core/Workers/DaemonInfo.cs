@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using System.Text;
+using Kubiya.Core.Security;
 
 namespace Kubiya.Core.Workers
 {
@@ -93,9 +94,9 @@ namespace Kubiya.Core.Workers
         /// <summary>Replaces <paramref name="path"/> with <paramref name="text"/> atomically.</summary>
         public static void WriteAllText(string path, string text)
         {
-            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+            OwnerOnly.Folder(Path.GetDirectoryName(Path.GetFullPath(path))!);
             var tmp = path + "." + Guid.NewGuid().ToString("N") + ".tmp";
-            File.WriteAllText(tmp, text);
+            OwnerOnly.WriteAllText(tmp, text);
             if (File.Exists(path)) File.Replace(tmp, path, null);
             else File.Move(tmp, path);
         }

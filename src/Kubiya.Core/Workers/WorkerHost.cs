@@ -11,6 +11,7 @@ using Kubiya.Core.Logging;
 using Kubiya.Core.Workflows;
 using Microsoft.Extensions.Logging;
 using Temporalio.Worker;
+using Kubiya.Core.Security;
 
 namespace Kubiya.Core.Workers
 {
@@ -181,8 +182,10 @@ namespace Kubiya.Core.Workers
         private void WriteQueueMarker()
         {
             var dir = settings.Paths.WorkerDirectory(Queue);
-            Directory.CreateDirectory(dir);
-            File.WriteAllText(Path.Combine(dir, "queue.txt"), Queue);
+            OwnerOnly.Folder(settings.Paths.Home);
+            OwnerOnly.Folder(settings.Paths.WorkersDirectory);
+            OwnerOnly.Folder(dir);
+            OwnerOnly.WriteAllText(Path.Combine(dir, "queue.txt"), Queue);
         }
 
         private void RemoveQueueFolder()

@@ -6,7 +6,7 @@ namespace Kubiya.Server.Rpc;
 
 /// <summary>
 /// Turns unexpected exceptions into Internal errors with a readable message (never a crash),
-/// and enforces the API key when one is configured.
+/// (callers are authenticated before, by <see cref="Security.AuthInterceptor"/>).
 /// </summary>
 public sealed class ErrorInterceptor : Interceptor
 {
@@ -22,14 +22,6 @@ public sealed class ErrorInterceptor : Interceptor
     public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(TRequest request, ServerCallContext context,
         UnaryServerMethod<TRequest, TResponse> continuation)
     {
-        if (options.ApiKey is { Length: > 0 } key)
-        {
-            var auth = context.RequestHeaders.GetValue("authorization");
-            if (auth == null || !auth.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ||
-                !System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(
-                    System.Text.Encoding.UTF8.GetBytes(auth.Substring(7).Trim()), System.Text.Encoding.UTF8.GetBytes(key)))
-                throw new RpcException(new Status(StatusCode.Unauthenticated, "Missing or invalid API key (authorization: Bearer <key>)."));
-        }
         try
         {
             return await continuation(request, context).ConfigureAwait(false);

@@ -13,7 +13,7 @@ public sealed class CliEnvironment
     private static readonly string[] Scrubbed = { "QUEUE_ID", "HEARTBEAT_INTERVAL", "LOG_LEVEL", "MAX_CONCURRENT_ACTIVITIES", "MAX_CONCURRENT_WORKFLOWS", "ACTIVITY_TIMEOUT", "WORKER_HOSTNAME", "ENVIRONMENT_NAME" };
     private readonly Dictionary<string, string?> variables;
 
-    public CliEnvironment(string home, string? address)
+    public CliEnvironment(string home, string? address, string? apiKey = null)
     {
         Home = home;
         Directory.CreateDirectory(home);
@@ -21,22 +21,30 @@ public sealed class CliEnvironment
         {
             ["KUBIYA_HOME"] = home,
             ["KUBIYA_TEMPORAL_ADDRESS"] = address,
+            // A configured address authenticates with KUBIYA_API_KEY (the test server's token).
+            ["KUBIYA_API_KEY"] = apiKey,
             // Short heartbeats so a killed worker's step is noticed within seconds.
             ["HEARTBEAT_INTERVAL"] = "1",
         };
     }
 
-    private CliEnvironment(string home, Dictionary<string, string?> variables)
+    private CliEnvironment(string home, Dictionary<string, string?> variables, int? uid = null)
     {
         Home = home;
         this.variables = variables;
+        this.uid = uid;
     }
+
+    private readonly int? uid;
+
+    /// <summary>A copy that runs kubiya as another account (setpriv; needs root).</summary>
+    public CliEnvironment AsUser(int otherUid) => new(Home, new Dictionary<string, string?>(variables), otherUid);
 
     /// <summary>The KUBIYA_HOME of this environment.</summary>
     public string Home { get; }
 
     /// <summary>A copy with one more variable (null removes it).</summary>
-    public CliEnvironment With(string name, string? value) => new(Home, new Dictionary<string, string?>(variables) { [name] = value });
+    public CliEnvironment With(string name, string? value) => new(Home, new Dictionary<string, string?>(variables) { [name] = value }, uid);
 
     /// <summary>Runs kubiya with <paramref name="args"/> to its end (stdin closed).</summary>
     public Task<CliResult> RunAsync(params string[] args) => RunAsync(args, null);
@@ -51,7 +59,9 @@ public sealed class CliEnvironment
     /// <summary>Starts kubiya and returns at once.</summary>
     public CliProcess Start(string[] args, string? stdin = null, string? workingDirectory = null)
     {
-        var psi = new ProcessStartInfo("dotnet") { WorkingDirectory = workingDirectory ?? Home };
+        var psi = new ProcessStartInfo(uid == null ? "dotnet" : "setpriv") { WorkingDirectory = workingDirectory ?? Home };
+        if (uid != null)
+            foreach (var a in new[] { $"--reuid={uid}", $"--regid={uid}", "--clear-groups", "dotnet" }) psi.ArgumentList.Add(a);
         psi.ArgumentList.Add(CliPaths.Dll);
         foreach (var a in args) psi.ArgumentList.Add(a);
         foreach (DictionaryEntry e in Environment.GetEnvironmentVariables())
@@ -63,6 +73,12 @@ public sealed class CliEnvironment
         {
             if (v == null) psi.Environment.Remove(k);
             else psi.Environment[k] = v;
+        }
+        if (uid != null)
+        {
+            // The other account's own, writable home for dotnet's first-run files.
+            psi.Environment["HOME"] = Home;
+            psi.Environment["DOTNET_CLI_HOME"] = Home;
         }
         return new CliProcess(psi, stdin);
     }

@@ -16,7 +16,7 @@ public class CliFixture : IAsyncLifetime
         if (!File.Exists(CliPaths.Dll))
             throw new InvalidOperationException($"The CLI was not built at {CliPaths.Dll}; run dotnet build Kubiya.sln.");
         await Server.StartAsync();
-        Env = new CliEnvironment(Home, Server.Address);
+        Env = new CliEnvironment(Home, Server.Address, Server.Token);
         WriteAgent("approve", """
             name: approve
             description: Asks before it runs

@@ -147,7 +147,7 @@ public sealed class MultiWorkerTests(ServerFixture fx) : ConformanceTest(fx)
         var healthy = new NamedActivities("worker-b");
         var (results, handle) = await WithWorkerAsync(new TemporalWorkerOptions(workflowQueue).AddWorkflow<FanOutWorkflow>(), async () =>
         {
-            await using var doomed = await WorkerProcess.StartAsync(Fx.Address, Fx.Namespace, activityQueue, "identity-doomed");
+            await using var doomed = await WorkerProcess.StartAsync(Fx.Address, Fx.Namespace, activityQueue, "identity-doomed", Fx.Token);
             var h = await Client.StartWorkflowAsync((FanOutWorkflow wf) => wf.RunAsync(new FanOut(activityQueue, 1, 2)), new(Id("killed"), workflowQueue));
             await doomed.WaitForLineAsync(l => l.StartsWith("STARTED item=0 attempt=1"), ResultTimeout);
             // Heartbeats leave the worker asynchronously: kill it only once the server has its heartbeat.

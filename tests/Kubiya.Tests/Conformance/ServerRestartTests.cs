@@ -56,7 +56,7 @@ public sealed class ServerRestartTests : IAsyncLifetime
     [EmbeddedServerFact]
     public async Task KillNineDuringDelaysAndBackoffsLosesNothing()
     {
-        var client = await TemporalClient.ConnectAsync(new(server.Address));
+        var client = await server.ConnectAsync();
         var queue = ServerFixture.Unique("restart");
         var handle = await client.StartWorkflowAsync((RecoveringWorkflow wf) => wf.RunAsync(),
             new(ServerFixture.Unique("restart"), queue) { StartDelay = TimeSpan.FromSeconds(1) });

@@ -44,7 +44,7 @@ public sealed class KillRestartTests
         await using var server = new ServerProcess();
         await server.StartAsync();
         var port = server.Port;
-        var client = await TemporalClient.ConnectAsync(new(server.Address));
+        var client = await server.ConnectAsync();
         var queue = ServerFixture.Unique("durable");
         var prefix = ServerFixture.Unique("dur");
         const int count = 200;

@@ -29,8 +29,14 @@ public sealed class ServerFixture : IAsyncLifetime
         Client = await ConnectAsync();
     }
 
-    public Task<TemporalClient> ConnectAsync() =>
-        TemporalClient.ConnectAsync(new TemporalClientConnectOptions(Address) { Namespace = Namespace });
+    public Task<TemporalClient> ConnectAsync() => TemporalClient.ConnectAsync(ConnectOptions());
+
+    /// <summary>Options for a new client: our server's token, or none for an external frontend.</summary>
+    public TemporalClientConnectOptions ConnectOptions() =>
+        Server?.ConnectOptions(Namespace) ?? new TemporalClientConnectOptions(Address) { Namespace = Namespace };
+
+    /// <summary>The token callers send (null for an external frontend).</summary>
+    public string? Token => Server?.Token;
 
     public static string Unique(string prefix) => $"{prefix}-{Guid.NewGuid():N}";
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
+using Temporalio.Client;
 
 namespace Kubiya.Tests.Infrastructure;
 
@@ -24,6 +25,27 @@ public sealed class ServerProcess : IAsyncDisposable
     public string Address => $"127.0.0.1:{Port}";
     public IReadOnlyList<string> Output { get { lock (output) return output.ToList(); } }
     public bool HasExited => process?.HasExited ?? true;
+
+    /// <summary>The caller token the server created beside its database (null with --no-auth or --api-key).</summary>
+    public string? Token { get; private set; }
+
+    /// <summary>The token file the server reads and creates.</summary>
+    public string TokenFile => Path.Combine(Path.GetDirectoryName(DbPath)!, "server.token");
+
+    /// <summary>Client options that authenticate with this server's token, the way Kubiya's own clients do.</summary>
+    public TemporalClientConnectOptions ConnectOptions(string @namespace = "default")
+    {
+        var o = new TemporalClientConnectOptions(Address) { Namespace = @namespace };
+        if (Token != null)
+        {
+            o.ApiKey = Token;
+            o.Tls = new TlsOptions { Disabled = true };
+        }
+        return o;
+    }
+
+    /// <summary>A client of this server, authenticated with its token.</summary>
+    public Task<TemporalClient> ConnectAsync(string @namespace = "default") => TemporalClient.ConnectAsync(ConnectOptions(@namespace));
 
     /// <summary>Starts the server (on the previous port when restarting) and waits for its ready line.</summary>
     public async Task StartAsync(int? port = null)
@@ -56,6 +78,8 @@ public sealed class ServerProcess : IAsyncDisposable
         p.BeginErrorReadLine();
         process = p;
         Port = await ready.Task.WaitAsync(TimeSpan.FromSeconds(60));
+        var authenticated = !ExtraArgs.Contains("--no-auth") && !ExtraArgs.Contains("--api-key");
+        Token = authenticated && File.Exists(TokenFile) ? File.ReadAllText(TokenFile).Trim() : null;
     }
 
     /// <summary>kill -9: no chance to flush or clean up.</summary>

@@ -15,10 +15,11 @@ public sealed class WorkerProcess : IAsyncDisposable
     private WorkerProcess(Process process) => this.process = process;
 
     /// <summary>Starts the worker polling <paramref name="taskQueue"/> and waits until it is running.</summary>
-    public static async Task<WorkerProcess> StartAsync(string address, string ns, string taskQueue, string identity)
+    public static async Task<WorkerProcess> StartAsync(string address, string ns, string taskQueue, string identity, string? token = null)
     {
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var a in new[] { RepoPaths.TestWorkerDll, address, ns, taskQueue, identity }) psi.ArgumentList.Add(a);
+        if (token != null) psi.Environment["KUBIYA_TEST_SERVER_TOKEN"] = token;
         var w = new WorkerProcess(new Process { StartInfo = psi });
         w.process.OutputDataReceived += (_, e) => { if (e.Data != null) w.OnLine(e.Data); };
         w.process.ErrorDataReceived += (_, e) => { if (e.Data != null) w.OnLine("ERR " + e.Data); };

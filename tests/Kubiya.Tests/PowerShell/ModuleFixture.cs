@@ -24,10 +24,12 @@ public sealed class ModuleFixture : IAsyncLifetime
         Environment.SetEnvironmentVariable("KUBIYA_HOME", Home);
         Environment.SetEnvironmentVariable("KUBIYA_TEMPORAL_ADDRESS", Address);
         Environment.SetEnvironmentVariable("KUBIYA_TEMPORAL_NAMESPACE", null);
+        // A configured address authenticates with KUBIYA_API_KEY: the test server's token.
+        Environment.SetEnvironmentVariable("KUBIYA_API_KEY", Server.Token);
         // Short heartbeats so a killed worker's step moves to another worker within seconds.
         Environment.SetEnvironmentVariable("HEARTBEAT_INTERVAL", "1");
         Environment.SetEnvironmentVariable("QUEUE_ID", null);
-        Client = await TemporalClient.ConnectAsync(new TemporalClientConnectOptions(Address));
+        Client = await Server.ConnectAsync();
     }
 
     /// <summary>A new runspace with the built module imported, located in a fresh temp folder.</summary>

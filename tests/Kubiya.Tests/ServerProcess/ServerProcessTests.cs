@@ -54,7 +54,7 @@ public sealed class ServerProcessTests
         await using var server = new ServerProcess();
         await server.StartAsync();
         Assert.Single(server.Output, l => l.Contains("Kubiya.Server ready on 127.0.0.1:" + server.Port));
-        var client = await TemporalClient.ConnectAsync(new(server.Address));
+        var client = await server.ConnectAsync();
         Assert.NotNull(client);
         var code = await server.StopAsync();
         Assert.Equal(0, code);
@@ -111,7 +111,7 @@ public sealed class ServerProcessTests
         Assert.Equal(1, code);
         Assert.Contains("in use by another Kubiya.Server", err);
         // The first server is unharmed.
-        var client = await TemporalClient.ConnectAsync(new(first.Address));
+        var client = await first.ConnectAsync();
         await client.Connection.WorkflowService.GetSystemInfoAsync(new());
     }
 
@@ -133,7 +133,7 @@ public sealed class ServerProcessTests
         await using var server = new ServerProcess();
         await server.StartAsync();
         var port = server.Port;
-        var client = await TemporalClient.ConnectAsync(new(server.Address));
+        var client = await server.ConnectAsync();
         var id = ServerFixture.Unique("restart");
         await client.StartWorkflowAsync("NeverPolled", Array.Empty<object?>(), new(id, ServerFixture.Unique("q")));
         Assert.Equal(0, await server.StopAsync());

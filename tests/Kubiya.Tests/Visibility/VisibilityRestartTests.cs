@@ -12,7 +12,7 @@ namespace Kubiya.Tests.Visibility;
 public sealed class VisibilityRestartTests
 {
     private static Task<TemporalClient> ConnectAsync(ServerProcess server) =>
-        TemporalClient.ConnectAsync(new(server.Address));
+        server.ConnectAsync();
 
     [Fact]
     public async Task RegistryAndIndexSurviveAKill()

@@ -1,0 +1,61 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+
+namespace Kubiya.Core.Secrets
+{
+    /// <summary>
+    /// Replaces known secret values with <c>***</c> in text that leaves the worker (step output,
+    /// error tails, logs), so a command that prints its password does not publish it.
+    /// </summary>
+    public sealed class SecretMasker
+    {
+        /// <summary>What a masked value is replaced with.</summary>
+        public const string Mask = "***";
+
+        // Shorter values would mask ordinary words and digits.
+        private const int MinimumLength = 4;
+        private readonly List<string> values = new List<string>();
+
+        /// <summary>A masker with nothing to hide.</summary>
+        public static SecretMasker None => new SecretMasker();
+
+        /// <summary>True when at least one value is masked.</summary>
+        public bool HasSecrets => values.Count > 0;
+
+        /// <summary>Adds a value to hide (ignored when too short to be a secret).</summary>
+        public void Add(string? value)
+        {
+            if (value == null) return;
+            var v = value.Trim();
+            if (v.Length < MinimumLength || values.Contains(v)) return;
+            values.Add(v);
+            // Longest first, so a secret containing another is replaced whole.
+            values.Sort((a, b) => b.Length.CompareTo(a.Length));
+        }
+
+        /// <summary><paramref name="text"/> with every known value replaced by <see cref="Mask"/>.</summary>
+        public string Apply(string text)
+        {
+            if (values.Count == 0 || string.IsNullOrEmpty(text)) return text;
+            foreach (var v in values)
+                if (text.IndexOf(v, StringComparison.Ordinal) >= 0) text = text.Replace(v, Mask);
+            return text;
+        }
+
+        /// <summary>
+        /// The masker for a step's environment: every value that came from a reference, and every
+        /// value under a secret-looking name.
+        /// </summary>
+        public static SecretMasker ForStep(IDictionary<string, string> declared, IDictionary<string, string> resolved)
+        {
+            var m = new SecretMasker();
+            foreach (var kv in resolved)
+            {
+                declared.TryGetValue(kv.Key, out var original);
+                if (SecretReference.IsReference(original) || SecretReference.IsSecretName(kv.Key)) m.Add(kv.Value);
+            }
+            return m;
+        }
+    }
+}
