@@ -35,7 +35,12 @@ public sealed class ServerProcess : IAsyncDisposable
     /// <summary>Client options that authenticate with this server's token, the way Kubiya's own clients do.</summary>
     public TemporalClientConnectOptions ConnectOptions(string @namespace = "default")
     {
-        var o = new TemporalClientConnectOptions(Address) { Namespace = @namespace };
+        // Retries as long as Kubiya's own clients do, so a restart on a busy machine is ridden out.
+        var o = new TemporalClientConnectOptions(Address)
+        {
+            Namespace = @namespace,
+            RpcRetry = new RpcRetryOptions { MaxElapsedTime = TimeSpan.FromSeconds(90), MaxRetries = 1000, MaxInterval = TimeSpan.FromSeconds(2) },
+        };
         if (Token != null)
         {
             o.ApiKey = Token;
