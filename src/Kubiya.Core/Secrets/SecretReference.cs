@@ -35,6 +35,28 @@ namespace Kubiya.Core.Secrets
             return EnvReference.Replace(value, m => lookup(m.Groups[1].Value) ?? throw new SecretNotFoundException(m.Groups[1].Value));
         }
 
+        /// <summary>
+        /// True for names that usually hold credentials: containing PASSWORD, PASSWD, TOKEN or SECRET,
+        /// or ending in _KEY (case-insensitive).
+        /// </summary>
+        public static bool IsSecretName(string name)
+        {
+            var n = name.ToUpperInvariant();
+            return n.Contains("PASSWORD") || n.Contains("PASSWD") || n.Contains("TOKEN") || n.Contains("SECRET") || n.EndsWith("_KEY", StringComparison.Ordinal) || n == "KEY";
+        }
+
+        /// <summary>The reference form users should write for variable <paramref name="name"/>.</summary>
+        public static string FormFor(string name) => "${env:" + name + "}";
+
+        /// <summary>Names of the variables <paramref name="text"/> refers to (both forms), in order of appearance.</summary>
+        public static IEnumerable<string> ReferencedNames(string text)
+        {
+            foreach (Match m in EnvReference.Matches(text)) yield return m.Groups[1].Value;
+            foreach (Match m in LiteLlmReference.Matches(text)) yield return m.Groups[1].Value;
+        }
+
+        private static readonly Regex LiteLlmReference = new Regex(@"os\.environ/([A-Za-z_][A-Za-z0-9_]*)", RegexOptions.CultureInvariant);
+
         /// <summary>Resolves every value of a dictionary (keys unchanged) into a new dictionary.</summary>
         public static Dictionary<string, string> ResolveAll(IDictionary<string, string> values, Func<string, string?>? lookup = null)
         {
