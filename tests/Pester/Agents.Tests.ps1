@@ -18,6 +18,7 @@ Describe 'Get-KubiyaAgent' {
         $path = New-KubiyaTestAgent -Directory $PWD -Name broken -Yaml "name: broken`nsteps:`n  - shell: echo x`n    timeout: soon`n"
         Get-KubiyaAgent -ErrorVariable err -ErrorAction SilentlyContinue | Out-Null
         $err[0].FullyQualifiedErrorId | Should -BeLike 'InvalidAgentDefinition,*'
-        $err[0].Exception.Message | Should -BeLike "$($path):4:*steps[0].timeout*"
+        # Escaped: [0] would otherwise be a wildcard character class.
+        $err[0].Exception.Message | Should -BeLike ('{0}:4:*{1}*' -f [WildcardPattern]::Escape($path), [WildcardPattern]::Escape('steps[0].timeout'))
     }
 }

@@ -33,7 +33,7 @@ function Start-KubiyaTestEnvironment {
     # A configured address authenticates with KUBIYA_API_KEY: the token the server created beside its db.
     $env:KUBIYA_API_KEY = (Get-Content -Raw (Join-Path $temp 'server.token')).Trim()
     $env:HEARTBEAT_INTERVAL = '1'
-    Import-Module $module -Force
+    Import-Module $module -Force -Global
     [pscustomobject]@{ Server = $server; Temp = $temp; Module = $module }
 }
 

@@ -18,7 +18,7 @@ Describe 'Worker jobs' {
     It 'Receive-Job gives the worker log' {
         $w = Start-KubiyaWorker -QueueId $q
         $null = Invoke-KubiyaExec -Agent shell 'echo x' -Queue $q -Cwd .
-        Receive-Job $w | Should -Match "polling queue '$q'"
+        (Receive-Job $w) -join "`n" | Should -Match "polling queue '$q'"
     }
 
     It 'Stop-Job stops it gracefully' {
