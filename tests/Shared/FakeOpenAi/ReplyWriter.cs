@@ -67,6 +67,8 @@ internal static class ReplyWriter
             if (reply.DropAfter is { } drop && sent >= drop)
             {
                 await response.Body.FlushAsync(ct).ConfigureAwait(false);
+                // Let the client read what was sent: a reset discards data still unread on its side.
+                await Task.Delay(TimeSpan.FromMilliseconds(200), ct).ConfigureAwait(false);
                 context.Abort();
                 throw new OperationCanceledException("dropped by script");
             }
