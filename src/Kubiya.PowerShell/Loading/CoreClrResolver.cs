@@ -40,6 +40,10 @@ namespace Kubiya.PowerShell.Loading
         protected override Assembly? Load(AssemblyName assemblyName)
         {
             var file = assemblyName.Name + ".dll";
+            // Builds made for .NET (Core) win over the netstandard2.0 ones: Microsoft.Bcl.AsyncInterfaces
+            // must forward to the runtime's IAsyncEnumerable that the shared framework assemblies use.
+            var coreClrBuild = Path.Combine(directory, "coreclr", file);
+            if (File.Exists(coreClrBuild)) return LoadFromAssemblyPath(coreClrBuild);
             var path = Path.Combine(directory, file);
             if (!File.Exists(path)) return null;
             // Framework assemblies (System.Text.Json, System.Memory...) are newer in the runtime
