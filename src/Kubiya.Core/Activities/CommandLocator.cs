@@ -25,7 +25,12 @@ namespace Kubiya.Core.Activities
         public static ProcessStartInfo? PowerShell(string script)
         {
             var exe = FindOnPath(IsWindows ? "pwsh.exe" : "pwsh") ?? (IsWindows ? FindOnPath("powershell.exe") : null);
-            if (exe == null) return null;
+            return exe == null ? null : PowerShell(script, exe);
+        }
+
+        /// <summary>A PowerShell script through the given PowerShell executable.</summary>
+        public static ProcessStartInfo PowerShell(string script, string exe)
+        {
             // Stop on the first error and hand native exit codes back, as a CI step would expect.
             var wrapped = "$ErrorActionPreference = 'Stop'\n" + script + "\nif ($LASTEXITCODE) { exit $LASTEXITCODE }";
             var encoded = Convert.ToBase64String(Encoding.Unicode.GetBytes(wrapped));

@@ -49,6 +49,11 @@ public sealed class BuiltInToolsTests
         Assert.False(BuiltInTools.IsRetrySafe("shell", "{}", policy, servers));
         Assert.True(BuiltInTools.IsRetrySafe("docs__search", "{}", policy, servers));
         Assert.False(BuiltInTools.IsRetrySafe("deploy__run", "{}", policy, servers));
+        // git can only read while writes are off, whatever the subcommand asked.
+        Assert.True(BuiltInTools.IsReadOnly("git", new ToolPolicy()));
+        Assert.False(BuiltInTools.IsReadOnly("git", new ToolPolicy { GitWrite = true }));
+        Assert.True(BuiltInTools.IsRetrySafe("git", "{\"subcommand\":\"log\"}", new ToolPolicy { GitWrite = true }));
+        Assert.False(BuiltInTools.IsRetrySafe("git", "{\"subcommand\":\"push\"}", new ToolPolicy { GitWrite = true }));
     }
 
     [Fact]

@@ -91,12 +91,20 @@ namespace Kubiya.Core.Agents.Llm.Tools
         }
 
         /// <summary>
-        /// True when a failed call may run again: read-only built-in calls, tools the policy declares
-        /// idempotent, and tools of MCP servers declared read-only.
+        /// Like <see cref="IsReadOnly(string)"/> under an agent's policy: <c>git</c> is read-only
+        /// while <see cref="ToolPolicy.GitWrite"/> is off, since only read-only subcommands can run then.
+        /// </summary>
+        public static bool IsReadOnly(string name, ToolPolicy? policy) =>
+            IsReadOnly(name) || (name == Git && policy != null && !policy.GitWrite);
+
+        /// <summary>
+        /// True when a failed call may run again: read-only built-in calls (see
+        /// <see cref="IsReadOnly(string, string)"/> and <see cref="IsReadOnly(string, ToolPolicy)"/>),
+        /// tools the policy declares idempotent, and tools of MCP servers declared read-only.
         /// </summary>
         public static bool IsRetrySafe(string name, string argumentsJson, ToolPolicy? policy, IEnumerable<McpServerDefinition>? mcpServers = null)
         {
-            if (IsReadOnly(name, argumentsJson)) return true;
+            if (IsReadOnly(name, argumentsJson) || IsReadOnly(name, policy)) return true;
             if (policy != null && policy.Idempotent.Contains(name, StringComparer.Ordinal)) return true;
             if (!IsMcpToolName(name) || mcpServers == null) return false;
             var server = name.Substring(0, name.IndexOf(McpSeparator, StringComparison.Ordinal));
