@@ -239,4 +239,22 @@ public sealed class ModelCatalogTests : IDisposable
         Assert.Equal(ModelErrorIds.ConfigInvalid, ex.ErrorId);
         Assert.False(catalog.Contains("claude"));
     }
+
+    [Fact]
+    public void TheExampleOfTheAboutTopicIsAValidModelList()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir != null && !File.Exists(Path.Combine(dir.FullName, "Kubiya.sln"))) dir = dir.Parent;
+        var lines = File.ReadAllLines(Path.Combine(dir!.FullName, "docs", "help", "about_Kubiya_Models.help.txt"));
+        var start = Array.FindIndex(lines, l => l.Trim() == "model_list:");
+        var indent = lines[start].Length - lines[start].TrimStart().Length;
+        var block = lines.Skip(start).TakeWhile(l => l.Trim().Length == 0 || l.Length - l.TrimStart().Length >= indent)
+            .Select(l => l.Length >= indent ? l.Substring(indent) : l);
+        var catalog = ModelCatalog.Parse(string.Join("\n", block), "about_Kubiya_Models", Env(("OPENAI_API_KEY", "sk-x")));
+        Assert.Equal(new[] { "fast", "corp", "local", "gpu" }, catalog.Names);
+        Assert.Empty(catalog.Warnings);
+        Assert.True(catalog.Resolve("corp").IsAzure);
+        Assert.Equal("http://gpu-01:8000/v1", catalog.Resolve("gpu").ApiBase);
+        Assert.NotNull(catalog.PriceOf("fast"));
+    }
 }
