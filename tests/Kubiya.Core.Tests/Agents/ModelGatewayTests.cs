@@ -317,4 +317,30 @@ public sealed class ModelGatewayTests : IDisposable
         Assert.Contains("known models: fast", unknown.Message);
         Assert.Empty(fake.Requests);
     }
+
+    [Fact]
+    public async Task WorkerGatewaySurvivesAnUnreadableModelListAndReportsItOnEachCall()
+    {
+        var home = Directory.CreateTempSubdirectory("kubiya-gw-").FullName;
+        try
+        {
+            var paths = new Kubiya.Core.Configuration.KubiyaPaths(home);
+            File.WriteAllText(Path.Combine(home, "models.yaml"), "model_list:\n  - model_name: m\n    litellm_params: {model: [x\n");
+            var warnings = new List<string>();
+            var broken = ModelGateway.ForWorker(null, paths, Env(), warnings.Add);
+            var ex = await Assert.ThrowsAsync<ModelCallException>(() => broken.CompleteAsync(Ask("x", "m"), null, CancellationToken.None));
+            Assert.Equal(ModelErrorIds.ConfigInvalid, ex.ErrorId);
+            Assert.StartsWith(Path.Combine(home, "models.yaml") + ":", ex.Message);
+            Assert.Equal(ex.Message, Assert.Single(warnings));
+
+            File.WriteAllText(Path.Combine(home, "models.yaml"), $"model_list:\n  - model_name: m\n    litellm_params:\n      model: gpt-4o\n      api_base: {fake.BaseUrl}\n      api_key: sk-in-file-123\n");
+            warnings.Clear();
+            fake.Enqueue(Reply.Text("fine"));
+            var working = ModelGateway.ForWorker(null, paths, Env(), warnings.Add);
+            Assert.Equal("fine", (await working.CompleteAsync(Ask("x", "m"), null, CancellationToken.None)).Message.Text);
+            Assert.Contains("is written in the file", Assert.Single(warnings));
+            Assert.DoesNotContain("sk-in-file-123", warnings[0]);
+        }
+        finally { Directory.Delete(home, recursive: true); }
+    }
 }

@@ -6,6 +6,7 @@ using System.Runtime.ExceptionServices;
 using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
+using Kubiya.Core.Configuration;
 using Kubiya.Core.Errors;
 using Kubiya.Core.Secrets;
 using Microsoft.Extensions.AI;
@@ -36,6 +37,27 @@ namespace Kubiya.Core.Agents.Llm.Models
         {
             this.catalog = catalog ?? throw new ArgumentNullException(nameof(catalog));
             this.env = env ?? Environment.GetEnvironmentVariable;
+        }
+
+        /// <summary>
+        /// The gateway a worker starts with. A model list that cannot be read does not stop the worker
+        /// (runbooks need no model): every model call then fails with <c>ModelConfigInvalid</c> and the
+        /// reason. <paramref name="warn"/> receives the catalog's warnings and that reason, for the worker log.
+        /// </summary>
+        public static IModelGateway ForWorker(ModelCatalogOptions? options, KubiyaPaths paths, Func<string, string?>? env = null, Action<string>? warn = null)
+        {
+            env ??= Environment.GetEnvironmentVariable;
+            try
+            {
+                var catalog = ModelCatalog.Load(options, paths, env);
+                foreach (var warning in catalog.Warnings) warn?.Invoke(warning);
+                return new ModelGateway(catalog, env);
+            }
+            catch (KubiyaException ex)
+            {
+                warn?.Invoke(ex.Message);
+                return new UnreadableCatalogGateway(ex.ErrorId, ex.Message);
+            }
         }
 
         /// <summary>The catalog this gateway serves.</summary>
@@ -117,6 +139,24 @@ namespace Kubiya.Core.Agents.Llm.Models
                 ProviderModel = providerModel ?? endpoint.ProviderModel,
                 FinishReason = finishReason,
             };
+        }
+
+        /// <summary>Stands in when the model list could not be read: every call reports why.</summary>
+        private sealed class UnreadableCatalogGateway : IModelGateway
+        {
+            private readonly string errorId;
+            private readonly string message;
+
+            public UnreadableCatalogGateway(string errorId, string message)
+            {
+                this.errorId = errorId;
+                this.message = message;
+            }
+
+            public Task<ModelTurnResult> CompleteAsync(ModelTurnRequest request, Action<string>? onTextDelta, CancellationToken cancellationToken) =>
+                throw new ModelCallException(errorId, message, retryable: false);
+
+            public ModelPrice? PriceOf(string model) => null;
         }
 
         private ModelEndpoint Resolve(string model)
