@@ -90,6 +90,17 @@ public sealed class ModelGatewayTests : IDisposable
     }
 
     [Fact]
+    public async Task EndpointWithoutUsageLeavesTheCostUnknown()
+    {
+        var gateway = Gateway(modelInfo: "    model_info:\n      input_cost_per_token: 0.000001\n      output_cost_per_token: 0.000004");
+        fake.Enqueue(Reply.Text("no usage here").WithoutUsage());
+        var result = await gateway.CompleteAsync(Ask("x"), null, CancellationToken.None);
+        Assert.Equal("no usage here", result.Message.Text);
+        Assert.Equal(0, result.Usage.InputTokens);
+        Assert.Null(result.Usage.CostUsd);
+    }
+
+    [Fact]
     public async Task AssemblesParallelToolCallsFromFragmentedInterleavedDeltas()
     {
         fake.Enqueue(Reply.ToolCalls(

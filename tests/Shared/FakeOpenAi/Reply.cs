@@ -29,6 +29,8 @@ public sealed class Reply
     public int? PromptTokens { get; private set; }
     /// <summary>Completion tokens reported (null: estimated from the reply).</summary>
     public int? CompletionTokens { get; private set; }
+    /// <summary>Send no usage at all, as some OpenAI-compatible servers do.</summary>
+    public bool OmitUsage { get; private set; }
     /// <summary>finish_reason (null: "tool_calls" when calling tools, else "stop").</summary>
     public string? FinishReason { get; private set; }
     /// <summary>The model reported back (null: the requested one).</summary>
@@ -106,6 +108,9 @@ public sealed class Reply
 
     /// <summary>Reports this usage (prompt and completion tokens).</summary>
     public Reply WithUsage(int promptTokens, int completionTokens) { PromptTokens = promptTokens; CompletionTokens = completionTokens; return this; }
+
+    /// <summary>Reports no usage (no usage chunk, no usage field).</summary>
+    public Reply WithoutUsage() { OmitUsage = true; return this; }
 
     /// <summary>Reports this finish_reason.</summary>
     public Reply WithFinishReason(string finishReason) { FinishReason = finishReason; return this; }

@@ -52,7 +52,7 @@ internal static class ReplyWriter
             {
                 ["id"] = id, ["object"] = "chat.completion", ["created"] = Created, ["model"] = model, ["system_fingerprint"] = "fp_fake",
                 ["choices"] = new JsonArray(new JsonObject { ["index"] = 0, ["message"] = message, ["logprobs"] = null, ["finish_reason"] = finish }),
-                ["usage"] = usage,
+                ["usage"] = reply.OmitUsage ? null : usage,
             };
             response.ContentType = "application/json";
             await response.WriteAsync(body.ToJsonString(), Encoding.UTF8, ct).ConfigureAwait(false);
@@ -78,7 +78,7 @@ internal static class ReplyWriter
                 ["id"] = id, ["object"] = "chat.completion.chunk", ["created"] = Created, ["model"] = model, ["system_fingerprint"] = "fp_fake",
                 ["choices"] = noChoices ? new JsonArray() : new JsonArray(new JsonObject { ["index"] = 0, ["delta"] = choiceDelta, ["logprobs"] = null, ["finish_reason"] = finishReason }),
             };
-            if (request.IncludeUsage) chunk["usage"] = usageNode;
+            if (request.IncludeUsage && !reply.OmitUsage) chunk["usage"] = usageNode;
             await response.WriteAsync("data: " + chunk.ToJsonString() + "\n\n", Encoding.UTF8, ct).ConfigureAwait(false);
             await response.Body.FlushAsync(ct).ConfigureAwait(false);
             sent++;
@@ -88,7 +88,7 @@ internal static class ReplyWriter
         foreach (var piece in TextPieces(reply)) await SendAsync(new JsonObject { ["content"] = piece }, null).ConfigureAwait(false);
         foreach (var delta in ToolCallDeltas(reply)) await SendAsync(new JsonObject { ["tool_calls"] = new JsonArray(delta) }, null).ConfigureAwait(false);
         await SendAsync(new JsonObject(), finish).ConfigureAwait(false);
-        if (request.IncludeUsage) await SendAsync(new JsonObject(), null, usage, noChoices: true).ConfigureAwait(false);
+        if (request.IncludeUsage && !reply.OmitUsage) await SendAsync(new JsonObject(), null, usage, noChoices: true).ConfigureAwait(false);
         await response.WriteAsync("data: [DONE]\n\n", Encoding.UTF8, ct).ConfigureAwait(false);
         await response.Body.FlushAsync(ct).ConfigureAwait(false);
     }

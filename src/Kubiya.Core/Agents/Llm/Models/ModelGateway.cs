@@ -79,6 +79,7 @@ namespace Kubiya.Core.Agents.Llm.Models
             var text = new StringBuilder();
             var toolCalls = new ToolCallAssembler();
             long inputTokens = 0, outputTokens = 0;
+            var usageReported = false;
             string? finishReason = null, providerModel = null;
             ExceptionDispatchInfo? callbackFailure = null;
             try
@@ -104,6 +105,7 @@ namespace Kubiya.Core.Agents.Llm.Models
                                 toolCalls.Add(call);
                                 break;
                             case UsageContent usage:
+                                usageReported = true;
                                 inputTokens = usage.Details.InputTokenCount ?? inputTokens;
                                 outputTokens = usage.Details.OutputTokenCount ?? outputTokens;
                                 break;
@@ -134,7 +136,8 @@ namespace Kubiya.Core.Agents.Llm.Models
                 {
                     InputTokens = inputTokens,
                     OutputTokens = outputTokens,
-                    CostUsd = endpoint.Price?.Cost(inputTokens, outputTokens),
+                    // No usage from the endpoint: the price is unknown, not zero.
+                    CostUsd = usageReported ? endpoint.Price?.Cost(inputTokens, outputTokens) : null,
                 },
                 ProviderModel = providerModel ?? endpoint.ProviderModel,
                 FinishReason = finishReason,
