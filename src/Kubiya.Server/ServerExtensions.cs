@@ -12,10 +12,13 @@ public static class ServerExtensions
     public static void Configure(IServiceCollection services)
     {
         services.AddSingleton<VisibilityService>();
+        services.AddSingleton<Engine.Schedules.ScheduleService>();
     }
 
     public static void Attach(IServiceProvider services, WorkflowEngine engine)
     {
         services.GetRequiredService<VisibilityService>().Attach(engine);
+        // After visibility: schedules chain onto its save hook and use its search attribute validation.
+        services.GetRequiredService<Engine.Schedules.ScheduleService>().Attach(engine);
     }
 }

@@ -26,7 +26,7 @@ public static class ServerErrors
     public static RpcException Unsupported(string message) => Make(StatusCode.Unimplemented, message);
 
     public const string CronUnsupported =
-        "CronSchedule is not supported by Kubiya.Server; start the workflow from a scheduler (e.g. a scheduled task) instead.";
+        "CronSchedule on a child workflow is not supported by Kubiya.Server; start the child without it, or use a schedule.";
 
     public static RpcException NotFound(string message) =>
         Make(StatusCode.NotFound, message, new Temporalio.Api.ErrorDetails.V1.NotFoundFailure());

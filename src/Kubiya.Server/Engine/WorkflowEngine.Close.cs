@@ -10,6 +10,7 @@ public sealed partial class WorkflowEngine
     internal void Close(Tx tx, Execution e, WorkflowExecutionStatus status, HistoryEvent closeEvent)
     {
         var s = e.State;
+        var cronRunId = PrepareCronContinuation(e, status, closeEvent);
         Append(tx, e, closeEvent);
         s.Status = (int)status;
         s.CloseTimeMs = Clock.NowMs();
@@ -22,6 +23,7 @@ public sealed partial class WorkflowEngine
         // its last run; parent-close policies apply to every run that closes, as in Temporal.
         if (s.NewRunId == null) NotifyParent(tx, e, status, closeEvent);
         ApplyParentClosePolicies(tx, e);
+        if (cronRunId != null) StartCronRun(tx, e, status, closeEvent, cronRunId);
     }
 
     /// <summary>

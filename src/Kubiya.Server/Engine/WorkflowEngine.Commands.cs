@@ -302,6 +302,7 @@ public sealed partial class WorkflowEngine
             LastCompletionResult = a.LastCompletionResult,
             ContinuedFailure = a.Failure,
             FirstTaskBackoffMs = Clock.Ms(a.BackoffStartInterval),
+            CronSchedule = startedAttrs.CronSchedule,
         }, newRunId);
         _ = next;
     }

@@ -34,6 +34,8 @@ internal sealed record StartSpec
     /// <summary>Start delay or retry backoff before the first workflow task.</summary>
     public long FirstTaskBackoffMs { get; init; }
     public WorkflowExecutionStartedEventAttributes? Extra { get; init; }
+    /// <summary>Temporal's legacy cron schedule of the run (and of every run chained after it).</summary>
+    public string CronSchedule { get; init; } = "";
 }
 
 public sealed partial class WorkflowEngine
@@ -209,6 +211,7 @@ public sealed partial class WorkflowEngine
         attrs.LastCompletionResult = spec.LastCompletionResult;
         attrs.ContinuedFailure = spec.ContinuedFailure;
         attrs.FirstWorkflowTaskBackoff = backoff > 0 ? Clock.Dur(backoff) : null;
+        attrs.CronSchedule = spec.CronSchedule ?? "";
         if (execDeadline is { } d) attrs.WorkflowExecutionExpirationTime = Clock.Ts(d);
         if (spec.ContinuedFromRunId != null) attrs.ContinuedExecutionRunId = spec.ContinuedFromRunId;
         if (spec.Parent is { } p)
@@ -232,7 +235,7 @@ public sealed partial class WorkflowEngine
         var spec = SpecFromRequest(r.Namespace, r.WorkflowId, r.WorkflowType, r.TaskQueue, r.Input, r.WorkflowExecutionTimeout,
             r.WorkflowRunTimeout, r.WorkflowTaskTimeout, r.RequestId, r.Identity, r.Memo, r.SearchAttributes, r.Header, r.RetryPolicy,
             r.WorkflowStartDelay);
-        if (!string.IsNullOrWhiteSpace(r.CronSchedule)) throw ServerErrors.Unsupported(ServerErrors.CronUnsupported);
+        spec = WithCronSchedule(spec, r.CronSchedule, r.WorkflowStartDelay);
         ValidateSearchAttributes?.Invoke(r.Namespace, r.SearchAttributes);
         return MutateAsync(tx =>
         {
@@ -257,7 +260,7 @@ public sealed partial class WorkflowEngine
             r.WorkflowStartDelay);
         Require(r.SignalName, "SignalName");
         CheckPayloads(r.SignalInput, "Signal input");
-        if (!string.IsNullOrWhiteSpace(r.CronSchedule)) throw ServerErrors.Unsupported(ServerErrors.CronUnsupported);
+        spec = WithCronSchedule(spec, r.CronSchedule, r.WorkflowStartDelay);
         ValidateSearchAttributes?.Invoke(r.Namespace, r.SearchAttributes);
         return MutateAsync(tx =>
         {

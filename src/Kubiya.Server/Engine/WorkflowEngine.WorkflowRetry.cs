@@ -51,6 +51,7 @@ public sealed partial class WorkflowEngine
             ContinuedFailure = failure,
             Attempt = Math.Max(1, started.Attempt) + 1,
             FirstTaskBackoffMs = backoffMs,
+            CronSchedule = started.CronSchedule,
         }, s.NewRunId!);
     }
 }

@@ -63,6 +63,8 @@ public sealed partial class WorkflowEngine : IAsyncDisposable
         public readonly List<Execution> Touched = new();
         public readonly List<Action> AfterCommit = new();
         public readonly List<Execution> Poked = new();
+        /// <summary>Extra rows (schedules) written inside the same database transaction as the runs.</summary>
+        public readonly List<Action<SqliteStore>> Writes = new();
         public void Touch(Execution e) { if (!Touched.Contains(e)) Touched.Add(e); }
         /// <summary>Re-derive the run's tasks and deadlines without persisting anything.</summary>
         public void Poke(Execution e) { if (!Poked.Contains(e)) Poked.Add(e); }
@@ -112,13 +114,14 @@ public sealed partial class WorkflowEngine : IAsyncDisposable
 
     private void Commit(Tx tx)
     {
-        if (tx.Touched.Count == 0) return;
+        if (tx.Touched.Count == 0 && tx.Writes.Count == 0) return;
         using var txn = store.Begin();
         foreach (var e in tx.Touched)
         {
             e.OnSaveHook = OnSave;
             store.SaveExecution(e, e.IsNew);
         }
+        foreach (var write in tx.Writes) write(store);
         txn.Commit();
         foreach (var e in tx.Touched)
         {

@@ -36,7 +36,7 @@ public sealed partial class WorkflowServiceHandler
                 SignalAndQueryHeader = true,
                 InternalErrorDifferentiation = true,
                 ActivityFailureIncludeHeartbeat = true,
-                SupportsSchedules = false,
+                SupportsSchedules = true,
                 EncodedFailureAttributes = true,
                 UpsertMemo = true,
                 EagerWorkflowStart = false,

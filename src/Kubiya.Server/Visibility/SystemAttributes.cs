@@ -46,6 +46,9 @@ public static class SystemAttributes
         ["TemporalChangeVersion"] = IndexedValueType.KeywordList,
         ["BinaryChecksums"] = IndexedValueType.KeywordList,
         ["BuildIds"] = IndexedValueType.KeywordList,
+        // Set by the server on workflows a schedule starts.
+        ["TemporalScheduledById"] = IndexedValueType.Keyword,
+        ["TemporalScheduledStartTime"] = IndexedValueType.Datetime,
     };
 
     /// <summary>Names a custom attribute may not take.</summary>

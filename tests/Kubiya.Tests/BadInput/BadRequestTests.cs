@@ -320,12 +320,12 @@ public sealed class BadRequestTests(ServerFixture fx)
         }));
     }
 
-    [EmbeddedServerFact]
-    public async Task CronScheduleIsRefusedRatherThanIgnored()
+    [Fact]
+    public async Task AnInvalidCronScheduleIsRefusedAndStartsNothing()
     {
         var req = ValidStart();
-        req.CronSchedule = "*/5 * * * *";
-        var ex = await FailsWith(RpcException.StatusCode.Unimplemented, () => Service.StartWorkflowExecutionAsync(req));
+        req.CronSchedule = "*/5 * * *";
+        var ex = await FailsWith(RpcException.StatusCode.InvalidArgument, () => Service.StartWorkflowExecutionAsync(req));
         AssertNames("CronSchedule", ex.Message);
         await FailsWith(RpcException.StatusCode.NotFound, () => Service.DescribeWorkflowExecutionAsync(new DescribeWorkflowExecutionRequest
         {
@@ -337,8 +337,8 @@ public sealed class BadRequestTests(ServerFixture fx)
     [EmbeddedServerFact]
     public async Task UnimplementedRpcIsUnimplementedAndTheServerKeepsServing()
     {
-        var ex = await FailsWith(RpcException.StatusCode.Unimplemented, () => Service.ListSchedulesAsync(new ListSchedulesRequest { Namespace = fx.Namespace }));
-        Assert.Contains("ListSchedules", ex.Message);
+        var ex = await FailsWith(RpcException.StatusCode.Unimplemented, () => Service.ListBatchOperationsAsync(new ListBatchOperationsRequest { Namespace = fx.Namespace }));
+        Assert.Contains("ListBatchOperations", ex.Message);
         var info = await Service.GetSystemInfoAsync(new GetSystemInfoRequest());
         Assert.False(string.IsNullOrEmpty(info.ServerVersion));
         var id = ServerFixture.Unique("after-unimplemented");
