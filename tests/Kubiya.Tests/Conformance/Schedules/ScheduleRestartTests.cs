@@ -29,7 +29,7 @@ public sealed class ScheduleRestartTests : IAsyncLifetime
     [EmbeddedServerFact]
     public async Task AMissedFireTimeRunsOnceOnRestartWhenInsideTheCatchupWindow()
     {
-        var client = await TemporalClient.ConnectAsync(new(server.Address));
+        var client = await server.ConnectAsync();
         var t0 = DateTime.UtcNow;
         var early = t0.AddSeconds(2);   // missed by ~12 s: outside a 10 s catch-up window
         var late = t0.AddSeconds(12);   // missed by ~2 s: inside it
@@ -46,7 +46,7 @@ public sealed class ScheduleRestartTests : IAsyncLifetime
         var wait = late.AddSeconds(2) - DateTime.UtcNow;
         if (wait > TimeSpan.Zero) await Task.Delay(wait);
         await server.StartAsync(server.Port);
-        client = await TemporalClient.ConnectAsync(new(server.Address));
+        client = await server.ConnectAsync();
 
         var d = await client.GetScheduleHandle(caughtId).DescribeAsync();
         var until = DateTime.UtcNow.AddSeconds(20);
@@ -67,7 +67,7 @@ public sealed class ScheduleRestartTests : IAsyncLifetime
         // Once: a second restart does not run it again.
         server.Kill();
         await server.StartAsync(server.Port);
-        client = await TemporalClient.ConnectAsync(new(server.Address));
+        client = await server.ConnectAsync();
         await Task.Delay(1000);
         d = await client.GetScheduleHandle(caughtId).DescribeAsync();
         Assert.Equal(1, d.Info.NumActions);
