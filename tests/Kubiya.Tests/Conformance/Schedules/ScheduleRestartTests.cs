@@ -31,8 +31,8 @@ public sealed class ScheduleRestartTests : IAsyncLifetime
     {
         var client = await server.ConnectAsync();
         var t0 = DateTime.UtcNow;
-        var early = t0.AddSeconds(2);   // missed by ~12 s: outside a 10 s catch-up window
-        var late = t0.AddSeconds(12);   // missed by ~2 s: inside it
+        var early = t0.AddSeconds(3);   // missed by 13 s and more: outside a 10 s catch-up window
+        var late = t0.AddSeconds(16);   // missed by the restart's few seconds: inside it
         Schedule Make(string id, DateTime at) => new(
             ScheduleActionStartWorkflow.Create((ScheduleTestBase.WaitForeverWorkflow wf) => wf.RunAsync(), new("wf-" + id, "q-nobody")),
             FiresOnceAt(at)) { Policy = new() { CatchupWindow = TimeSpan.FromSeconds(10) } };
@@ -43,7 +43,7 @@ public sealed class ScheduleRestartTests : IAsyncLifetime
         Assert.Equal(late.AddTicks(-(late.Ticks % TimeSpan.TicksPerSecond)), (await caught.DescribeAsync()).Info.NextActionTimes.First());
 
         server.Kill();
-        var wait = late.AddSeconds(2) - DateTime.UtcNow;
+        var wait = late.AddSeconds(0.3) - DateTime.UtcNow;
         if (wait > TimeSpan.Zero) await Task.Delay(wait);
         await server.StartAsync(server.Port);
         client = await server.ConnectAsync();
