@@ -29,6 +29,7 @@ namespace Kubiya.Core.Workers
         private readonly WorkerHostOptions options;
         private StepActivities? activities;
         private TemporalWorker? worker;
+        private LlmWorkerServices? ownedLlm;
         private Task completion = Task.CompletedTask;
         private int state = (int)WorkerState.Starting;
         private string? activeKey;
@@ -121,7 +122,7 @@ namespace Kubiya.Core.Workers
             };
             workerOptions.AddWorkflow<ExecutionWorkflow>();
             workerOptions.AddAllActivities(activities);
-            var llm = options.LlmServices ?? LlmWorkerServices.Create(settings, options, loggerFactory);
+            var llm = options.LlmServices ?? (ownedLlm = LlmWorkerServices.Create(settings, options, loggerFactory));
             workerOptions.AddAllActivities(new LlmActivities(connection.Client, llm.Gateway, llm.Tools, llm.ListMcpTools, Identity,
                 settings.HeartbeatInterval, loggerFactory.CreateLogger("Kubiya.Agents"))
             {
@@ -153,6 +154,8 @@ namespace Kubiya.Core.Workers
                 SetState(WorkerState.Failed);
             }
             logger.LogInformation("Worker {Identity} stopped ({Completed} step(s) run)", Identity, CompletedSteps);
+            // MCP servers the agents' tools started end with the worker.
+            ownedLlm?.Dispose();
             ReleaseQueue();
         }
 

@@ -11,7 +11,7 @@ public sealed class McpToolTests : IDisposable
 
     public void Dispose() => ws.Dispose();
 
-    private static string ServerDll
+    internal static string ServerDll
     {
         get
         {

@@ -1,42 +1,35 @@
-using System;
 using System.Collections.Generic;
 using System.Linq;
-using Kubiya.Core.Agents.Llm;
+using Kubiya.Core.Agents.Llm.Tools;
 
 namespace Kubiya.Core.Agents.Llm.Loop
 {
     /// <summary>
     /// The tool names an llm agent may list, and which of them the workflow itself answers
-    /// (<c>ask_user</c>, <c>checkpoint</c>) instead of a tool activity.
+    /// (<c>ask_user</c>, <c>checkpoint</c>) instead of a tool activity. The catalogue itself is
+    /// <see cref="BuiltInTools"/>; this is the loop's view of it.
     /// </summary>
     public static class LlmToolCatalog
     {
         /// <summary>Asks a person; the execution waits for input.</summary>
-        public const string AskUser = "ask_user";
+        public const string AskUser = BuiltInTools.AskUser;
 
         /// <summary>Records a durable progress event.</summary>
-        public const string Checkpoint = "checkpoint";
+        public const string Checkpoint = BuiltInTools.Checkpoint;
 
-        private static readonly string[] Known =
-        {
-            "shell", "powershell", "read_file", "write_file", "edit_file", "list_files", "search_files", "git", "http_get", AskUser, Checkpoint,
-        };
-
-        /// <summary>Every built-in tool name, sorted.</summary>
-        public static IReadOnlyList<string> Names => Known.OrderBy(n => n, StringComparer.Ordinal).ToList();
+        /// <summary>Every built-in tool name, in catalogue order.</summary>
+        public static IReadOnlyList<string> Names => BuiltInTools.Names;
 
         /// <summary>True for a built-in tool name.</summary>
-        public static bool IsKnown(string name) => Known.Contains(name, StringComparer.Ordinal);
+        public static bool IsKnown(string name) => BuiltInTools.IsKnown(name);
 
-        /// <summary>The specs offered to the model for <paramref name="names"/>.</summary>
-        public static List<ToolSpec> Specs(IEnumerable<string> names) =>
-            names.Select(n => new ToolSpec { Name = n, Description = n, ParametersJsonSchema = "{\"type\":\"object\",\"properties\":{}}" }).ToList();
+        /// <summary>The specs (descriptions and argument schemas) offered to the model for <paramref name="names"/>.</summary>
+        public static List<ToolSpec> Specs(IEnumerable<string> names) => BuiltInTools.Specs(names.Where(BuiltInTools.IsKnown));
 
         /// <summary>Tools without side effects, retried when their worker dies (git only while writes are off).</summary>
-        public static bool IsReadOnly(string name, Tools.ToolPolicy policy) =>
-            name == "read_file" || name == "list_files" || name == "search_files" || name == "http_get" || (name == "git" && !policy.GitWrite);
+        public static bool IsReadOnly(string name, ToolPolicy policy) => BuiltInTools.IsReadOnly(name, policy);
 
         /// <summary>True for the tools the workflow answers itself.</summary>
-        public static bool IsWorkflowTool(string name) => name == AskUser || name == Checkpoint;
+        public static bool IsWorkflowTool(string name) => BuiltInTools.IsWorkflowTool(name);
     }
 }

@@ -14,7 +14,7 @@ namespace Kubiya.Core.Agents.Llm.Loop
     /// What a worker needs to run agent loops: the model gateway (models.yaml loaded here, keys
     /// resolved here at call time) and the tool runner.
     /// </summary>
-    public sealed class LlmWorkerServices
+    public sealed class LlmWorkerServices : IDisposable
     {
         /// <summary>The gateway.</summary>
         public IModelGateway Gateway { get; set; } = null!;
@@ -26,12 +26,18 @@ namespace Kubiya.Core.Agents.Llm.Loop
         /// <summary>The production services for a worker started with <paramref name="options"/>.</summary>
         public static LlmWorkerServices Create(KubiyaSettings settings, WorkerHostOptions options, ILoggerFactory loggers)
         {
+            // One runner per worker: MCP servers it starts are shared by the worker's calls and stopped with it.
+            var tools = new ToolRunner(options.PowerShellRunner);
             return new LlmWorkerServices
             {
                 Gateway = new UnavailableGateway(),
-                Tools = new UnavailableTools(),
+                Tools = tools,
+                ListMcpTools = (input, ct) => tools.McpTools.ListToolsAsync(input.Servers, string.IsNullOrWhiteSpace(input.WorkingDirectory) ? null : input.WorkingDirectory, ct),
             };
         }
+
+        /// <summary>Stops what the services started (MCP server processes).</summary>
+        public void Dispose() => (Tools as IDisposable)?.Dispose();
 
         private sealed class UnavailableGateway : IModelGateway
         {
@@ -39,12 +45,6 @@ namespace Kubiya.Core.Agents.Llm.Loop
                 throw new ModelCallException("ModelGatewayUnavailable", "This worker has no model gateway.", retryable: false);
 
             public ModelPrice? PriceOf(string model) => null;
-        }
-
-        private sealed class UnavailableTools : IToolRunner
-        {
-            public Task<ToolResult> RunAsync(ToolRequest request, Action<string, bool> onOutputLine, CancellationToken cancellationToken) =>
-                Task.FromResult(new ToolResult { IsError = true, Output = "This worker cannot run tools." });
         }
     }
 }
