@@ -50,12 +50,9 @@ internal static class ExecCommand
         var observer = new ExecObserver
         {
             Submitted = e => ctx.Output.Err.WriteLine($"Execution {e.Id} submitted to queue {e.Queue}"),
-            Log = e =>
-            {
-                LiveLog.Write(ctx.Output, e);
-                if (e.Kind == LogEntryKind.Question) prompter.OnQuestion(e);
-            },
+            Log = e => LiveLog.Write(ctx.Output, e),
             Warning = ctx.Output.Warning,
+            Answer = prompter.AnswerAsync,
         };
         var info = await ctx.Runtime.Exec.RunAsync(request, request.WorkingDirectory ?? ctx.CurrentDirectory, observer, null, ctx.Cancellation);
         ctx.Output.Result(ExecutionView.From(info), w =>
@@ -63,6 +60,11 @@ internal static class ExecCommand
             if (request.NoWait) w.WriteLine(info.Id);
             else ctx.Output.Err.WriteLine(ExecutionView.Summary(info));
         });
+        if (!request.NoWait && info.Status == ExecutionStatus.WaitingForInput)
+        {
+            ctx.Output.Error($"execution {info.Id} waits for an answer ('{info.Question}') that nobody gave here; it stays WaitingForInput. Answer with: kubiya execution input {info.Id} yes", "ApprovalRequired");
+            return ExitCodes.NeedsApproval;
+        }
         return request.NoWait ? ExitCodes.Ok : ExitCodes.For(info.Status);
     }
 }

@@ -20,11 +20,12 @@ internal sealed class ExecOptions
     public Option<bool> ApproveTools { get; } = new("--approve-tools") { Description = "Run the tools an llm agent lists under 'approve:' without asking (--yes does not)." };
     public Option<string?> ProxyConfigFile { get; } = new("--proxy-config-file") { Description = "Model configuration (LiteLLM model_list YAML) for the --local worker." };
     public Option<string?> ProxyConfigJson { get; } = new("--proxy-config-json") { Description = "The model configuration as JSON text, for the --local worker." };
+    public Option<int?> ApprovalTimeout { get; } = new("--approval-timeout") { Description = "Seconds to wait for an answer from elsewhere (kubiya execution input) when an approval cannot be asked here; without it a non-interactive --local run fails at once (exit 4)." };
 
     /// <summary>Adds every option to <paramref name="command"/>.</summary>
     public void AddTo(Command command)
     {
-        foreach (var o in new Option[] { Local, Cwd, Yes, Priority, Queue, Parent, NonInteractive, NoWait, Environment, Model, ApproveTools, ProxyConfigFile, ProxyConfigJson }) command.Add(o);
+        foreach (var o in new Option[] { Local, Cwd, Yes, Priority, Queue, Parent, NonInteractive, NoWait, Environment, Model, ApproveTools, ProxyConfigFile, ProxyConfigJson, ApprovalTimeout }) command.Add(o);
     }
 
     /// <summary>The request these options describe.</summary>
@@ -37,6 +38,9 @@ internal sealed class ExecOptions
             if (!Directory.Exists(cwd))
                 throw new KubiyaException(KubiyaErrorKind.InvalidArgument, "WorkingDirectoryNotFound", $"Working directory '{cwd}' does not exist.", cwd);
         }
+        var approvalTimeout = parse.GetValue(ApprovalTimeout);
+        if (approvalTimeout is < 1)
+            throw new KubiyaException(KubiyaErrorKind.InvalidArgument, "InvalidApprovalTimeout", $"--approval-timeout must be at least 1 second (got {approvalTimeout}).", approvalTimeout);
         return new ExecutionRequest
         {
             Prompt = prompt,
@@ -55,6 +59,7 @@ internal sealed class ExecOptions
             NonInteractive = parse.GetValue(NonInteractive),
             ModelConfigPath = parse.GetValue(ProxyConfigFile) is { } f ? Path.GetFullPath(f, currentDirectory) : null,
             ModelConfigJson = parse.GetValue(ProxyConfigJson),
+            ApprovalTimeout = approvalTimeout is { } t ? TimeSpan.FromSeconds(t) : null,
         };
     }
 

@@ -7,7 +7,7 @@ using Kubiya.Core.Logs;
 
 namespace Kubiya.Cli.Commands;
 
-/// <summary><c>kubiya execution list|get|logs|cancel|watch|input</c>.</summary>
+/// <summary><c>kubiya execution list|get|logs|cancel|terminate|watch|input</c>.</summary>
 internal static class ExecutionCommand
 {
     public static Command Create()
@@ -17,6 +17,7 @@ internal static class ExecutionCommand
         execution.Add(Get());
         execution.Add(Logs());
         execution.Add(Cancel());
+        execution.Add(Terminate());
         execution.Add(Watch());
         execution.Add(Input());
         return execution;
@@ -92,6 +93,25 @@ internal static class ExecutionCommand
             var executions = await ctx.Runtime.ExecutionsAsync(ctx.Cancellation);
             var info = await executions.CancelAsync(ctx.Get(id)!, ctx.Cancellation);
             ctx.Output.Result(ExecutionView.From(info), w => w.WriteLine($"Cancellation requested for {info.Id} (was {info.Status})."));
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static Command Terminate()
+    {
+        var command = new Command("terminate", "End an execution at once without its worker (a run no worker will serve again: a local run whose process died, a queue nobody polls); it reads Cancelled with the reason.");
+        var id = Id();
+        var reason = new Option<string?>("--reason") { Description = "Why (recorded on the execution)." };
+        command.Add(id);
+        command.Add(reason);
+        command.SetAction(async ctx =>
+        {
+            var executions = await ctx.Runtime.ExecutionsAsync(ctx.Cancellation);
+            var executionId = ctx.Get(id)!;
+            await executions.TerminateAsync(executionId, ctx.Get(reason) ?? $"Terminated by {Environment.UserName}@{Environment.MachineName}", ctx.Cancellation);
+            var info = await executions.WaitAsync(executionId, TimeSpan.FromSeconds(30), null, ctx.Cancellation);
+            ctx.Output.Result(ExecutionView.From(info), w => w.WriteLine($"Terminated {info.Id}: {info.Error}"));
             return ExitCodes.Ok;
         });
         return command;

@@ -1,5 +1,4 @@
 using Kubiya.Cli.Infrastructure;
-using Kubiya.Core.Errors;
 using Kubiya.Core.Logs;
 
 namespace Kubiya.Cli.Commands;
@@ -12,7 +11,6 @@ internal sealed class QuestionPrompter
 {
     private readonly CommandContext context;
     private readonly bool interactive;
-    private Task pending = Task.CompletedTask;
 
     public QuestionPrompter(CommandContext context, bool interactive)
     {
@@ -20,49 +18,27 @@ internal sealed class QuestionPrompter
         this.interactive = interactive;
     }
 
-    /// <summary>Called for each Question log entry.</summary>
-    public void OnQuestion(LogEntry question)
+    /// <summary>
+    /// Answers a Question log entry from stdin; null when it cannot (non-interactive, or stdin
+    /// ended), after saying how to answer from elsewhere.
+    /// </summary>
+    public async Task<string?> AnswerAsync(LogEntry question, CancellationToken cancellationToken)
     {
         var hint = $"answer with: kubiya execution input {question.ExecutionId} yes (or rerun with --yes)";
         if (!interactive)
         {
             context.Output.Warning($"execution {question.ExecutionId} waits for input: {question.Text}. Not prompting (non-interactive); {hint}");
-            return;
+            return null;
         }
-        if (!pending.IsCompleted) return;
-        pending = AskAsync(question, hint);
-    }
-
-    private async Task AskAsync(LogEntry question, string hint)
-    {
         context.Output.Err.Write($"{question.Text} [yes/no]: ");
         context.Output.Err.Flush();
-        string? answer;
-        try
-        {
-            answer = await Console.In.ReadLineAsync(context.Cancellation);
-        }
-        catch (OperationCanceledException)
-        {
-            return;
-        }
+        var answer = await Console.In.ReadLineAsync(cancellationToken);
         if (answer == null)
         {
             context.Output.Err.WriteLine();
             context.Output.Warning($"no answer on stdin for execution {question.ExecutionId}; {hint}");
-            return;
+            return null;
         }
-        try
-        {
-            var executions = await context.Runtime.ExecutionsAsync(context.Cancellation);
-            await executions.SendInputAsync(question.ExecutionId, answer.Trim(), context.Cancellation);
-        }
-        catch (KubiyaException ex)
-        {
-            context.Output.Warning($"could not send the answer: {ex.Message}");
-        }
-        catch (OperationCanceledException)
-        {
-        }
+        return answer.Trim();
     }
 }

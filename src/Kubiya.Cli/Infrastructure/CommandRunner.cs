@@ -34,7 +34,7 @@ public static class CommandRunner
         catch (KubiyaException ex)
         {
             context.Output.Error(ex.Message, ex.ErrorId);
-            return ExitCodes.For(ex.Kind);
+            return ExitCodes.For(ex);
         }
         catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
         {

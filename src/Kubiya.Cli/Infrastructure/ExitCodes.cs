@@ -14,10 +14,15 @@ public static class ExitCodes
     public const int Usage = 2;
     /// <summary>The Temporal server could not be reached.</summary>
     public const int Unreachable = 3;
+    /// <summary>The execution needs an approval (a plan or a step) that nobody could give here.</summary>
+    public const int NeedsApproval = 4;
     /// <summary>Interrupted by Ctrl+C or SIGTERM before it finished (128 + SIGINT).</summary>
     public const int Interrupted = 130;
 
     /// <summary>The exit code of a runtime error.</summary>
+    public static int For(KubiyaException error) => error.ErrorId == "ApprovalRequired" ? NeedsApproval : For(error.Kind);
+
+    /// <summary>The exit code of a kind of runtime error.</summary>
     public static int For(KubiyaErrorKind kind) => kind switch
     {
         KubiyaErrorKind.InvalidArgument => Usage,

@@ -74,6 +74,12 @@ namespace Kubiya.Core.Configuration
         /// <summary>Folder holding the embedded server; null means next to the runtime.</summary>
         public string? EmbeddedServerPath { get; init; }
 
+        /// <summary>
+        /// How long a local run's ephemeral queue may go without a poller before the next command
+        /// that reads the run ends it (<c>KUBIYA_LOCAL_RUN_GRACE</c>, seconds; default 60).
+        /// </summary>
+        public TimeSpan LocalRunGrace { get; init; } = TimeSpan.FromSeconds(60);
+
         /// <summary>Where the configuration and agents live.</summary>
         public KubiyaPaths Paths { get; init; } = KubiyaPaths.FromEnvironment();
 

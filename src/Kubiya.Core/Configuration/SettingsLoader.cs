@@ -96,6 +96,7 @@ namespace Kubiya.Core.Configuration
                 LogLevel = E("LOG_LEVEL") ?? s.LogLevel,
                 Debug = E("KUBIYA_DEBUG") is { } dbg ? Bool(dbg, "KUBIYA_DEBUG") : s.Debug,
                 NonInteractive = E("KUBIYA_NON_INTERACTIVE") is { } ni ? Bool(ni, "KUBIYA_NON_INTERACTIVE") : s.NonInteractive,
+                LocalRunGrace = E("KUBIYA_LOCAL_RUN_GRACE") is { } grace ? Seconds(Number(grace, "KUBIYA_LOCAL_RUN_GRACE"), "KUBIYA_LOCAL_RUN_GRACE") : s.LocalRunGrace,
                 EmbeddedServerPort = E("KUBIYA_SERVER_PORT") is { } port ? (int)Number(port, "KUBIYA_SERVER_PORT") : s.EmbeddedServerPort,
             };
         }

@@ -17,6 +17,11 @@ namespace Kubiya.Core.Executions
         public Action<LogEntry>? Log { get; set; }
         /// <summary>Something the user should know.</summary>
         public Action<string>? Warning { get; set; }
+        /// <summary>
+        /// Answers a question (an approval step) when the front can ask someone, e.g. an interactive
+        /// prompt; null (or a null answer) when nobody here can answer. See <see cref="ApprovalGate"/>.
+        /// </summary>
+        public Func<LogEntry, CancellationToken, Task<string?>>? Answer { get; set; }
     }
 
     /// <summary>
@@ -46,6 +51,7 @@ namespace Kubiya.Core.Executions
 
             ILocalWorker? worker = null;
             ExecutionInfo? started = null;
+            IDisposable? served = null;
             try
             {
                 if (request.Local)
@@ -61,10 +67,27 @@ namespace Kubiya.Core.Executions
                     await WarnIfNoWorkerAsync(queue, observer, cancellationToken).ConfigureAwait(false);
                 }
                 started = await executions.StartAsync(request, queue, lookupDirectory, cancellationToken).ConfigureAwait(false);
+                // Ended on process exit if still open then: nothing else will serve its queue.
+                if (worker != null) served = LocalRuns.Register(started.Id, executions);
                 observer.Submitted?.Invoke(started);
                 if (request.NoWait) return started;
                 var logs = await runtime.LogsAsync(cancellationToken).ConfigureAwait(false);
-                await logs.ReadAsync(started.Id, follow: true, e => observer.Log?.Invoke(e), cancellationToken).ConfigureAwait(false);
+                using var following = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                var gate = new ApprovalGate(executions, request, observer, following);
+                try
+                {
+                    await logs.ReadAsync(started.Id, follow: true, e => { observer.Log?.Invoke(e); gate.OnEntry(e); }, following.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && (gate.Failure != null || gate.HandedBack))
+                {
+                    // The gate stopped following: see below.
+                }
+                if (gate.Failure != null)
+                {
+                    // Nobody will answer once this process ends: end it now, saying why.
+                    await TerminateQuietlyAsync(executions, started.Id, gate.Failure.Message).ConfigureAwait(false);
+                    throw gate.Failure;
+                }
                 return await executions.GetAsync(started.Id, true, cancellationToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (worker != null && started != null)
@@ -76,6 +99,7 @@ namespace Kubiya.Core.Executions
             }
             finally
             {
+                served?.Dispose();
                 if (worker != null) await worker.StopAsync().ConfigureAwait(false);
             }
         }
@@ -98,15 +122,31 @@ namespace Kubiya.Core.Executions
 
         private static async Task CancelQuietlyAsync(ExecutionService executions, string id)
         {
-            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(15));
             try
             {
+                // The worker is still ours: it kills the step at its next heartbeat and records Cancelled.
                 await executions.CancelAsync(id, cts.Token).ConfigureAwait(false);
-                await executions.WaitAsync(id, TimeSpan.FromSeconds(8), null, cts.Token).ConfigureAwait(false);
+                await executions.WaitAsync(id, TimeSpan.FromSeconds(12), null, cts.Token).ConfigureAwait(false);
+                return;
             }
             catch (Exception)
             {
-                // Best effort.
+                // Not closed in time: terminate below, since nothing serves its queue once we return.
+            }
+            await TerminateQuietlyAsync(executions, id, "Interrupted, and its local worker could not record the cancellation in time.").ConfigureAwait(false);
+        }
+
+        private static async Task TerminateQuietlyAsync(ExecutionService executions, string id, string reason)
+        {
+            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            try
+            {
+                await executions.TerminateAsync(id, reason, cts.Token).ConfigureAwait(false);
+            }
+            catch (Exception)
+            {
+                // Best effort: the next command that reads it ends it.
             }
         }
     }

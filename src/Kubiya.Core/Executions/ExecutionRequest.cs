@@ -21,6 +21,12 @@ namespace Kubiya.Core.Executions
         public string? ParentExecutionId { get; init; }
         /// <summary>Answer approvals with yes.</summary>
         public bool AutoApprove { get; init; }
+        /// <summary>
+        /// How long to wait for an answer from elsewhere when a question cannot be answered here
+        /// (non-interactive); null: do not wait (a local run fails with ApprovalRequired, a queued
+        /// one is returned WaitingForInput).
+        /// </summary>
+        public System.TimeSpan? ApprovalTimeout { get; init; }
         /// <summary>Return once submitted.</summary>
         public bool NoWait { get; init; }
         /// <summary>Environment name.</summary>

@@ -159,7 +159,18 @@ namespace Kubiya.Core.Executions
         /// Reads one execution. With <paramref name="fullOutput"/> a finished execution's whole
         /// output (not only the memo's tail) is read from its result.
         /// </summary>
-        public async Task<ExecutionInfo> GetAsync(string id, bool fullOutput, CancellationToken cancellationToken)
+        public async Task<ExecutionInfo> GetAsync(string id, bool fullOutput, CancellationToken cancellationToken) =>
+            (await ReadAsync(id, fullOutput, cancellationToken).ConfigureAwait(false)).Info;
+
+        /// <summary>Reads one execution, ending it first when it is a dead local run; Ended tells whether this call did.</summary>
+        private async Task<(ExecutionInfo Info, bool Ended)> ReadAsync(string id, bool fullOutput, CancellationToken cancellationToken)
+        {
+            var info = await DescribeAsync(id, fullOutput, cancellationToken).ConfigureAwait(false);
+            if (!await DeadLocalRuns.EndIfDeadAsync(connection, settings, this, info, cancellationToken).ConfigureAwait(false)) return (info, false);
+            return (await DescribeAsync(id, fullOutput, cancellationToken).ConfigureAwait(false), true);
+        }
+
+        private async Task<ExecutionInfo> DescribeAsync(string id, bool fullOutput, CancellationToken cancellationToken)
         {
             ValidateId(id);
             try
@@ -167,6 +178,8 @@ namespace Kubiya.Core.Executions
                 var handle = Client.GetWorkflowHandle(id);
                 var desc = await handle.DescribeAsync(new WorkflowDescribeOptions { Rpc = new RpcOptions { CancellationToken = cancellationToken } }).ConfigureAwait(false);
                 var info = await ExecutionMapper.ToInfoAsync(desc).ConfigureAwait(false);
+                if (desc.Status == Temporalio.Api.Enums.V1.WorkflowExecutionStatus.Terminated)
+                    info.Error = await TerminationReasonAsync(handle, cancellationToken).ConfigureAwait(false) ?? info.Error;
                 if (fullOutput && info.IsFinished && info.Status != ExecutionStatus.Cancelled)
                 {
                     var outcome = await ReadOutcomeAsync(handle, cancellationToken).ConfigureAwait(false);
@@ -203,6 +216,8 @@ namespace Kubiya.Core.Executions
                     foreach (var wf in page.Workflows)
                     {
                         var info = await ExecutionMapper.ToInfoAsync(wf).ConfigureAwait(false);
+                        if (await DeadLocalRuns.EndIfDeadAsync(connection, settings, this, info, cancellationToken).ConfigureAwait(false))
+                            info = await DescribeAsync(info.Id, false, cancellationToken).ConfigureAwait(false);
                         if (!ExecutionQuery.Matches(filter, info)) continue;
                         results.Add(info);
                         if (filter.First is { } first && results.Count >= first) return results;
@@ -223,7 +238,8 @@ namespace Kubiya.Core.Executions
         /// <summary>Requests cancellation; the running step is killed and the execution ends Cancelled.</summary>
         public async Task<ExecutionInfo> CancelAsync(string id, CancellationToken cancellationToken)
         {
-            var info = await GetAsync(id, false, cancellationToken).ConfigureAwait(false);
+            var (info, ended) = await ReadAsync(id, false, cancellationToken).ConfigureAwait(false);
+            if (ended) return info;
             if (info.IsFinished)
                 throw new KubiyaException(KubiyaErrorKind.InvalidState, "ExecutionAlreadyFinished", $"Execution '{id}' already ended ({info.Status}).", id);
             try
@@ -235,6 +251,50 @@ namespace Kubiya.Core.Executions
                 throw RpcErrors.Translate(ex, id);
             }
             return info;
+        }
+
+        /// <summary>
+        /// Ends an execution at once, without its worker: for a run no worker will serve any more.
+        /// Its step processes are not signalled (a live worker notices at its next heartbeat).
+        /// The execution reads Cancelled, with <paramref name="reason"/> as its error.
+        /// </summary>
+        public async Task<ExecutionInfo> TerminateAsync(string id, string reason, CancellationToken cancellationToken)
+        {
+            var info = await DescribeAsync(id, false, cancellationToken).ConfigureAwait(false);
+            if (info.IsFinished)
+                throw new KubiyaException(KubiyaErrorKind.InvalidState, "ExecutionAlreadyFinished", $"Execution '{id}' already ended ({info.Status}).", id);
+            try
+            {
+                await Client.GetWorkflowHandle(id).TerminateAsync(reason, new WorkflowTerminateOptions { Rpc = new RpcOptions { CancellationToken = cancellationToken } }).ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                throw RpcErrors.Translate(ex, id);
+            }
+            return info;
+        }
+
+        private async Task<string?> TerminationReasonAsync(WorkflowHandle handle, CancellationToken ct)
+        {
+            try
+            {
+                // The close event alone: cheap however long the history is.
+                var page = await connection.Client.Connection.WorkflowService.GetWorkflowExecutionHistoryAsync(
+                    new Temporalio.Api.WorkflowService.V1.GetWorkflowExecutionHistoryRequest
+                    {
+                        Namespace = connection.Namespace,
+                        Execution = new Temporalio.Api.Common.V1.WorkflowExecution { WorkflowId = handle.Id },
+                        HistoryEventFilterType = Temporalio.Api.Enums.V1.HistoryEventFilterType.CloseEvent,
+                    },
+                    new RpcOptions { CancellationToken = ct }).ConfigureAwait(false);
+                var terminated = page.History?.Events.LastOrDefault(e => e.WorkflowExecutionTerminatedEventAttributes != null);
+                var reason = terminated?.WorkflowExecutionTerminatedEventAttributes.Reason;
+                return string.IsNullOrWhiteSpace(reason) ? null : "Terminated: " + reason;
+            }
+            catch (Exception ex) when (!(ex is OperationCanceledException))
+            {
+                return null;
+            }
         }
 
         /// <summary>Answers the question an execution waits on.</summary>

@@ -41,6 +41,7 @@ namespace Kubiya.Core.Processes
             process.ErrorDataReceived += (_, e) => { if (e.Data == null) errDone.TrySetResult(true); else onLine(e.Data, true); };
             process.Exited += (_, _) => exited.TrySetResult(true);
             process.Start();
+            StepProcessGroup.Started(process);
             // Under the launcher, stdin is the worker-alive pipe: it stays open until the step ends
             // (the step reads /dev/null). Without one, close it so a command reading stdin ends.
             if (!StepProcessGroup.Supported) process.StandardInput.Close();
@@ -68,6 +69,7 @@ namespace Kubiya.Core.Processes
             }
             finally
             {
+                StepProcessGroup.Ended(process);
                 CloseQuietly(process);
             }
         }

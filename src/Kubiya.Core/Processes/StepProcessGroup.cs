@@ -1,5 +1,6 @@
 using System;
 using System.Diagnostics;
+using System.Linq;
 using System.Runtime.InteropServices;
 using System.Threading;
 using Kubiya.Core.Activities;
@@ -44,6 +45,8 @@ namespace Kubiya.Core.Processes
             "kill -KILL \"$watch\" 2>/dev/null\n" +
             "trap '' TERM; kill -TERM 0 2>/dev/null\n" +
             "exit $rc\n";
+
+        private static readonly System.Collections.Concurrent.ConcurrentDictionary<Process, bool> Running = new System.Collections.Concurrent.ConcurrentDictionary<Process, bool>();
 
         [DllImport("libc", SetLastError = true, EntryPoint = "kill")]
         private static extern int SysKill(int pid, int sig);
@@ -103,6 +106,19 @@ namespace Kubiya.Core.Processes
             var gone = DateTime.UtcNow.AddSeconds(5);
             while (GroupAlive(pid) && DateTime.UtcNow < gone) Thread.Sleep(20);
             KillTree(process);
+        }
+
+        /// <summary>Records a started step process until <see cref="Ended"/>, for <see cref="StopAll"/>.</summary>
+        public static void Started(Process process) => Running[process] = true;
+
+        /// <summary>The step process ended (or was stopped).</summary>
+        public static void Ended(Process process) => Running.TryRemove(process, out _);
+
+        /// <summary>Stops every step process this process runs (it is about to exit), in parallel.</summary>
+        public static void StopAll(TimeSpan grace)
+        {
+            var all = Running.Keys.ToArray();
+            System.Threading.Tasks.Parallel.ForEach(all, p => Stop(p, grace));
         }
 
         /// <summary>True while any process of the group <paramref name="pgid"/> exists (zombies aside once reaped).</summary>

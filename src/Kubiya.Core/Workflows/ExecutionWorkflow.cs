@@ -254,6 +254,8 @@ namespace Kubiya.Core.Workflows
             ActivityId = activityId,
             StartToCloseTimeout = startToClose,
             HeartbeatTimeout = TimeSpan.FromSeconds(input.HeartbeatTimeoutSeconds),
+            // A cancelled execution closes once its step's processes are gone, not before.
+            CancellationType = ActivityCancellationType.WaitCancellationCompleted,
             // These retries cover a worker that died or lost its connection; a failing command is
             // retried by the step's own 'retries' above, so the two never multiply.
             RetryPolicy = new RetryPolicy

@@ -1,6 +1,7 @@
 using System.IO;
 using System.Management.Automation;
 using Kubiya.Core.Executions;
+using Kubiya.Core.Errors;
 using Kubiya.Core.Logs;
 using Kubiya.PowerShell.Internal;
 using Kubiya.PowerShell.Jobs;
@@ -66,6 +67,14 @@ namespace Kubiya.PowerShell.Commands
         [Parameter]
         public SwitchParameter Yes { get; set; }
 
+        /// <summary>
+        /// Seconds to wait for an answer from elsewhere (Send-KubiyaExecutionInput) when an approval
+        /// cannot be asked here (non-interactive). Without it such a -Local run fails at once.
+        /// </summary>
+        [Parameter]
+        [ValidateRange(1, 7 * 24 * 3600)]
+        public int ApprovalTimeout { get; set; }
+
         /// <summary>Return as soon as it is submitted.</summary>
         [Parameter]
         public SwitchParameter NoWait { get; set; }
@@ -113,6 +122,7 @@ namespace Kubiya.PowerShell.Commands
                 Priority = ExecutionMapper.ParsePriority(Priority),
                 ParentExecutionId = ParentExecution,
                 AutoApprove = Yes,
+                ApprovalTimeout = MyInvocation.BoundParameters.ContainsKey(nameof(ApprovalTimeout)) ? System.TimeSpan.FromSeconds(ApprovalTimeout) : (System.TimeSpan?)null,
                 NoWait = NoWait,
                 Environment = Environment,
                 Model = Model,
@@ -130,17 +140,55 @@ namespace Kubiya.PowerShell.Commands
                         Submitted = e => pump.Post(() => WriteVerbose($"Submitted execution {e.Id} to queue {e.Queue}.")),
                         Log = e => pump.Post(() => WriteLogEntry(e)),
                         Warning = w => pump.Post(() => WriteWarning(w)),
+                        Answer = (question, _) => Ask(pump, question),
                     };
                     return Runtime.Exec.RunAsync(request, lookup, observer, launcher, ct);
                 });
                 WriteExecution(info);
+                if (info.Status == ExecutionStatus.WaitingForInput)
+                    WriteError(ErrorRecords.Create("ApprovalRequired", ErrorCategory.OperationStopped,
+                        $"Execution {info.Id} waits for an answer ('{info.Question}') that nobody gave here; it stays WaitingForInput. Answer with: Send-KubiyaExecutionInput -Id {info.Id} -Answer yes", info.Id));
             }, Prompt);
+        }
+
+        /// <summary>
+        /// Asks the user on the host (PromptForChoice) on the pipeline thread; null when the host
+        /// cannot ask (pwsh -NonInteractive, a host without a UI, KUBIYA_NON_INTERACTIVE).
+        /// </summary>
+        private System.Threading.Tasks.Task<string?> Ask(PipelinePump pump, LogEntry question)
+        {
+            var answer = new System.Threading.Tasks.TaskCompletionSource<string?>(System.Threading.Tasks.TaskCreationOptions.RunContinuationsAsynchronously);
+            pump.Post(() =>
+            {
+                var given = Runtime.Settings.NonInteractive ? null : AskOnHost(question);
+                if (given == null)
+                    WriteWarning($"Execution {question.ExecutionId} waits for input: {question.Text}. Not prompting (non-interactive); answer with: Send-KubiyaExecutionInput -Id {question.ExecutionId} -Answer yes");
+                answer.TrySetResult(given);
+            });
+            return answer.Task;
+        }
+
+        private string? AskOnHost(LogEntry question)
+        {
+            var choices = new System.Collections.ObjectModel.Collection<System.Management.Automation.Host.ChoiceDescription>
+            {
+                new System.Management.Automation.Host.ChoiceDescription("&Yes", "Approve: the execution goes on."),
+                new System.Management.Automation.Host.ChoiceDescription("&No", "Reject: the execution fails."),
+            };
+            try
+            {
+                var choice = Host.UI.PromptForChoice($"Execution {question.ExecutionId}", question.Text, choices, 1);
+                return choice == 0 ? "yes" : "no";
+            }
+            catch (System.Exception ex) when (ex is PSInvalidOperationException || ex is System.Management.Automation.Host.HostException || ex is System.NotImplementedException || ex is System.NullReferenceException)
+            {
+                // Not interactive.
+                return null;
+            }
         }
 
         private void WriteLogEntry(LogEntry e)
         {
-            if (e.Kind == LogEntryKind.Question)
-                WriteWarning($"Execution {e.ExecutionId} waits for input: {e.Text}. Answer with: Send-KubiyaExecutionInput -Id {e.ExecutionId} -Answer yes");
             // PSHOST shows it like Write-Host while keeping it in the Information stream (6>).
             WriteInformation(new HostInformationMessage { Message = e.ToString(), NoNewLine = false }, new[] { "PSHOST", "Kubiya", e.Kind.ToString() });
         }

@@ -29,6 +29,8 @@ namespace Kubiya.PowerShell.Jobs
 
         public async Task<ILocalWorker> StartAsync(KubiyaSettings settings, WorkerHostOptions options, CancellationToken cancellationToken)
         {
+            // pwsh dies on SIGTERM (a pipeline's cancel) without running any cleanup of its own.
+            Kubiya.Core.Executions.LocalRuns.EndOnTerminationSignals();
             var job = WorkerJobs.Create(manager, repository, runspace, settings, options, $"KubiyaLocal:{options.Queue}");
             await job.StartAsync(cancellationToken).ConfigureAwait(false);
             if (job.JobStateInfo.State != JobState.Running)

@@ -25,6 +25,8 @@ public sealed class Matching
         public readonly LinkedList<TaskRef> Tasks = new();
         public readonly LinkedList<TaskCompletionSource<TaskRef?>> Waiters = new();
         public readonly Dictionary<string, long> Pollers = new();
+        // Long polls in progress per identity: such a poller is being accessed now, however long ago its poll began.
+        public readonly Dictionary<string, int> Polling = new();
     }
 
     private Queue Get(string ns, string queue, int type) => queues.GetOrAdd((ns, queue, type), _ => new Queue());
@@ -60,6 +62,7 @@ public sealed class Matching
             }
             waiter = new TaskCompletionSource<TaskRef?>(TaskCreationOptions.RunContinuationsAsynchronously);
             node = q.Waiters.AddLast(waiter);
+            q.Polling[identity ?? ""] = q.Polling.TryGetValue(identity ?? "", out var n) ? n + 1 : 1;
         }
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(maxWait);
@@ -70,19 +73,23 @@ public sealed class Matching
             {
                 if (node.List != null) q.Waiters.Remove(node);
                 q.Pollers[identity ?? ""] = Clock.NowMs();
+                if (q.Polling.TryGetValue(identity ?? "", out var n) && n > 1) q.Polling[identity ?? ""] = n - 1;
+                else q.Polling.Remove(identity ?? "");
             }
             return result;
         }
     }
 
-    /// <summary>Pollers seen on the queue in the last five minutes.</summary>
+    /// <summary>Pollers seen on the queue in the last five minutes; one inside a long poll is seen now.</summary>
     public List<PollerSeen> Pollers(string ns, string queue, int type)
     {
         if (!queues.TryGetValue((ns, queue, type), out var q)) return new();
-        var cutoff = Clock.NowMs() - 300_000;
+        var now = Clock.NowMs();
+        var cutoff = now - 300_000;
         lock (q)
         {
-            return q.Pollers.Where(p => p.Value >= cutoff).Select(p => new PollerSeen(p.Key, p.Value)).ToList();
+            return q.Pollers.Where(p => p.Value >= cutoff || q.Polling.ContainsKey(p.Key))
+                .Select(p => new PollerSeen(p.Key, q.Polling.ContainsKey(p.Key) ? now : p.Value)).ToList();
         }
     }
 

@@ -39,6 +39,8 @@ public sealed class CliEnvironment
 
     /// <summary>A copy that runs kubiya as another account (setpriv; needs root).</summary>
     public CliEnvironment AsUser(int otherUid) => new(Home, new Dictionary<string, string?>(variables), otherUid);
+    /// <summary>The variables set (or, when null, removed) for kubiya.</summary>
+    public IReadOnlyDictionary<string, string?> Variables => variables;
 
     /// <summary>The KUBIYA_HOME of this environment.</summary>
     public string Home { get; }
