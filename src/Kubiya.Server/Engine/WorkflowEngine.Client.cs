@@ -290,7 +290,10 @@ public sealed partial class WorkflowEngine
                 return;
             case "act-s2c":
                 if (a.Started && a.Attempt == t.Stamp && a.StartedTimeMs + a.StartToCloseMs <= now)
-                    TimeOutActivity(tx, e, a, TimeoutType.StartToClose);
+                    // An attempt's timeout never outlives the activity's: past that deadline too, it is
+                    // the schedule-to-close timeout that ended it (as Temporal caps the attempt timer).
+                    TimeOutActivity(tx, e, a, a.ScheduleToCloseMs > 0 && a.FirstScheduledTimeMs + a.ScheduleToCloseMs <= now
+                        ? TimeoutType.ScheduleToClose : TimeoutType.StartToClose);
                 return;
             case "act-hb":
                 if (a.Started && a.Attempt == t.Stamp && a.HeartbeatTimeoutMs > 0 && (a.LastHeartbeatMs ?? a.StartedTimeMs) + a.HeartbeatTimeoutMs <= now)
