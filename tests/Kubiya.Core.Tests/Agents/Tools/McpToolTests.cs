@@ -91,7 +91,11 @@ public sealed class McpToolTests : IDisposable
             server.Env["TOKEN"] = "${env:" + variable + "}";
             var r = await ws.Runner.RunAsync(Call("test__env", new { name = "TOKEN" }, server), (_, _) => { }, default);
             Assert.False(r.IsError, r.Output);
-            Assert.Equal("mcp-secret-value", r.Output);
+            // The server had the value (it came back exactly and was masked on the way to the model).
+            Assert.Equal("***", r.Output);
+            var plain = Server();
+            plain.Env["MODE"] = "verbose";
+            Assert.Equal("verbose", (await ws.Runner.RunAsync(Call("test__env", new { name = "MODE" }, plain), (_, _) => { }, default)).Output);
         }
         finally
         {
@@ -103,6 +107,24 @@ public sealed class McpToolTests : IDisposable
         var error = await ws.Runner.RunAsync(Call("test__env", new { name = "TOKEN" }, missing), (_, _) => { }, default);
         Assert.True(error.IsError);
         Assert.Contains("KUBIYA_MCP_TEST_NEVER_SET", error.Output);
+    }
+
+    [Fact]
+    public async Task TheWorkersCredentialsAreWithheldFromServers()
+    {
+        var variable = "KUBIYA_MCP_WITHHELD_" + Guid.NewGuid().ToString("N")[..8];
+        Environment.SetEnvironmentVariable(variable, "worker-credential");
+        try
+        {
+            ws.Runner.WithheldVariables.Add(variable);
+            var r = await ws.Runner.RunAsync(Call("test__env", new { name = variable }, Server()), (_, _) => { }, default);
+            Assert.Equal("(unset)", r.Output);
+            Assert.Contains("OPENAI_API_KEY", ws.Runner.WithheldVariables);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(variable, null);
+        }
     }
 
     [Fact]

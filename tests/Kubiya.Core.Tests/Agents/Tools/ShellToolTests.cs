@@ -155,6 +155,35 @@ public sealed class ShellToolTests : IDisposable
     }
 
     [Fact]
+    public void TheWorkersCredentialsAreWithheldUnlessTheAgentPassesThem()
+    {
+        var variable = "KUBIYA_TOOL_WITHHELD_" + Guid.NewGuid().ToString("N")[..8];
+        Environment.SetEnvironmentVariable(variable, "worker-credential");
+        try
+        {
+            ws.Runner.WithheldVariables.Add(variable);
+            var r = ws.Run(BuiltInTools.Shell, new { command = $"echo \"[${variable}]\"" });
+            Assert.Equal("[]\n", r.Output);
+
+            ws.Env[variable] = "${env:" + variable + "}";
+            var passed = ws.Run(BuiltInTools.Shell, new { command = $"test \"${variable}\" = worker-credential && echo passed" });
+            Assert.Equal("passed\n", passed.Output);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(variable, null);
+        }
+    }
+
+    [Fact]
+    public void ValuesUnderSecretLookingNamesAreMasked()
+    {
+        ws.Env["DB_PASSWORD"] = "hunter2-literal";
+        var r = ws.Run(BuiltInTools.Shell, new { command = "echo \"pw=$DB_PASSWORD\"" });
+        Assert.Equal("pw=***\n", r.Output);
+    }
+
+    [Fact]
     public void AMissingSecretIsAToolErrorNamingTheVariable()
     {
         ws.Env["API_TOKEN"] = "${env:KUBIYA_TOOL_TEST_NOT_SET_ANYWHERE}";

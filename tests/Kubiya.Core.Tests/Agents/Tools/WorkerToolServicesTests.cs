@@ -19,7 +19,8 @@ public sealed class WorkerToolServicesTests : IDisposable
         var home = Path.Combine(ws.Outside, "home");
         var settings = SettingsLoader.Load(new KubiyaPaths(home), _ => null);
         var services = LlmWorkerServices.Create(settings, new WorkerHostOptions { Queue = "tools-test" }, Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance);
-        Assert.IsType<ToolRunner>(services.Tools);
+        var runner = Assert.IsType<ToolRunner>(services.Tools);
+        Assert.Contains("OPENAI_API_KEY", runner.WithheldVariables);
         Assert.NotNull(services.ListMcpTools);
 
         ws.Write("hello.txt", "hello tools\n");

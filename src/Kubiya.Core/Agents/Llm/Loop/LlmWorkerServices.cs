@@ -27,7 +27,11 @@ namespace Kubiya.Core.Agents.Llm.Loop
         public static LlmWorkerServices Create(KubiyaSettings settings, WorkerHostOptions options, ILoggerFactory loggers)
         {
             // One runner per worker: MCP servers it starts are shared by the worker's calls and stopped with it.
-            var tools = new ToolRunner(options.PowerShellRunner);
+            var tools = new ToolRunner(options.PowerShellRunner)
+            {
+                // The product's credentials, including the keys models.yaml refers to, stay out of tools.
+                WithheldVariables = Secrets.ProductSecrets.EnvironmentNames(settings.Paths),
+            };
             return new LlmWorkerServices
             {
                 Gateway = new UnavailableGateway(),

@@ -12,6 +12,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using ModelContextProtocol;
 using ModelContextProtocol.Client;
 using ModelContextProtocol.Protocol;
+using Kubiya.Core.Secrets;
 
 namespace Kubiya.Core.Agents.Llm.Tools
 {
@@ -40,6 +41,12 @@ namespace Kubiya.Core.Agents.Llm.Tools
             var period = TimeSpan.FromTicks(Math.Max(TimeSpan.FromSeconds(1).Ticks, Math.Min(this.idleTimeout.Ticks / 2, TimeSpan.FromSeconds(30).Ticks)));
             sweeper = new Timer(_ => SweepIdle(), null, period, period);
         }
+
+        /// <summary>
+        /// Variables of this process's environment a server does not inherit unless its definition
+        /// sets them (default: <see cref="ProductSecrets.WellKnown"/>).
+        /// </summary>
+        public ICollection<string> WithheldVariables { get; set; } = new HashSet<string>(ProductSecrets.WellKnown, StringComparer.OrdinalIgnoreCase);
 
         /// <summary>Seconds a server may take to start and answer its handshake.</summary>
         public TimeSpan StartTimeout { get; set; } = TimeSpan.FromSeconds(60);
@@ -131,7 +138,7 @@ namespace Kubiya.Core.Agents.Llm.Tools
             try
             {
                 var result = await entry.Client.CallToolAsync(tool, values, cancellationToken: linked.Token).ConfigureAwait(false);
-                var text = BoundedOutput.Bound(ContentText(result), maxBytes, out var truncated);
+                var text = BoundedOutput.Bound(entry.Masker.Apply(ContentText(result)), maxBytes, out var truncated);
                 return new ToolResult { Output = text, IsError = result.IsError == true, Truncated = truncated };
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
@@ -188,7 +195,12 @@ namespace Kubiya.Core.Agents.Llm.Tools
             var key = Key(definition, workingDirectory);
             for (var attempt = 0; ; attempt++)
             {
-                var entry = servers.GetOrAdd(key, _ => new Entry(key, StartAsync(definition, workingDirectory)));
+                var entry = servers.GetOrAdd(key, _ =>
+                {
+                    // Resolved before starting, so a missing variable is reported as itself.
+                    var env = ToolEnvironment.Resolve(definition.Env, WithheldVariables);
+                    return new Entry(key, () => StartAsync(definition, workingDirectory, env), env.Masker);
+                });
                 entry.Acquire();
                 McpClient client;
                 try
@@ -210,23 +222,17 @@ namespace Kubiya.Core.Agents.Llm.Tools
             }
         }
 
-        private async Task<McpClient> StartAsync(McpServerDefinition definition, string? workingDirectory)
+        private async Task<McpClient> StartAsync(McpServerDefinition definition, string? workingDirectory, ToolEnvironment env)
         {
-            Dictionary<string, string> env;
-            try
-            {
-                env = SecretRedactor.Resolve(definition.Env, out _);
-            }
-            catch (Kubiya.Core.Secrets.SecretNotFoundException ex)
-            {
-                throw new ToolException(ex.Message);
-            }
+            var variables = env.Values.ToDictionary(kv => kv.Key, kv => (string?)kv.Value);
+            // A null value removes an inherited variable.
+            foreach (var name in env.Withheld) variables[name] = null;
             var options = new StdioClientTransportOptions
             {
                 Name = definition.Name,
                 Command = definition.Command,
                 Arguments = definition.Args.ToList(),
-                EnvironmentVariables = env.ToDictionary(kv => kv.Key, kv => (string?)kv.Value),
+                EnvironmentVariables = variables,
                 ShutdownTimeout = TimeSpan.FromSeconds(2),
             };
             if (!string.IsNullOrWhiteSpace(workingDirectory)) options.WorkingDirectory = workingDirectory;
@@ -308,14 +314,21 @@ namespace Kubiya.Core.Agents.Llm.Tools
             private long lastUsedTicks = DateTime.UtcNow.Ticks;
             private int disposed;
 
-            public Entry(string key, Task<McpClient> started)
+            // Lazy: a concurrent GetOrAdd may build an entry it then discards, which must start nothing.
+            private readonly Lazy<Task<McpClient>> start;
+
+            public Entry(string key, Func<Task<McpClient>> start, SecretMasker masker)
             {
                 Key = key;
-                Started = started;
+                this.start = new Lazy<Task<McpClient>>(start, LazyThreadSafetyMode.ExecutionAndPublication);
+                Masker = masker;
             }
 
+            /// <summary>Masks the secrets this server was given.</summary>
+            public SecretMasker Masker { get; }
+
             public string Key { get; }
-            public Task<McpClient> Started { get; }
+            public Task<McpClient> Started => start.Value;
             public McpClient Client => Started.Result;
 
             public TimeSpan IdleFor => Volatile.Read(ref users) > 0 ? TimeSpan.Zero : TimeSpan.FromTicks(DateTime.UtcNow.Ticks - Interlocked.Read(ref lastUsedTicks));
@@ -334,7 +347,7 @@ namespace Kubiya.Core.Agents.Llm.Tools
 
             public async ValueTask DisposeAsync()
             {
-                if (Interlocked.Exchange(ref disposed, 1) == 1) return;
+                if (Interlocked.Exchange(ref disposed, 1) == 1 || !start.IsValueCreated) return;
                 try
                 {
                     var client = await Started.ConfigureAwait(false);

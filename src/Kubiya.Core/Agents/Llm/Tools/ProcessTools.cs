@@ -7,7 +7,6 @@ using System.Threading;
 using System.Threading.Tasks;
 using Kubiya.Core.Activities;
 using Kubiya.Core.Processes;
-using Kubiya.Core.Secrets;
 
 namespace Kubiya.Core.Agents.Llm.Tools
 {
@@ -17,6 +16,9 @@ namespace Kubiya.Core.Agents.Llm.Tools
         private static readonly string[] GitRefusedReadOptions = { "--output", "--no-index", "--ext-diff", "--exec-path", "--upload-pack", "--receive-pack" };
         private readonly IPowerShellStepRunner? powerShellRunner;
         private readonly Func<string, ProcessStartInfo?> powerShellProcess;
+
+        /// <summary>Inherited variables a tool's process never sees unless the agent sets them.</summary>
+        public ICollection<string>? WithheldVariables { get; set; }
 
         public ProcessTools(IPowerShellStepRunner? powerShellRunner, Func<string, ProcessStartInfo?>? powerShellProcess)
         {
@@ -30,7 +32,7 @@ namespace Kubiya.Core.Agents.Llm.Tools
             var denied = CommandPolicy.Check(command, request.Policy);
             if (denied != null) throw new ToolException(denied);
             var psi = CommandLocator.Shell(command);
-            return RunAsync(paths, request, args, maxBytes, onLine, ct, (env, line, timeout, token) => ProcessRunner.RunAsync(psi, paths.Root, env, line, timeout, token), null);
+            return RunAsync(paths, request, args, maxBytes, onLine, ct, psi, (env, line, timeout, token) => ProcessRunner.RunAsync(psi, paths.Root, env, line, timeout, token), null);
         }
 
         public Task<ToolResult> PowerShellAsync(WorkspacePaths paths, ToolRequest request, ToolArguments args, int maxBytes, Action<string, bool> onLine, CancellationToken ct)
@@ -40,9 +42,9 @@ namespace Kubiya.Core.Agents.Llm.Tools
             if (denied != null) throw new ToolException(denied);
             var psi = powerShellProcess(script);
             if (psi != null)
-                return RunAsync(paths, request, args, maxBytes, onLine, ct, (env, line, timeout, token) => ProcessRunner.RunAsync(psi, paths.Root, env, line, timeout, token), null);
+                return RunAsync(paths, request, args, maxBytes, onLine, ct, psi, (env, line, timeout, token) => ProcessRunner.RunAsync(psi, paths.Root, env, line, timeout, token), null);
             if (powerShellRunner != null)
-                return RunAsync(paths, request, args, maxBytes, onLine, ct, (env, line, timeout, token) => powerShellRunner.RunAsync(script, paths.Root, env, line, timeout, token), null);
+                return RunAsync(paths, request, args, maxBytes, onLine, ct, null, (env, line, timeout, token) => powerShellRunner.RunAsync(script, paths.Root, env, line, timeout, token), null);
             throw new ToolException("powershell: this worker has no pwsh (PowerShell 7); install it, or run the worker from the Kubiya PowerShell module");
         }
 
@@ -72,29 +74,23 @@ namespace Kubiya.Core.Agents.Llm.Tools
                 // The repository must be the working directory or inside it, never a parent.
                 ["GIT_CEILING_DIRECTORIES"] = Path.GetDirectoryName(paths.Root) ?? paths.Root,
             };
-            return RunAsync(paths, request, args, maxBytes, onLine, ct, (env, line, timeout, token) => ProcessRunner.RunAsync(psi, paths.Root, env, line, timeout, token), gitEnv);
+            return RunAsync(paths, request, args, maxBytes, onLine, ct, psi, (env, line, timeout, token) => ProcessRunner.RunAsync(psi, paths.Root, env, line, timeout, token), gitEnv);
         }
 
         private delegate Task<int> Runner(IDictionary<string, string> env, Action<string, bool> onLine, TimeSpan timeout, CancellationToken ct);
 
-        private static async Task<ToolResult> RunAsync(WorkspacePaths paths, ToolRequest request, ToolArguments args, int maxBytes,
-            Action<string, bool> onLine, CancellationToken ct, Runner run, IDictionary<string, string>? fixedEnv)
+        private async Task<ToolResult> RunAsync(WorkspacePaths paths, ToolRequest request, ToolArguments args, int maxBytes,
+            Action<string, bool> onLine, CancellationToken ct, ProcessStartInfo? psi, Runner run, IDictionary<string, string>? fixedEnv)
         {
-            Dictionary<string, string> env;
-            SecretRedactor redactor;
-            try
-            {
-                env = SecretRedactor.Resolve(request.Env, out redactor);
-            }
-            catch (SecretNotFoundException ex)
-            {
-                throw new ToolException(ex.Message);
-            }
+            var resolved = ToolEnvironment.Resolve(request.Env, WithheldVariables);
+            var env = resolved.Values;
+            var masker = resolved.Masker;
             if (fixedEnv != null) foreach (var kv in fixedEnv) env[kv.Key] = kv.Value;
+            if (psi != null) foreach (var name in resolved.Withheld) psi.Environment.Remove(name);
             var output = new BoundedOutput(maxBytes);
             void OnLine(string line, bool isError)
             {
-                var safe = redactor.Redact(line);
+                var safe = masker.Apply(line);
                 output.AppendLine(safe);
                 onLine?.Invoke(safe, isError);
             }

@@ -4,6 +4,8 @@ using System.IO;
 using System.Threading;
 using System.Threading.Tasks;
 using Kubiya.Core.Activities;
+using Kubiya.Core.Secrets;
+using System.Collections.Generic;
 
 namespace Kubiya.Core.Agents.Llm.Tools
 {
@@ -36,6 +38,22 @@ namespace Kubiya.Core.Agents.Llm.Tools
             processes = new ProcessTools(powerShellRunner, powerShellProcess);
             ownsMcp = mcpTools == null;
             mcp = mcpTools ?? new McpToolSource();
+            WithheldVariables = new HashSet<string>(ProductSecrets.WellKnown, StringComparer.OrdinalIgnoreCase);
+        }
+
+        /// <summary>
+        /// Variables of the worker's environment that tools' processes and MCP servers do not inherit
+        /// unless the agent's <c>env</c> sets them: by default the product's well-known credentials
+        /// (<see cref="ProductSecrets.WellKnown"/>); a worker adds the ones its models.yaml refers to.
+        /// </summary>
+        public ICollection<string> WithheldVariables
+        {
+            get => processes.WithheldVariables!;
+            set
+            {
+                processes.WithheldVariables = value;
+                if (ownsMcp) mcp.WithheldVariables = value;
+            }
         }
 
         /// <summary>Most bytes of output handed back to the model (head and tail kept).</summary>

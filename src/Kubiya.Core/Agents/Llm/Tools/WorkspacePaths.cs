@@ -163,7 +163,7 @@ namespace Kubiya.Core.Agents.Llm.Tools
             FileSystemInfo info = (attributes & FileAttributes.Directory) != 0 ? new DirectoryInfo(path) : new FileInfo(path);
             var target = LinkTargetProperty?.GetValue(info) as string;
             // A reparse point this runtime cannot read (or not a link at all): refuse rather than guess.
-            if (target == null) throw new ToolException($"'{path}' is a link or reparse point whose target cannot be checked");
+            if (target == null) throw new ToolException($"'{Path.GetFileName(path)}' is a link or reparse point whose target cannot be checked");
             return target;
         }
 
