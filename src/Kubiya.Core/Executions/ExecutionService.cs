@@ -178,6 +178,9 @@ namespace Kubiya.Core.Executions
                 var handle = Client.GetWorkflowHandle(id);
                 var desc = await handle.DescribeAsync(new WorkflowDescribeOptions { Rpc = new RpcOptions { CancellationToken = cancellationToken } }).ConfigureAwait(false);
                 var info = await ExecutionMapper.ToInfoAsync(desc).ConfigureAwait(false);
+                // The memo names a step's worker once the step ended; while it runs, the server knows it.
+                if (info.Status == ExecutionStatus.Running && await RunningWorkerAsync(id, cancellationToken).ConfigureAwait(false) is { } running)
+                    info.Worker = running;
                 if (desc.Status == Temporalio.Api.Enums.V1.WorkflowExecutionStatus.Terminated)
                     info.Error = await TerminationReasonAsync(handle, cancellationToken).ConfigureAwait(false) ?? info.Error;
                 if (fullOutput && info.IsFinished && info.Status != ExecutionStatus.Cancelled)
@@ -272,6 +275,18 @@ namespace Kubiya.Core.Executions
                 throw RpcErrors.Translate(ex, id);
             }
             return info;
+        }
+
+        private async Task<string?> RunningWorkerAsync(string id, CancellationToken ct)
+        {
+            var raw = await connection.Client.Connection.WorkflowService.DescribeWorkflowExecutionAsync(
+                new Temporalio.Api.WorkflowService.V1.DescribeWorkflowExecutionRequest
+                {
+                    Namespace = connection.Namespace,
+                    Execution = new Temporalio.Api.Common.V1.WorkflowExecution { WorkflowId = id },
+                },
+                new RpcOptions { CancellationToken = ct }).ConfigureAwait(false);
+            return raw.PendingActivities.Select(a => a.LastWorkerIdentity).LastOrDefault(w => !string.IsNullOrEmpty(w));
         }
 
         private async Task<string?> TerminationReasonAsync(WorkflowHandle handle, CancellationToken ct)

@@ -37,7 +37,8 @@ namespace Kubiya.Core.Workers
             sb.Append("ExecStart=").Append(string.Join(" ", new[] { command.FileName }.Concat(command.Arguments).Select(Quote))).Append('\n');
             foreach (var kv in environment.Concat(command.Environment).OrderBy(kv => kv.Key, StringComparer.Ordinal))
                 sb.Append("Environment=").Append(Quote(kv.Key + "=" + kv.Value)).Append('\n');
-            sb.Append("WorkingDirectory=").Append(Quote(workingDirectory)).Append('\n');
+            // A path setting, not a command line: systemd takes it verbatim (quotes would make it relative).
+            sb.Append("WorkingDirectory=").Append(Escape(workingDirectory)).Append('\n');
             sb.Append("KillSignal=SIGTERM\n");
             sb.Append("TimeoutStopSec=").Append((int)Math.Ceiling(drainTimeout.TotalSeconds) + 15).Append('\n');
             sb.Append("Restart=on-failure\nRestartSec=5\n\n");

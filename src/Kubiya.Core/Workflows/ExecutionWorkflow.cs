@@ -30,6 +30,7 @@ namespace Kubiya.Core.Workflows
         private string? pendingAnswer;
         private bool waiting;
         private string? worker;
+        private string? currentStep;
 
         /// <summary>Runs the execution.</summary>
         [WorkflowRun]
@@ -47,6 +48,7 @@ namespace Kubiya.Core.Workflows
                 for (var i = 0; i < input.Steps.Count; i++)
                 {
                     var step = input.Steps[i];
+                    currentStep = step.Name;
                     var error = await RunStepAsync(step);
                     if (error != null)
                     {
@@ -67,7 +69,7 @@ namespace Kubiya.Core.Workflows
                     MemoUpdate.ValueSet(MemoKeys.State, "Cancelled"),
                     MemoUpdate.ValueUnset(MemoKeys.Question),
                     MemoUpdate.ValueSet(MemoKeys.Output, Tail(outcome.Output, MemoOutputLimit)),
-                    MemoUpdate.ValueSet(MemoKeys.Error, "Cancelled"));
+                    MemoUpdate.ValueSet(MemoKeys.Error, currentStep == null ? "Cancelled before its first step ran." : $"Cancelled during step '{currentStep}'."));
                 throw;
             }
             outcome.Output = output.ToString();

@@ -72,7 +72,9 @@ namespace Kubiya.PowerShell.Internal
             WriteObject(info);
             if (info.Status == ExecutionStatus.Failed || info.Status == ExecutionStatus.Cancelled)
             {
-                var message = $"Execution {info.Id} {info.Status.ToString().ToLowerInvariant()}: {info.Error ?? "no details"}";
+                var message = info.Status == ExecutionStatus.Failed
+                    ? $"Execution {info.Id} failed: {info.Error ?? "no details"}"
+                    : $"Execution {info.Id} was cancelled" + (string.IsNullOrEmpty(info.Error) || info.Error == "Cancelled" ? "." : ": " + info.Error);
                 var id = info.Status == ExecutionStatus.Failed ? info.ErrorId ?? "ExecutionFailed" : "ExecutionCancelled";
                 WriteError(new ErrorRecord(new KubiyaException(KubiyaErrorKind.ExecutionFailed, id, message, info.Id), id, ErrorCategory.InvalidResult, info));
             }

@@ -82,6 +82,6 @@ public sealed class ModuleTests(ModuleFixture fx)
         Assert.Contains(r.Output[2].ToString(), selected);
         Assert.Contains("Kubiya.Core.Workers.WorkerInfo", selected);
         var columns = format.Descendants("View").First(v => v.Element("Name")!.Value == "KubiyaExecution").Descendants("Label").Select(l => l.Value);
-        Assert.Equal(new[] { "Id", "Status", "Agent", "Queue", "Created", "Duration", "Prompt" }, columns);
+        Assert.Equal(new[] { "Id", "Status", "Agent", "Created", "Duration", "Prompt" }, columns);
     }
 }

@@ -18,12 +18,18 @@ public sealed class StopExecutionTests(ModuleFixture fx)
         s.Run($"$w = Start-KubiyaWorker -QueueId {q}").Ok();
         var id = s.Run($"(Invoke-KubiyaExec -Agent shell 'echo $$ > pid.txt; sleep 120' -Queue {q} -NoWait).Id").Ok().Single().ToString();
         var pid = int.Parse(await FileWait.ReadWhenWrittenAsync(s.PathOf("pid.txt")));
+        // While its step runs, the execution names the worker that runs it.
+        var running = s.Run($"(Get-KubiyaExecution -Id {id}).Worker; $w.Identity").Ok();
+        Assert.Equal(running.Output[1].ToString(), running.Output[0]?.ToString());
 
-        var r = s.Run($"(Stop-KubiyaExecution -Id {id} -Wait).Status").Ok();
+        var r = s.Run($"$x = Stop-KubiyaExecution -Id {id} -Wait; $x.Status; $x.Error").Ok();
 
         var aliveAtReturn = ProcessScan.IsAlive(pid);
         Assert.Equal("Cancelled", r.Output[0].ToString());
         Assert.False(aliveAtReturn, $"Stop-KubiyaExecution -Wait returned while the step's shell {pid} still ran");
+        Assert.Equal("Cancelled during step 'shell'.", r.Output[1].ToString());
+        var waited = s.Run($"Wait-KubiyaExecution -Id {id}");
+        Assert.Contains(waited.Errors, e => e.ToString() == $"Execution {id} was cancelled: Cancelled during step 'shell'.");
     }
 
     [Fact]
