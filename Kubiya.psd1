@@ -21,6 +21,13 @@
         'Send-KubiyaExecutionInput'
         'Get-KubiyaAgent'
         'Register-KubiyaWorkerTask'
+        'New-KubiyaSchedule'
+        'Get-KubiyaSchedule'
+        'Set-KubiyaSchedule'
+        'Suspend-KubiyaSchedule'
+        'Resume-KubiyaSchedule'
+        'Start-KubiyaSchedule'
+        'Remove-KubiyaSchedule'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

@@ -37,6 +37,10 @@ namespace Kubiya.Core
         public async Task<LogReader> LogsAsync(CancellationToken cancellationToken) =>
             new LogReader(await ConnectAsync(cancellationToken).ConfigureAwait(false));
 
+        /// <summary>Schedules on the configured Temporal (embedded server started when needed).</summary>
+        public async Task<Schedules.ScheduleService> SchedulesAsync(CancellationToken cancellationToken) =>
+            new Schedules.ScheduleService(await ConnectAsync(cancellationToken).ConfigureAwait(false), Settings);
+
         /// <summary>The exec orchestration.</summary>
         public ExecRunner Exec => new ExecRunner(this);
 

@@ -10,6 +10,8 @@ namespace Kubiya.Core.Executions
         public IReadOnlyList<ExecutionStatus> Statuses { get; init; } = Array.Empty<ExecutionStatus>();
         /// <summary>Agent name.</summary>
         public string? Agent { get; init; }
+        /// <summary>Started by this schedule.</summary>
+        public string? Schedule { get; init; }
         /// <summary>Queue.</summary>
         public string? Queue { get; init; }
         /// <summary>Created at or after.</summary>

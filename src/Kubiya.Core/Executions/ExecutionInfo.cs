@@ -39,6 +39,8 @@ namespace Kubiya.Core.Executions
         public string? Error { get; set; }
         /// <summary>The execution it continues.</summary>
         public string? ParentExecutionId { get; set; }
+        /// <summary>Name of the schedule that started it.</summary>
+        public string? Schedule { get; set; }
         /// <summary>The question it waits on, when WaitingForInput.</summary>
         public string? Question { get; set; }
         /// <summary>"done/total" steps.</summary>

@@ -31,6 +31,7 @@ namespace Kubiya.Core.Executions
                 Environment = await StringAsync(memo, MemoKeys.Environment).ConfigureAwait(false),
                 WorkingDirectory = await StringAsync(memo, MemoKeys.WorkingDirectory).ConfigureAwait(false),
                 ParentExecutionId = await StringAsync(memo, MemoKeys.Parent).ConfigureAwait(false),
+                Schedule = await StringAsync(memo, Schedules.ScheduleMemo.ExecutionSchedule).ConfigureAwait(false),
                 Output = await StringAsync(memo, MemoKeys.Output).ConfigureAwait(false),
                 Error = await StringAsync(memo, MemoKeys.Error).ConfigureAwait(false),
                 Progress = await StringAsync(memo, MemoKeys.Progress).ConfigureAwait(false),

@@ -24,6 +24,8 @@ namespace Kubiya.Core.Executions
             else if (statuses.Count > 1) parts.Add("(" + string.Join(" OR ", statuses.Select(s => $"ExecutionStatus = '{s}'")) + ")");
             if (agentAttribute && !string.IsNullOrEmpty(filter.Agent)) parts.Add($"{SearchAttributeSupport.Agent.Name} = '{Escape(filter.Agent!)}'");
             if (!string.IsNullOrEmpty(filter.Queue)) parts.Add($"TaskQueue = '{Escape(filter.Queue!)}'");
+            // Set by Temporal on every workflow a schedule starts.
+            if (!string.IsNullOrEmpty(filter.Schedule)) parts.Add($"TemporalScheduledById = '{Escape(filter.Schedule!)}'");
             if (filter.Since is { } since)
                 parts.Add($"StartTime >= '{since.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture)}'");
             return string.Join(" AND ", parts);
@@ -35,6 +37,7 @@ namespace Kubiya.Core.Executions
             if (filter.Statuses.Count > 0 && !filter.Statuses.Contains(info.Status)) return false;
             if (!string.IsNullOrEmpty(filter.Agent) && !string.Equals(filter.Agent, info.Agent, System.StringComparison.OrdinalIgnoreCase)) return false;
             if (!string.IsNullOrEmpty(filter.Queue) && !string.Equals(filter.Queue, info.Queue, System.StringComparison.Ordinal)) return false;
+            if (!string.IsNullOrEmpty(filter.Schedule) && !string.Equals(filter.Schedule, info.Schedule, System.StringComparison.Ordinal)) return false;
             if (filter.Since is { } since && info.CreatedAt < since) return false;
             return true;
         }

@@ -122,6 +122,7 @@ namespace Kubiya.Core.Workers
             };
             workerOptions.AddWorkflow<ExecutionWorkflow>();
             workerOptions.AddAllActivities(activities);
+            workerOptions.AddAllActivities(new Schedules.ScheduledAgentResolver(settings, options.DefaultWorkingDirectory));
             var llm = options.LlmServices ?? (ownedLlm = LlmWorkerServices.Create(settings, options, loggerFactory));
             workerOptions.AddAllActivities(new LlmActivities(connection.Client, llm.Gateway, llm.Tools, llm.ListMcpTools, Identity,
                 settings.HeartbeatInterval, loggerFactory.CreateLogger("Kubiya.Agents"))

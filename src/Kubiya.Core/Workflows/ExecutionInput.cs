@@ -39,6 +39,13 @@ namespace Kubiya.Core.Workflows
         public List<LlmMessage>? ParentConversation { get; set; }
         /// <summary>State carried from the previous run when the loop continued as new.</summary>
         public LlmConversationState? Conversation { get; set; }
+        /// <summary>
+        /// The agent or team is named, not resolved: the worker looks it up when the run starts
+        /// (schedules name agents, so a changed agent is what the next run uses).
+        /// </summary>
+        public bool ResolveAtRun { get; set; }
+        /// <summary>Name of the schedule that started this execution.</summary>
+        public string? Schedule { get; set; }
     }
 
     /// <summary>One run of a command on a worker.</summary>

@@ -36,6 +36,7 @@ namespace Kubiya.Core.Workflows
         [WorkflowRun]
         public async Task<ExecutionOutcome> RunAsync(ExecutionInput input)
         {
+            if (input.ResolveAtRun) input = await ResolveScheduledAsync(input);
             this.input = input;
             if (input.Llm != null) return await RunAgentLoopAsync(input);
             Workflow.UpsertMemo(

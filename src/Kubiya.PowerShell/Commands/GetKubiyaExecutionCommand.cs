@@ -36,6 +36,11 @@ namespace Kubiya.PowerShell.Commands
         [ValidateNotNullOrEmpty]
         public string? Queue { get; set; }
 
+        /// <summary>Only those started by this schedule.</summary>
+        [Parameter(ParameterSetName = ListSet)]
+        [ValidateNotNullOrEmpty]
+        public string? Schedule { get; set; }
+
         /// <summary>Only those created since.</summary>
         [Parameter(ParameterSetName = ListSet)]
         public DateTime? Since { get; set; }
@@ -59,6 +64,7 @@ namespace Kubiya.PowerShell.Commands
                 Statuses = Status ?? Array.Empty<ExecutionStatus>(),
                 Agent = Agent,
                 Queue = Queue,
+                Schedule = Schedule,
                 Since = Since.HasValue ? new DateTimeOffset(Since.Value) : (DateTimeOffset?)null,
                 First = First,
             };

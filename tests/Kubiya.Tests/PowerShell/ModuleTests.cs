@@ -10,8 +10,10 @@ public sealed class ModuleTests(ModuleFixture fx)
 {
     private static readonly string[] Cmdlets =
     {
-        "Get-KubiyaAgent", "Get-KubiyaExecution", "Get-KubiyaExecutionLog", "Get-KubiyaWorker", "Invoke-KubiyaExec", "Register-KubiyaWorkerTask",
-        "Send-KubiyaExecutionInput", "Start-KubiyaWorker", "Stop-KubiyaExecution", "Stop-KubiyaWorker", "Wait-KubiyaExecution",
+        "Get-KubiyaAgent", "Get-KubiyaExecution", "Get-KubiyaExecutionLog", "Get-KubiyaSchedule", "Get-KubiyaWorker", "Invoke-KubiyaExec",
+        "New-KubiyaSchedule", "Register-KubiyaWorkerTask", "Remove-KubiyaSchedule", "Resume-KubiyaSchedule", "Send-KubiyaExecutionInput",
+        "Set-KubiyaSchedule", "Start-KubiyaSchedule", "Start-KubiyaWorker", "Stop-KubiyaExecution", "Stop-KubiyaWorker",
+        "Suspend-KubiyaSchedule", "Wait-KubiyaExecution",
     };
 
     [Fact]

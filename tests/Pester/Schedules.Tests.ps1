@@ -1,0 +1,36 @@
+BeforeAll {
+    Import-Module (Join-Path $PSScriptRoot 'KubiyaTestHelpers.psm1') -Force
+    $script:envInfo = Start-KubiyaTestEnvironment
+    $script:q = 'q-' + [guid]::NewGuid().ToString('N').Substring(0, 8)
+    $script:worker = Start-KubiyaWorker -QueueId $q
+    Push-Location $TestDrive
+}
+
+AfterAll {
+    Pop-Location
+    Stop-KubiyaTestEnvironment $script:envInfo
+}
+
+Describe 'Schedules in a real pwsh' {
+    It 'shows name, spec, next run, last result and paused in 80 columns' {
+        $name = 'nightly-' + [guid]::NewGuid().ToString('N').Substring(0, 8)
+        New-KubiyaSchedule -Name $name -Cron '0 2 * * *' -TimeZone Europe/Berlin -Agent shell -Prompt 'echo nightly' -Queue $q | Out-Null
+        $lines = (Get-KubiyaSchedule -Name $name | Format-Table | Out-String -Width 80) -split "`n" | Where-Object { $_.Trim() }
+        $lines[0] | Should -Match '^Name\s+Spec\s+NextRun\s+LastResult\s+Paused'
+        $lines | ForEach-Object { $_.TrimEnd().Length | Should -BeLessOrEqual 80 }
+        $lines[2] | Should -Match ([regex]::Escape($name.Substring(0, 8)))
+        Remove-KubiyaSchedule -Name $name
+    }
+
+    It 'runs on an interval and its executions list under the schedule' {
+        $name = 'every-' + [guid]::NewGuid().ToString('N').Substring(0, 8)
+        New-KubiyaSchedule -Name $name -Interval ([TimeSpan]::FromSeconds(2)) -Agent shell -Prompt 'echo tick' -Queue $q | Out-Null
+        $deadline = (Get-Date).AddSeconds(60)
+        do { Start-Sleep -Milliseconds 300; $runs = @(Get-KubiyaExecution -Schedule $name -Status Completed) } until ($runs.Count -ge 2 -or (Get-Date) -gt $deadline)
+        Suspend-KubiyaSchedule -Name $name
+        $runs.Count | Should -BeGreaterOrEqual 2
+        $runs | ForEach-Object { $_.Output.Trim() | Should -Be 'tick'; $_.Schedule | Should -Be $name }
+        (Get-KubiyaSchedule -Name $name).Paused | Should -BeTrue
+        Remove-KubiyaSchedule -Name $name -Confirm:$false
+    }
+}
