@@ -31,15 +31,15 @@ public sealed class ScheduleRestartTests : IAsyncLifetime
     {
         var client = await server.ConnectAsync();
         var t0 = DateTime.UtcNow;
-        var early = t0.AddSeconds(3);   // missed by 13 s and more: outside a 10 s catch-up window
-        var late = t0.AddSeconds(16);   // missed by the restart's few seconds: inside it
-        Schedule Make(string id, DateTime at) => new(
+        var early = t0.AddSeconds(3);   // missed by 13 s and more: outside its 10 s catch-up window
+        var late = t0.AddSeconds(16);   // missed by the restart's few seconds: well inside its 2 min window
+        Schedule Make(string id, DateTime at, TimeSpan window) => new(
             ScheduleActionStartWorkflow.Create((ScheduleTestBase.WaitForeverWorkflow wf) => wf.RunAsync(), new("wf-" + id, "q-nobody")),
-            FiresOnceAt(at)) { Policy = new() { CatchupWindow = TimeSpan.FromSeconds(10) } };
+            FiresOnceAt(at)) { Policy = new() { CatchupWindow = window } };
         var missedId = ServerFixture.Unique("restart-missed");
         var caughtId = ServerFixture.Unique("restart-caught");
-        var missed = await client.CreateScheduleAsync(missedId, Make(missedId, early));
-        var caught = await client.CreateScheduleAsync(caughtId, Make(caughtId, late));
+        var missed = await client.CreateScheduleAsync(missedId, Make(missedId, early, TimeSpan.FromSeconds(10)));
+        var caught = await client.CreateScheduleAsync(caughtId, Make(caughtId, late, TimeSpan.FromMinutes(2)));
         Assert.Equal(late.AddTicks(-(late.Ticks % TimeSpan.TicksPerSecond)), (await caught.DescribeAsync()).Info.NextActionTimes.First());
 
         server.Kill();
