@@ -333,6 +333,21 @@ namespace Kubiya.Core.Executions
         }
 
         /// <summary>
+        /// After an answer was sent: the execution once its workflow took the answer (it left
+        /// WaitingForInput), or as it reads after <paramref name="max"/> when no worker took it yet.
+        /// </summary>
+        public async Task<ExecutionInfo> ReadAfterAnswerAsync(string id, TimeSpan max, CancellationToken cancellationToken)
+        {
+            var deadline = DateTime.UtcNow + max;
+            while (true)
+            {
+                var info = await GetAsync(id, false, cancellationToken).ConfigureAwait(false);
+                if (info.Status != ExecutionStatus.WaitingForInput || DateTime.UtcNow >= deadline) return info;
+                await Task.Delay(200, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        /// <summary>
         /// Waits until the execution ends, calling <paramref name="progress"/> about once a second
         /// with its current state. Throws a Timeout error after <paramref name="timeout"/>.
         /// </summary>

@@ -1,3 +1,4 @@
+using System;
 using System.Management.Automation;
 using Kubiya.Core.Executions;
 using Kubiya.PowerShell.Internal;
@@ -33,7 +34,13 @@ namespace Kubiya.PowerShell.Commands
             if (!ShouldProcess(Id, $"Answer '{Answer}'")) return;
             TryRun(() =>
             {
-                var info = Run(async (pump, ct) => await (await Runtime.ExecutionsAsync(ct).ConfigureAwait(false)).SendInputAsync(Id, Answer, ct).ConfigureAwait(false));
+                var info = Run(async (pump, ct) =>
+                {
+                    var service = await Runtime.ExecutionsAsync(ct).ConfigureAwait(false);
+                    var before = await service.SendInputAsync(Id, Answer, ct).ConfigureAwait(false);
+                    // -PassThru returns the state after the answer, not the WaitingForInput it was sent to.
+                    return PassThru ? await service.ReadAfterAnswerAsync(Id, TimeSpan.FromSeconds(10), ct).ConfigureAwait(false) : before;
+                });
                 if (PassThru) WriteObject(info);
             }, Id);
         }

@@ -70,6 +70,19 @@ public sealed class ApprovalTests(ModuleFixture fx)
     }
 
     [Fact]
+    public void SendInputPassThruReturnsTheStateAfterTheAnswer()
+    {
+        using var s = fx.NewSession();
+        var q = ModuleFixture.Unique("passthru");
+        TestAgents.WriteProjectAgent(s.WorkingDirectory, "deploy", ApprovalAgent);
+        var id = s.Run($"Start-KubiyaWorker -QueueId {q} | Out-Null; (Invoke-KubiyaExec -Agent deploy 'ship it' -Queue {q} -Cwd . -NoWait).Id").Ok().Single().ToString();
+        s.Run($"$deadline = [DateTime]::UtcNow.AddSeconds(60); do {{ [Threading.Thread]::Sleep(200); $x = Get-KubiyaExecution -Id {id} }} until ($x.Status -eq 'WaitingForInput' -or [DateTime]::UtcNow -gt $deadline)").Ok();
+        var r = s.Run($"(Send-KubiyaExecutionInput -Id {id} -Answer yes -PassThru).Status").Ok();
+        Assert.NotEqual("WaitingForInput", r.Single().ToString());
+        Assert.Contains(r.Single().ToString(), new[] { "Running", "Completed" });
+    }
+
+    [Fact]
     public void AnApprovalStepTimeoutEndsTheWait()
     {
         using var s = fx.NewSession();
