@@ -54,7 +54,7 @@ try
 {
     store = new SqliteStore(options.DbPath);
 }
-catch (DatabaseInUseException ex)
+catch (Exception ex) when (ex is DatabaseInUseException || ex is StorageNotWritableException)
 {
     Console.Error.WriteLine($"Kubiya.Server: {ex.Message}");
     return 1;
@@ -82,6 +82,7 @@ catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessExceptio
 }
 builder.Services.AddSingleton(secret);
 builder.Services.AddSingleton<WorkflowEngine>();
+builder.Services.AddSingleton<StorageHealth>();
 builder.Services.AddSingleton<WorkflowServiceHandler>();
 builder.Services.AddSingleton<OperatorServiceHandler>();
 builder.Services.AddGrpc(o =>
@@ -102,7 +103,10 @@ var app = builder.Build();
 app.MapGrpcService<WorkflowServiceHandler>();
 app.MapGrpcService<OperatorServiceHandler>();
 
+var rpcLog = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Kubiya.Server.Rpc");
+MalformedRequests.Log = line => rpcLog.LogWarning("{Line}", line);
 var engine = app.Services.GetRequiredService<WorkflowEngine>();
+engine.Storage = app.Services.GetRequiredService<StorageHealth>();
 ServerExtensions.Attach(app.Services, engine);
 var resumed = await engine.RecoverAsync();
 try

@@ -19,6 +19,7 @@ internal static class AgentCommand
         {
             var catalog = ctx.Runtime.Agents(Folder(ctx, listCwd));
             foreach (var error in catalog.Errors) ctx.Output.Warning($"{error.Message} [{error.ErrorId}]");
+            foreach (var warning in catalog.Warnings) ctx.Output.Warning(warning);
             ctx.Output.Result(catalog.Agents.Select(AgentView.From).ToList(), w => AgentView.WriteTable(w, catalog.Agents));
             return Task.FromResult(ExitCodes.Ok);
         });

@@ -5,6 +5,7 @@ using System.IO;
 using System.Threading;
 using System.Threading.Tasks;
 using Kubiya.Core.Agents;
+using Kubiya.Core.Secrets;
 using Kubiya.Core.Workflows;
 using Microsoft.Extensions.Logging;
 using Temporalio.Activities;
@@ -45,6 +46,12 @@ namespace Kubiya.Core.Activities
         /// <summary>Folder for steps that name none; null = the process's current folder.</summary>
         public string? DefaultWorkingDirectory { get; set; }
 
+        /// <summary>
+        /// The product's own credentials (Kubiya and model API keys) withheld from steps' environment
+        /// unless a step's <c>env</c> names them.
+        /// </summary>
+        public ISet<string> WithheldVariables { get; set; } = new HashSet<string>(ProductSecrets.WellKnown, StringComparer.OrdinalIgnoreCase);
+
         /// <summary>Steps running now.</summary>
         public int ActiveSteps => Volatile.Read(ref active);
 
@@ -57,12 +64,16 @@ namespace Kubiya.Core.Activities
         {
             var ctx = ActivityExecutionContext.Current;
             var cwd = ResolveDirectory(request.WorkingDirectory);
+            // History holds ${env:NAME} references only; the values exist here, for this run.
+            var env = ResolveEnv(request.Step, request.Env);
+            var masker = SecretMasker.ForStep(request.Env, env);
             Interlocked.Increment(ref active);
             var watch = Stopwatch.StartNew();
             var errorTail = new Queue<string>();
             using var batcher = new LogBatcher(client, request.ExecutionId, request.Step, request.Attempt, identity, logger);
             void OnLine(string line, bool isError)
             {
+                line = masker.Apply(line);
                 batcher.Add(line, isError);
                 if (!isError) return;
                 lock (errorTail)
@@ -81,7 +92,7 @@ namespace Kubiya.Core.Activities
                 var timeout = TimeSpan.FromSeconds(request.TimeoutSeconds > 0 ? request.TimeoutSeconds : 3600);
                 try
                 {
-                    result.ExitCode = await RunCommandAsync(request, cwd, OnLine, timeout, ctx.CancellationToken).ConfigureAwait(false);
+                    result.ExitCode = await RunCommandAsync(request, cwd, env, OnLine, timeout, ctx.CancellationToken).ConfigureAwait(false);
                 }
                 catch (TimeoutException ex)
                 {
@@ -124,7 +135,8 @@ namespace Kubiya.Core.Activities
             var cwd = ResolveDirectory(request.WorkingDirectory);
             try
             {
-                var result = await ChangeDetector.DetectAsync(cwd, request.Changes, request.Env, ActivityExecutionContext.Current.CancellationToken).ConfigureAwait(false);
+                var env = ResolveEnv(request.Step, request.Env);
+                var result = await ChangeDetector.DetectAsync(cwd, request.Changes, env, ActivityExecutionContext.Current.CancellationToken).ConfigureAwait(false);
                 logger.LogInformation("{Execution} step '{Step}': {Paths} changed path(s) since {Base}, {Commands} command(s)",
                     request.ExecutionId, request.Step, result.ChangedPaths.Count, result.Base, result.Commands.Count);
                 return result;
@@ -135,18 +147,18 @@ namespace Kubiya.Core.Activities
             }
         }
 
-        private async Task<int> RunCommandAsync(StepRequest request, string cwd, Action<string, bool> onLine, TimeSpan timeout, CancellationToken ct)
+        private async Task<int> RunCommandAsync(StepRequest request, string cwd, Dictionary<string, string> env, Action<string, bool> onLine, TimeSpan timeout, CancellationToken ct)
         {
             if (request.Kind == StepKind.PowerShell)
             {
                 var ps = CommandLocator.PowerShell(request.Command);
-                if (ps != null) return await ProcessRunner.RunAsync(ps, cwd, request.Env, onLine, timeout, ct).ConfigureAwait(false);
-                if (powerShellRunner != null) return await powerShellRunner.RunAsync(request.Command, cwd, request.Env, onLine, timeout, ct).ConfigureAwait(false);
+                if (ps != null) return await ProcessRunner.RunAsync(Withheld(ps, env), cwd, env, onLine, timeout, ct).ConfigureAwait(false);
+                if (powerShellRunner != null) return await powerShellRunner.RunAsync(request.Command, cwd, env, onLine, timeout, ct).ConfigureAwait(false);
                 throw new ApplicationFailureException(
                     $"PowerShell step '{request.Step}' needs pwsh (PowerShell 7) on worker {identity}, or a worker started from the Kubiya PowerShell module.",
                     NonRetryableErrorType, nonRetryable: true);
             }
-            return await ProcessRunner.RunAsync(CommandLocator.Shell(request.Command), cwd, request.Env, onLine, timeout, ct).ConfigureAwait(false);
+            return await ProcessRunner.RunAsync(Withheld(CommandLocator.Shell(request.Command), env), cwd, env, onLine, timeout, ct).ConfigureAwait(false);
         }
 
         private async Task HeartbeatAsync(ActivityExecutionContext ctx, LogBatcher batcher, CancellationToken stop)
@@ -164,6 +176,29 @@ namespace Kubiya.Core.Activities
                     return;
                 }
                 ctx.Heartbeat(batcher.Total);
+            }
+        }
+
+        /// <summary>The worker's environment minus the product's secrets, except those the step sets itself.</summary>
+        private ProcessStartInfo Withheld(ProcessStartInfo psi, Dictionary<string, string> env)
+        {
+            var remove = new List<string>();
+            foreach (var key in psi.Environment.Keys)
+                if (WithheldVariables.Contains(key) && !env.ContainsKey(key)) remove.Add(key);
+            foreach (var key in remove) psi.Environment.Remove(key);
+            return psi;
+        }
+
+        private Dictionary<string, string> ResolveEnv(string step, Dictionary<string, string> declared)
+        {
+            try
+            {
+                return SecretReference.ResolveAll(declared);
+            }
+            catch (SecretNotFoundException ex)
+            {
+                // Another worker may have it, but this one would take the retry again: say what is missing.
+                throw new ApplicationFailureException($"Step '{step}' on {identity}: {ex.Message}", NonRetryableErrorType, nonRetryable: true);
             }
         }
 

@@ -28,6 +28,19 @@ namespace Kubiya.Core.Agents
         /// <summary>One error per file that could not be read.</summary>
         public IReadOnlyList<KubiyaException> Errors { get; }
 
+        /// <summary>Problems of loaded agents that did not stop them loading (literal secrets), as FILE:LINE:COLUMN: text.</summary>
+        public IReadOnlyList<string> Warnings => byName.Values.SelectMany(a => a.Warnings).Distinct().ToList();
+
+        /// <summary>The warnings of <paramref name="agent"/> and, for a team, of its members.</summary>
+        public IEnumerable<string> WarningsFor(AgentDefinition agent)
+        {
+            var list = new List<string>(agent.Warnings);
+            if (agent.Kind == AgentKind.Team)
+                foreach (var m in agent.Agents)
+                    if (byName.TryGetValue(m, out var member)) list.AddRange(member.Warnings);
+            return list.Distinct();
+        }
+
         /// <summary>Name of the built-in agent that runs the prompt as a shell command.</summary>
         public const string ShellAgent = "shell";
 
@@ -63,6 +76,12 @@ namespace Kubiya.Core.Agents
                     catch (IOException ex)
                     {
                         errors.Add(new KubiyaException(KubiyaErrorKind.InvalidDefinition, "UnreadableAgentFile", $"{file}: {ex.Message}", file, ex));
+                    }
+                    catch (Exception ex) when (!(ex is OperationCanceledException))
+                    {
+                        // Whatever one file does (unreadable, hostile, a parser fault), the other agents keep working.
+                        errors.Add(new KubiyaException(KubiyaErrorKind.InvalidDefinition, "UnreadableAgentFile",
+                            $"{file}: could not be read: {Configuration.YamlErrors.Describe(ex)}", file, ex));
                     }
                 }
             }

@@ -22,6 +22,8 @@ namespace Kubiya.Core.Agents
         public Dictionary<string, string> Env { get; set; } = new Dictionary<string, string>();
         /// <summary>File the agent came from, or <c>built-in</c>.</summary>
         public string Source { get; set; } = "";
+        /// <summary>Problems that did not stop the file from loading (e.g. a literal secret in env), as FILE:LINE:COLUMN: text.</summary>
+        public List<string> Warnings { get; set; } = new List<string>();
         /// <summary>llm: gateway model name (models.yaml <c>model_name</c>); null = the configured default.</summary>
         public string? Model { get; set; }
         /// <summary>llm: the system prompt (from <c>instructions</c> or <c>instructionsFile</c>).</summary>

@@ -22,11 +22,12 @@ namespace Kubiya.Core.Agents
             { "name", "shell", "powershell", "approval", "changes", "env", "timeout", "retries", "continueOnError", "workingDirectory" };
 
         /// <summary>Reads and validates <paramref name="path"/>.</summary>
-        public static AgentDefinition ReadFile(string path) => Read(File.ReadAllText(path), path);
+        public static AgentDefinition ReadFile(string path) => Read(Yaml.YamlLimits.ReadFile(path, "InvalidAgentDefinition"), path);
 
         /// <summary>Parses <paramref name="yaml"/>; <paramref name="source"/> names it in errors.</summary>
         public static AgentDefinition Read(string yaml, string source)
         {
+            Yaml.YamlLimits.Check(yaml, source, "InvalidAgentDefinition");
             var stream = new YamlStream();
             try
             {
@@ -36,10 +37,17 @@ namespace Kubiya.Core.Agents
             {
                 throw Error(source, ex.Start, "(syntax)", Configuration.YamlErrors.Describe(ex));
             }
+            catch (Exception ex) when (!(ex is KubiyaException))
+            {
+                // The parser's own failures (e.g. a key that is empty or repeated) carry no position.
+                throw Error(source, Mark.Empty, "(syntax)", Configuration.YamlErrors.Describe(ex));
+            }
             if (stream.Documents.Count == 0 || !(stream.Documents[0].RootNode is YamlMappingNode root))
                 throw Error(source, stream.Documents.Count > 0 ? stream.Documents[0].RootNode.Start : Mark.Empty, "(root)", "an agent file must be a mapping with at least 'name'");
             var r = new Reader(source);
-            return r.Agent(root);
+            var agent = r.Agent(root);
+            agent.Warnings.AddRange(r.Warnings);
+            return agent;
         }
 
         internal static KubiyaException Error(string source, Mark at, string field, string why) =>
@@ -50,6 +58,9 @@ namespace Kubiya.Core.Agents
         {
             private readonly string source;
             public Reader(string source) => this.source = source;
+
+            /// <summary>Problems that do not stop the agent from loading (literal secrets).</summary>
+            public List<string> Warnings { get; } = new List<string>();
 
             private KubiyaException Fail(YamlNode node, string field, string why) => Error(source, node.Start, field, why);
 
@@ -117,6 +128,8 @@ namespace Kubiya.Core.Agents
                 s.Retries = (int)(OptionalNumber(m, "retries", path + ".retries", 0, 100, integer: true) ?? 0);
                 s.ContinueOnError = OptionalBool(m, "continueOnError", path + ".continueOnError") ?? false;
                 s.WorkingDirectory = OptionalScalar(m, "workingDirectory", path + ".workingDirectory");
+                if (Security.WorkingDirectoryGuard.Escapes(s.WorkingDirectory))
+                    throw Fail(Child(m, "workingDirectory")!, path + ".workingDirectory", Security.WorkingDirectoryGuard.Explain(s.WorkingDirectory!));
                 return s;
             }
 
@@ -229,6 +242,9 @@ namespace Kubiya.Core.Agents
                     var name = (kv.Key as YamlScalarNode)?.Value ?? "";
                     if (!(kv.Value is YamlScalarNode v)) throw Fail(kv.Value, $"{field}.{name}", "must be a single value");
                     map[name] = v.Value ?? "";
+                    if (Secrets.SecretReference.IsSecretName(name) && !string.IsNullOrEmpty(v.Value) && !Secrets.SecretReference.IsReference(v.Value))
+                        Warnings.Add($"{source}:{kv.Key.Start.Line}:{kv.Key.Start.Column}: {field}.{name} holds a literal secret, which would be stored in every execution's history; " +
+                            $"write '{name}: {Secrets.SecretReference.FormFor(name)}' and set {name} on the worker.");
                 }
                 return map;
             }

@@ -32,7 +32,8 @@ namespace Kubiya.Core.Configuration
             if (!File.Exists(path)) return null;
             // It may hold an API key: keep it private to its owner.
             Security.OwnerOnly.File(path);
-            var text = File.ReadAllText(path);
+            var text = Yaml.YamlLimits.ReadFile(path, "InvalidConfiguration");
+            Yaml.YamlLimits.Check(text, path, "InvalidConfiguration");
             var deserializer = new DeserializerBuilder().WithNamingConvention(CamelCaseNamingConvention.Instance).Build();
             try
             {
@@ -42,6 +43,11 @@ namespace Kubiya.Core.Configuration
             {
                 throw new KubiyaException(KubiyaErrorKind.InvalidDefinition, "InvalidConfiguration",
                     $"{path}:{ex.Start.Line}:{ex.Start.Column}: {YamlErrors.Describe(ex)}", path, ex);
+            }
+            catch (Exception ex) when (!(ex is KubiyaException))
+            {
+                throw new KubiyaException(KubiyaErrorKind.InvalidDefinition, "InvalidConfiguration",
+                    $"{path}:1:1: {YamlErrors.Describe(ex)}", path, ex);
             }
         }
 

@@ -66,7 +66,7 @@ namespace Kubiya.Core.Executions
                         observer.Warning?.Invoke("The model configuration is only used by a local worker; a queued execution uses the configuration of the worker that runs it.");
                     await WarnIfNoWorkerAsync(queue, observer, cancellationToken).ConfigureAwait(false);
                 }
-                started = await executions.StartAsync(request, queue, lookupDirectory, cancellationToken).ConfigureAwait(false);
+                started = await executions.StartAsync(request, queue, lookupDirectory, cancellationToken, observer.Warning).ConfigureAwait(false);
                 // Ended on process exit if still open then: nothing else will serve its queue.
                 if (worker != null) served = LocalRuns.Register(started.Id, executions);
                 observer.Submitted?.Invoke(started);

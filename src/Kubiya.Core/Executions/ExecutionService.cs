@@ -40,7 +40,8 @@ namespace Kubiya.Core.Executions
         /// Resolves the agent or team in <paramref name="lookupDirectory"/>, then starts the execution
         /// on <paramref name="queue"/>. Returns it as Pending.
         /// </summary>
-        public async Task<ExecutionInfo> StartAsync(ExecutionRequest request, string queue, string lookupDirectory, CancellationToken cancellationToken)
+        public async Task<ExecutionInfo> StartAsync(ExecutionRequest request, string queue, string lookupDirectory, CancellationToken cancellationToken,
+            Action<string>? warning = null)
         {
             if (string.IsNullOrWhiteSpace(request.Prompt))
                 throw new KubiyaException(KubiyaErrorKind.InvalidArgument, "PromptRequired", "The prompt must not be empty.", null);
@@ -51,6 +52,7 @@ namespace Kubiya.Core.Executions
                     "Direct mode needs an agent or a team (e.g. -Agent shell); automatic planning is not available yet.", null);
             var catalog = AgentCatalog.Load(settings.Paths, lookupDirectory);
             var agent = catalog.Get(name);
+            if (warning != null) foreach (var w in catalog.WarningsFor(agent)) warning(w);
             if (request.Team != null && agent.Kind != AgentKind.Team)
                 throw new KubiyaException(KubiyaErrorKind.InvalidArgument, "NotATeam", $"'{name}' is an agent, not a team; use -Agent.", name);
             if (request.Agent != null && agent.Kind == AgentKind.Team)

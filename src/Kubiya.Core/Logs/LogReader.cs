@@ -45,6 +45,7 @@ namespace Kubiya.Core.Logs
             var steps = new Dictionary<long, StepRequest>();
             var calls = new Dictionary<long, object>();
             ByteString token = ByteString.Empty;
+            var toldDiskFull = false;
             // A conversation that continued as new is a chain of runs: read from the first one.
             var runId = "";
             var atFirstRun = false;
@@ -68,6 +69,16 @@ namespace Kubiya.Core.Logs
                 }
                 catch (Temporalio.Exceptions.RpcException ex) when (follow && ex.Code == Temporalio.Exceptions.RpcException.StatusCode.DeadlineExceeded)
                 {
+                    continue;
+                }
+                catch (Temporalio.Exceptions.RpcException ex) when (follow && ex.Code == Temporalio.Exceptions.RpcException.StatusCode.FailedPrecondition
+                    && ex.Message.IndexOf("disk is full", StringComparison.OrdinalIgnoreCase) >= 0)
+                {
+                    // Nothing can progress: say so once, then keep waiting.
+                    if (!toldDiskFull)
+                        onEntry(new LogEntry { Time = DateTimeOffset.UtcNow, ExecutionId = executionId, Kind = LogEntryKind.Warning, Text = ex.Message });
+                    toldDiskFull = true;
+                    await Task.Delay(2000, cancellationToken).ConfigureAwait(false);
                     continue;
                 }
                 catch (Exception ex) when (!(ex is OperationCanceledException))

@@ -39,17 +39,5 @@ namespace Kubiya.Core.Secrets
             }
             return names;
         }
-
-        /// <summary>
-        /// Removes the product's secrets from a child process environment, except the names the step
-        /// sets itself (<paramref name="explicitNames"/>).
-        /// </summary>
-        public static void Scrub(IDictionary<string, string?> environment, ISet<string> secretNames, ICollection<string> explicitNames)
-        {
-            var remove = new List<string>();
-            foreach (var key in environment.Keys)
-                if (secretNames.Contains(key) && !explicitNames.Contains(key)) remove.Add(key);
-            foreach (var key in remove) environment.Remove(key);
-        }
     }
 }

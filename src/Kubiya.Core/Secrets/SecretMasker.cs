@@ -44,16 +44,19 @@ namespace Kubiya.Core.Secrets
         }
 
         /// <summary>
-        /// The masker for a step's environment: every value that came from a reference, and every
+        /// The masker for a step's environment: the value of every variable a reference named
+        /// (looked up with <paramref name="lookup"/>, default this process's environment), and every
         /// value under a secret-looking name.
         /// </summary>
-        public static SecretMasker ForStep(IDictionary<string, string> declared, IDictionary<string, string> resolved)
+        public static SecretMasker ForStep(IDictionary<string, string> declared, IDictionary<string, string> resolved, Func<string, string?>? lookup = null)
         {
+            lookup ??= Environment.GetEnvironmentVariable;
             var m = new SecretMasker();
-            foreach (var kv in resolved)
+            foreach (var kv in declared)
             {
-                declared.TryGetValue(kv.Key, out var original);
-                if (SecretReference.IsReference(original) || SecretReference.IsSecretName(kv.Key)) m.Add(kv.Value);
+                if (SecretReference.IsReference(kv.Value))
+                    foreach (var name in SecretReference.ReferencedNames(kv.Value)) m.Add(lookup(name));
+                if (SecretReference.IsSecretName(kv.Key) && resolved.TryGetValue(kv.Key, out var value)) m.Add(value);
             }
             return m;
         }

@@ -111,6 +111,7 @@ namespace Kubiya.Core.Workers
             activities = new StepActivities(connection.Client, Identity, settings.HeartbeatInterval, loggerFactory.CreateLogger("Kubiya.Steps"), options.PowerShellRunner)
             {
                 DefaultWorkingDirectory = options.DefaultWorkingDirectory,
+                WithheldVariables = Secrets.ProductSecrets.EnvironmentNames(settings.Paths),
             };
             var workerOptions = new TemporalWorkerOptions(Queue)
             {

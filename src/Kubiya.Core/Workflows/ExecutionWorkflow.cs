@@ -116,6 +116,12 @@ namespace Kubiya.Core.Workflows
         /// <summary>Runs one step; returns null on success, else why it failed.</summary>
         private async Task<string?> RunStepAsync(StepDefinition step)
         {
+            // Whatever started the execution (agent file, plan, API), a relative folder stays inside it.
+            if (Security.WorkingDirectoryGuard.Escapes(step.WorkingDirectory))
+            {
+                outcome.Steps.Add(new StepOutcome { Name = step.Name, Status = "Failed" });
+                return $"Step '{step.Name}': workingDirectory {Security.WorkingDirectoryGuard.Explain(step.WorkingDirectory!)}.";
+            }
             switch (step.Kind)
             {
                 case StepKind.Approval:

@@ -25,6 +25,7 @@ namespace Kubiya.PowerShell.Commands
             {
                 var catalog = Runtime.Agents(CurrentDirectory);
                 foreach (var error in catalog.Errors) WriteError(ErrorRecords.From(error, error.Target));
+                foreach (var warning in catalog.Warnings) WriteWarning(warning);
                 var patterns = (Name ?? new[] { "*" }).Select(n => new WildcardPattern(n, WildcardOptions.IgnoreCase)).ToList();
                 foreach (var agent in catalog.Agents.Where(a => patterns.Any(p => p.IsMatch(a.Name)))) WriteObject(agent);
                 foreach (var n in (Name ?? new string[0]).Where(n => !WildcardPattern.ContainsWildcardCharacters(n)))

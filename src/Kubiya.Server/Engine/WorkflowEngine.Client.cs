@@ -106,8 +106,10 @@ public sealed partial class WorkflowEngine
             if (waitFor == null) return resp;
             var left = until - DateTime.UtcNow;
             if (left <= TimeSpan.Zero) return resp;
-            try { await waitFor.WaitAsync(left, ct).ConfigureAwait(false); }
-            catch (TimeoutException) { return resp; }
+            // A waiting caller (exec, -Follow) is told when nothing can progress for lack of disk space.
+            if (Storage?.IsFull == true) throw ServerErrors.Make(Grpc.Core.StatusCode.FailedPrecondition, Storage.DiskFullMessage);
+            try { await waitFor.WaitAsync(left < StorageRecheck ? left : StorageRecheck, ct).ConfigureAwait(false); }
+            catch (TimeoutException) { if (DateTime.UtcNow >= until) return resp; }
         }
     }
 
@@ -232,7 +234,9 @@ public sealed partial class WorkflowEngine
         }
         catch (Exception ex)
         {
-            Microsoft.Extensions.Logging.LoggerExtensions.LogError(log, ex, "Timer {Timer} failed; retrying in 1s", t);
+            // A full disk is logged once by StorageHealth, not once per timer per second.
+            if (!Kubiya.Server.Storage.StorageHealth.IsDiskFull(ex))
+                Microsoft.Extensions.Logging.LoggerExtensions.LogError(log, ex, "Timer {Timer} failed; retrying in 1s", t);
             timers.Add(t with { DueMs = Clock.NowMs() + 1000 });
         }
     }

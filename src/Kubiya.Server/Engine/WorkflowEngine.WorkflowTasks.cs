@@ -40,7 +40,8 @@ public sealed partial class WorkflowEngine
             }
             catch (Exception ex)
             {
-                Microsoft.Extensions.Logging.LoggerExtensions.LogWarning(log, ex, "Starting task {Task} failed; it is queued again", task);
+                if (!Kubiya.Server.Storage.StorageHealth.IsDiskFull(ex))
+                    Microsoft.Extensions.Logging.LoggerExtensions.LogWarning(log, ex, "Starting task {Task} failed; it is queued again", task);
                 Matching.Add(task.Namespace, queue!, type, task);
                 throw;
             }

@@ -33,6 +33,11 @@ public sealed partial class WorkflowEngine : IAsyncDisposable
         taskIdSeq = Clock.NowMs() * 1000;
     }
 
+    /// <summary>Whether writes succeed (set at start; null in engine-only tests).</summary>
+    public Kubiya.Server.Storage.StorageHealth? Storage { get; set; }
+
+    private static readonly TimeSpan StorageRecheck = TimeSpan.FromSeconds(2);
+
     public Namespaces Namespaces { get; }
     public Matching Matching { get; }
     public EngineLimits Limits { get; }
@@ -81,9 +86,11 @@ public sealed partial class WorkflowEngine : IAsyncDisposable
             {
                 result = apply(tx);
                 Commit(tx);
+                Storage?.OnSuccess();
             }
-            catch
+            catch (Exception ex)
             {
+                Storage?.OnFailure(ex);
                 foreach (var e in tx.Touched) cache.Remove((e.State.Namespace, e.State.RunId));
                 throw;
             }

@@ -39,7 +39,7 @@ public sealed class DescriptorServiceBinder<THandler> : IServiceMethodProvider<T
         var reqParser = (MessageParser<TRequest>)m.InputType.Parser;
         var method = new Method<TRequest, TResponse>(
             MethodType.Unary, service.FullName, m.Name,
-            Marshallers.Create<TRequest>(r => r.ToByteArray(), b => reqParser.ParseFrom(b)),
+            Marshallers.Create<TRequest>(r => r.ToByteArray(), b => MalformedRequests.Parse(reqParser, b, $"{service.Name}.{m.Name}")),
             Marshallers.Create<TResponse>(r => r.ToByteArray(), b => throw new NotSupportedException()));
         if (handler == null)
         {

@@ -38,6 +38,11 @@ public sealed class ErrorInterceptor : Interceptor
         {
             throw Engine.ServerErrors.InvalidArgument("Malformed request: " + ex.Message);
         }
+        catch (Exception ex) when (Storage.StorageHealth.IsDiskFull(ex))
+        {
+            // Logged once per state change by StorageHealth; Unavailable lets clients retry.
+            throw new RpcException(new Status(StatusCode.Unavailable, "The server's disk is full; the change was not recorded. It succeeds once space is freed."));
+        }
         catch (Exception ex)
         {
             log.LogError(ex, "{Method} failed", context.Method);

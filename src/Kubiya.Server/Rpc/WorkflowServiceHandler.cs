@@ -89,6 +89,7 @@ public sealed partial class WorkflowServiceHandler
     public Task<RegisterNamespaceResponse> RegisterNamespace(RegisterNamespaceRequest r, ServerCallContext ctx)
     {
         WorkflowEngine.Require(r.Namespace, "Namespace");
+        NamespaceNames.Validate(r.Namespace);
         if (engine.Namespaces.Exists(r.Namespace))
             throw ServerErrors.Make(StatusCode.AlreadyExists, $"Namespace {r.Namespace} already exists.",
                 new Temporalio.Api.ErrorDetails.V1.NamespaceAlreadyExistsFailure());

@@ -23,9 +23,18 @@ public sealed class SqliteStore : IDisposable
         if (!string.IsNullOrEmpty(dir)) Directory.CreateDirectory(dir);
         // One server per database: a second server on the same file would believe it owns the
         // same executions. The lock is released by the OS even on kill -9.
+        StorageCheck.FolderIsWritable(path);
         try
         {
             ownerLock = new FileStream(path + ".lock", FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (UnauthorizedAccessException ex)
+        {
+            throw new StorageNotWritableException($"Cannot write the database's lock file '{path}.lock': {ex.Message}", ex);
+        }
+        catch (IOException ex) when (StorageCheck.IsReadOnlyFileSystem(ex))
+        {
+            throw new StorageNotWritableException($"The file system holding '{path}' is read-only; the server needs to write its database there.", ex);
         }
         catch (IOException ex)
         {
@@ -43,6 +52,8 @@ public sealed class SqliteStore : IDisposable
         // only an OS crash or power loss could drop the last few commits.
         Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=1000; PRAGMA foreign_keys=OFF; PRAGMA temp_store=MEMORY; PRAGMA cache_size=-32000;");
         Exec(Schema.Sql);
+        // A read-only database file opens fine and fails every later write: find out now.
+        StorageCheck.CanWrite(this, path);
     }
 
     /// <summary>The raw connection, for the visibility query layer (read-only use under the engine lock).</summary>

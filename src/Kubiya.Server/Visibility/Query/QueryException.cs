@@ -8,9 +8,9 @@ namespace Kubiya.Server.Visibility.Query;
 public sealed class QueryException : Exception
 {
     public QueryException(string problem, int position, string query)
-        : base(Format(problem, position, query))
+        : base(Format(Bound(problem), position, query))
     {
-        Problem = problem;
+        Problem = Bound(problem);
         Position = position;
     }
 
@@ -26,6 +26,17 @@ public sealed class QueryException : Exception
             ? $" (near '{Snippet(query, position - 1)}')"
             : " (at the end of the query)";
         return $"Invalid visibility query: {problem} at position {position}{near}.";
+    }
+
+    // A status carries the message in an HTTP/2 header: echo at most a short piece of any token,
+    // or a long query answers "h2 protocol error" instead of saying what is wrong.
+    private static readonly System.Text.RegularExpressions.Regex LongQuoted =
+        new(@"(['`])([^'`]{" + (Engine.BoundedEcho.MaxChars + 1) + @",})\1", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+
+    private static string Bound(string problem)
+    {
+        problem = LongQuoted.Replace(problem, m => m.Groups[1].Value + Engine.BoundedEcho.Of(m.Groups[2].Value) + m.Groups[1].Value);
+        return problem.Length <= 512 ? problem : problem.Substring(0, 512) + "...";
     }
 
     private static string Snippet(string query, int index)
