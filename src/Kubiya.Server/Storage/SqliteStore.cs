@@ -47,13 +47,22 @@ public sealed class SqliteStore : IDisposable
             Pooling = false,
             DefaultTimeout = 2, // seconds of busy retry: only another process holding the file makes us wait
         }.ToString());
-        conn.Open();
-        // WAL + NORMAL: a committed transaction survives the process being killed (kill -9);
-        // only an OS crash or power loss could drop the last few commits.
-        Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=1000; PRAGMA foreign_keys=OFF; PRAGMA temp_store=MEMORY; PRAGMA cache_size=-32000;");
-        Exec(Schema.Sql);
-        // A read-only database file opens fine and fails every later write: find out now.
-        StorageCheck.CanWrite(this, path);
+        try
+        {
+            conn.Open();
+            // WAL + NORMAL: a committed transaction survives the process being killed (kill -9);
+            // only an OS crash or power loss could drop the last few commits.
+            Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=1000; PRAGMA foreign_keys=OFF; PRAGMA temp_store=MEMORY; PRAGMA cache_size=-32000;");
+            Exec(Schema.Sql);
+            // A read-only database file opens fine and fails every later write: find out now.
+            StorageCheck.CanWrite(this, path);
+        }
+        catch (SqliteException ex) when (StorageCheck.IsReadOnly(ex))
+        {
+            conn.Dispose();
+            ownerLock.Dispose();
+            throw new StorageNotWritableException($"The database file '{path}' (or its -wal / -shm file) is read-only; make it writable by this account.", ex);
+        }
     }
 
     /// <summary>The raw connection, for the visibility query layer (read-only use under the engine lock).</summary>

@@ -39,11 +39,14 @@ public static class StorageCheck
             // BEGIN IMMEDIATE takes the write lock, which a read-only database refuses.
             store.Exec("BEGIN IMMEDIATE; CREATE TABLE IF NOT EXISTS write_probe(x); DROP TABLE write_probe; COMMIT;");
         }
-        catch (SqliteException ex) when (ex.SqliteErrorCode == SqliteReadOnly)
+        catch (SqliteException ex) when (IsReadOnly(ex))
         {
             throw new StorageNotWritableException($"The database file '{dbPath}' (or its -wal / -shm file) is read-only; make it writable by this account.", ex);
         }
     }
+
+    /// <summary>True for SQLite's "attempt to write a readonly database".</summary>
+    public static bool IsReadOnly(SqliteException ex) => ex.SqliteErrorCode == SqliteReadOnly;
 
     /// <summary>True for the error a read-only file system gives.</summary>
     public static bool IsReadOnlyFileSystem(IOException ex) =>
