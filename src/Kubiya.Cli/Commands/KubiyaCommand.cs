@@ -32,6 +32,7 @@ public static class KubiyaCommand
         var root = new RootCommand("kubiya: run agent and runbook tasks as durable executions on Temporal (the embedded server by default).");
         root.Add(GlobalOptions.Output);
         root.Add(ExecCommand.Create());
+        root.Add(PlanCommand.Create());
         root.Add(WorkerCommand.Create());
         root.Add(ExecutionCommand.Create());
         root.Add(AgentCommand.Create());

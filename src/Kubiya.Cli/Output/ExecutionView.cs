@@ -60,6 +60,8 @@ public sealed class ExecutionView
     public long? OutputTokens { get; init; }
     /// <summary>llm agents: cost in USD.</summary>
     public double? CostUsd { get; init; }
+    /// <summary>The plan the execution ran, when it was planned.</summary>
+    public string? PlanId { get; init; }
 
     /// <summary>The view of <paramref name="e"/>.</summary>
     public static ExecutionView From(ExecutionInfo e) => new()
@@ -90,6 +92,7 @@ public sealed class ExecutionView
         InputTokens = e.InputTokens,
         OutputTokens = e.OutputTokens,
         CostUsd = e.CostUsd,
+        PlanId = e.PlanId,
     };
 
     /// <summary>Writes <paramref name="e"/> as key: value lines, then its output.</summary>
@@ -104,6 +107,7 @@ public sealed class ExecutionView
             ("Completed", Formats.Local(e.CompletedAt)), ("Duration", Formats.Duration(e.Duration)), ("Progress", e.Progress),
         };
         if (e.ParentExecutionId != null) rows.Add(("Parent", e.ParentExecutionId));
+        if (e.PlanId != null) rows.Add(("Plan", e.PlanId));
         if (e.Environment != null) rows.Add(("Environment", e.Environment));
         if (e.WorkingDirectory != null) rows.Add(("Directory", e.WorkingDirectory));
         if (e.Question != null) rows.Add(("Question", e.Question));

@@ -49,7 +49,7 @@ namespace Kubiya.Core.Executions
                 throw new KubiyaException(KubiyaErrorKind.InvalidArgument, "AgentAndTeam", "Choose an agent or a team, not both.", null);
             var name = request.Agent ?? request.Team
                 ?? throw new KubiyaException(KubiyaErrorKind.InvalidArgument, "AgentRequired",
-                    "Direct mode needs an agent or a team (e.g. -Agent shell); automatic planning is not available yet.", null);
+                    "Direct mode needs an agent or a team (e.g. -Agent shell); without one, Invoke-KubiyaExec and kubiya exec plan first.", null);
             var catalog = AgentCatalog.Load(settings.Paths, lookupDirectory);
             var agent = catalog.Get(name);
             if (warning != null) foreach (var w in catalog.WarningsFor(agent)) warning(w);

@@ -27,7 +27,7 @@ public sealed class UsageTests(CliFixture fx)
     }
 
     [Theory]
-    [InlineData("[AgentRequired]", "exec", "do something", "--local")]
+    [InlineData("[PlanFileWithPrompt]", "exec", "do something", "--plan-file", "plan.json", "--local")]
     [InlineData("[AgentAndTeam]", "exec", "x", "--agent", "shell", "--team", "pair", "--local")]
     [InlineData("[LocalNoWait]", "exec", "agent", "shell", "x", "--local", "--no-wait")]
     [InlineData("[InvalidStatus]", "execution", "list", "--status", "Sleeping")]

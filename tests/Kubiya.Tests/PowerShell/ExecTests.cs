@@ -221,8 +221,9 @@ public sealed class ExecTests(ModuleFixture fx)
         Assert.StartsWith("AgentNotFound,", Assert.Single(unknown.Errors).FullyQualifiedErrorId);
         Assert.Equal(ErrorCategory.ObjectNotFound, unknown.Errors[0].CategoryInfo.Category);
 
+        // Without -Agent/-Team the prompt is planned; nothing fits 'x'.
         var none = s.Run("Invoke-KubiyaExec 'x' -Local");
-        Assert.StartsWith("AgentRequired,", Assert.Single(none.Errors).FullyQualifiedErrorId);
+        Assert.StartsWith("NoAgentMatched,", Assert.Single(none.Errors).FullyQualifiedErrorId);
 
         var noWait = s.Run("Invoke-KubiyaExec -Agent shell 'x' -Local -NoWait");
         Assert.StartsWith("LocalNoWait,", Assert.Single(noWait.Errors).FullyQualifiedErrorId);
