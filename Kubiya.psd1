@@ -28,6 +28,8 @@
         'Resume-KubiyaSchedule'
         'Start-KubiyaSchedule'
         'Remove-KubiyaSchedule'
+        'New-KubiyaPlan'
+        'Get-KubiyaPlan'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

@@ -15,17 +15,33 @@ namespace Kubiya.PowerShell.Commands
     /// the Information stream as it happens; the execution object is returned, and a failed execution also
     /// writes an error so -ErrorAction Stop fails a pipeline step.</para>
     /// </summary>
-    [Cmdlet(VerbsLifecycle.Invoke, "KubiyaExec", DefaultParameterSetName = AgentSet)]
+    [Cmdlet(VerbsLifecycle.Invoke, "KubiyaExec", DefaultParameterSetName = AgentSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
     [OutputType(typeof(ExecutionInfo))]
+    [OutputType(typeof(Kubiya.Core.Planning.KubiyaPlan))]
     public sealed class InvokeKubiyaExecCommand : KubiyaCmdlet
     {
         private const string AgentSet = "Agent";
         private const string TeamSet = "Team";
+        private const string PlanSet = "Plan";
 
         /// <summary>The task (the command itself for the shell and powershell agents).</summary>
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ParameterSetName = AgentSet)]
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ParameterSetName = TeamSet)]
         [ValidateNotNullOrEmpty]
         public string Prompt { get; set; } = "";
+
+        /// <summary>A plan to run: a saved plan id (a piped plan binds its PlanId), a path, an https URL or owner/repo/path[@ref].</summary>
+        [Parameter(Mandatory = true, ParameterSetName = PlanSet, ValueFromPipelineByPropertyName = true)]
+        [Alias("PlanId")]
+        [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(PlanIdCompleter))]
+        public string? PlanFile { get; set; }
+
+        /// <summary>Also write the plan to this file.</summary>
+        [Parameter(ParameterSetName = AgentSet)]
+        [Parameter(ParameterSetName = PlanSet)]
+        [ValidateNotNullOrEmpty]
+        public string? SavePlan { get; set; }
 
         /// <summary>Agent to run.</summary>
         [Parameter(ParameterSetName = AgentSet)]
@@ -113,7 +129,7 @@ namespace Kubiya.PowerShell.Commands
             }
             var request = new ExecutionRequest
             {
-                Prompt = Prompt,
+                Prompt = PlanFile != null ? "" : Prompt,
                 Agent = Agent,
                 Team = Team,
                 Local = Local,
@@ -130,6 +146,15 @@ namespace Kubiya.PowerShell.Commands
                 ApproveTools = ApproveTools,
             };
             var lookup = cwd ?? CurrentDirectory;
+            if (PlanFile != null || (Agent == null && Team == null))
+            {
+                // No agent named: plan, show, approve, run (Core.Planning via PlannedExec).
+                TryRun(() => new PlannedExec(this, lookup, Model, request.ModelConfigPath)
+                    .Run(request, PlanFile, SavePlan != null ? ResolveDirectory(SavePlan) : null, Yes, MyInvocation.BoundParameters.ContainsKey("Confirm"), WriteLogEntry), PlanFile ?? Prompt);
+                return;
+            }
+            // Direct mode: -WhatIf / -Confirm decide before anything is submitted.
+            if (!ShouldProcess($"{Agent ?? "team " + Team} on {(Local ? "a local worker" : Queue ?? Runtime.Settings.Queue ?? "the default queue")}", "Run")) return;
             TryRun(() =>
             {
                 var launcher = new JobWorkerLauncher(this);
