@@ -17,8 +17,6 @@ namespace Kubiya.Core.Planning
     /// </summary>
     public sealed class Planner
     {
-        /// <summary>Below this score nothing fits, however much of the prompt matched.</summary>
-        public const double MinScore = 0.5;
         /// <summary>Share of the prompt's words a match must cover, unless its score is at least <see cref="StrongScore"/>.</summary>
         public const double MinCoverage = 0.3;
         /// <summary>A score this high fits even when the prompt has many other words.</summary>
@@ -93,11 +91,13 @@ namespace Kubiya.Core.Planning
         }
 
         /// <summary>
-        /// True when a ranked candidate fits the prompt: one word matching among many (the
-        /// "team" of "order pizza for the team lunch") is chance, not a fit.
+        /// True when a ranked candidate fits the prompt: it covers enough of the prompt's words (one
+        /// word among many, the "team" of "order pizza for the team lunch", is chance), or scores
+        /// high. Coverage does not depend on the catalogue's size the way BM25 scores do, so a
+        /// catalogue of two agents plans as well as one of two hundred.
         /// </summary>
         public static bool Fits(RankedCandidate r) =>
-            r.Score >= MinScore && (r.Coverage >= MinCoverage || r.Score >= StrongScore);
+            r.Score > 0 && (r.Coverage >= MinCoverage || r.Score >= StrongScore);
 
         /// <summary>
         /// The plan for <paramref name="name"/> instead of the recommendation (an interactive choice

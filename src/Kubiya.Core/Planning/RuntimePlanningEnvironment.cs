@@ -40,7 +40,7 @@ namespace Kubiya.Core.Planning
         /// <inheritdoc />
         public async Task<PlanQueue> ChooseQueueAsync(string? queue, bool local, CancellationToken cancellationToken)
         {
-            if (local) return new PlanQueue { Local = true, Reason = "-Local: an ephemeral worker in this process runs it" };
+            if (local) return new PlanQueue { Local = true, Reason = "an ephemeral worker in the calling process runs it (-Local / --local)" };
             if (queue != null)
             {
                 var n = (await runtime.PollersAsync(queue, cancellationToken).ConfigureAwait(false)).Count;

@@ -46,8 +46,10 @@ public sealed class RankerTests : IDisposable
     {
         var ranked = new OfflineRanker(CandidateBuilder.FromCatalog(kit.Catalog())).Rank("snapshot the mysql DBs");
         Assert.Equal("db-backup", ranked[0].Candidate.Name);
-        Assert.Contains(ranked[0].Matches, m => m.Word == "~database");
-        Assert.Contains(ranked[0].Matches, m => m.Word == "~backup");
+        Assert.Contains(ranked[0].Matches, m => m.Word == "mysql (as database)");
+        Assert.Contains(ranked[0].Matches, m => m.Word == "snapshot (as backup)");
+        // Explanations show the prompt's words, not stems.
+        Assert.Contains("'mysql (as database)' in ", ranked[0].Explanation);
         Assert.Equal(LightStemmer.Stem("rotation"), LightStemmer.Stem("rotating"));
         Assert.Equal(LightStemmer.Stem("deployments"), LightStemmer.Stem("deploy"));
     }
@@ -109,6 +111,24 @@ public sealed class RankerTests : IDisposable
 
         var clear = await kit.Planner().PlanAsync(new PlanningRequest { Prompt = "renew the tls certificate" }, null, default);
         Assert.False(clear.CloseCandidates);
+    }
+
+    [Fact]
+    public async Task ASmallCatalogueStillPlans()
+    {
+        using var one = new PlanningKit();
+        one.Agent("nightly-backup", """
+            name: nightly-backup
+            description: Dumps the orders database to the backup share.
+            steps:
+              - shell: pg_dump orders > /backups/orders.sql
+            """);
+        var plan = await one.Planner().PlanAsync(new PlanningRequest { Prompt = "back up the orders database" }, null, default);
+        Assert.Equal("nightly-backup", plan.Recommended.Name);
+        Assert.Empty(plan.Alternatives);
+        Assert.False(plan.CloseCandidates);
+        var ex = await Assert.ThrowsAsync<KubiyaException>(() => one.Planner().PlanAsync(new PlanningRequest { Prompt = "order pizza for the team lunch" }, null, default));
+        Assert.Equal(PlanErrors.NoAgentMatched, ex.ErrorId);
     }
 
     [Fact]

@@ -10,9 +10,9 @@ public sealed class ModuleTests(ModuleFixture fx)
 {
     private static readonly string[] Cmdlets =
     {
-        "Get-KubiyaAgent", "Get-KubiyaExecution", "Get-KubiyaExecutionLog", "Get-KubiyaSchedule", "Get-KubiyaWorker", "Invoke-KubiyaExec",
-        "New-KubiyaSchedule", "Register-KubiyaWorkerTask", "Remove-KubiyaSchedule", "Resume-KubiyaSchedule", "Send-KubiyaExecutionInput",
-        "Set-KubiyaSchedule", "Start-KubiyaSchedule", "Start-KubiyaWorker", "Stop-KubiyaExecution", "Stop-KubiyaWorker",
+        "Get-KubiyaAgent", "Get-KubiyaExecution", "Get-KubiyaExecutionLog", "Get-KubiyaPlan", "Get-KubiyaSchedule", "Get-KubiyaWorker",
+        "Invoke-KubiyaExec", "New-KubiyaPlan", "New-KubiyaSchedule", "Register-KubiyaWorkerTask", "Remove-KubiyaSchedule", "Resume-KubiyaSchedule",
+        "Send-KubiyaExecutionInput", "Set-KubiyaSchedule", "Start-KubiyaSchedule", "Start-KubiyaWorker", "Stop-KubiyaExecution", "Stop-KubiyaWorker",
         "Suspend-KubiyaSchedule", "Wait-KubiyaExecution",
     };
 

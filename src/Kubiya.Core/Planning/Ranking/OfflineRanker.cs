@@ -47,17 +47,21 @@ namespace Kubiya.Core.Planning
         /// <summary>Every candidate scored for <paramref name="prompt"/>, best first.</summary>
         public List<RankedCandidate> Rank(string prompt)
         {
-            var words = TextAnalyzer.Terms(prompt).Distinct(StringComparer.Ordinal).ToList();
+            var pairs = TextAnalyzer.TermsWithWords(prompt);
+            var words = pairs.Select(p => p.Term).Distinct(StringComparer.Ordinal).ToList();
+            // Explanations name the prompt's own word, not its stem.
+            var shown = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var p in pairs) if (!shown.ContainsKey(p.Term)) shown[p.Term] = p.Word;
             var query = new Dictionary<string, (double Weight, string Word)>(StringComparer.Ordinal);
             // Which prompt words each query term stands for, to measure how much of the prompt matched.
             var sources = new Dictionary<string, List<string>>(StringComparer.Ordinal);
             foreach (var w in words)
             {
-                query[w] = (1.0, w);
+                query[w] = (1.0, shown[w]);
                 sources[w] = new List<string> { w };
                 foreach (var concept in Synonyms.ConceptsOf(w))
                 {
-                    if (!query.ContainsKey(concept)) query[concept] = (ConceptWeight, concept);
+                    if (!query.ContainsKey(concept)) query[concept] = (ConceptWeight, $"{shown[w]} (as {concept.Substring(1)})");
                     if (!sources.TryGetValue(concept, out var list)) sources[concept] = list = new List<string>();
                     list.Add(w);
                 }

@@ -25,14 +25,17 @@ namespace Kubiya.Core.Planning
         };
 
         /// <summary>The stemmed, filtered terms of <paramref name="text"/>, in order (duplicates kept).</summary>
-        public static List<string> Terms(string? text)
+        public static List<string> Terms(string? text) => TermsWithWords(text).ConvertAll(t => t.Term);
+
+        /// <summary>Each term with the word it came from ("databases" for "databas"), for explanations.</summary>
+        public static List<(string Term, string Word)> TermsWithWords(string? text)
         {
-            var terms = new List<string>();
+            var terms = new List<(string, string)>();
             if (string.IsNullOrEmpty(text)) return terms;
             foreach (var word in JoinPhrases(Words(text!)))
             {
                 if (word.Length < 2 || StopWords.Contains(word) || IsNumber(word)) continue;
-                terms.Add(LightStemmer.Stem(word));
+                terms.Add((LightStemmer.Stem(word), word));
             }
             return terms;
         }
