@@ -150,7 +150,8 @@ namespace Kubiya.PowerShell.Commands
             {
                 // No agent named: plan, show, approve, run (Core.Planning via PlannedExec).
                 TryRun(() => new PlannedExec(this, lookup, Model, request.ModelConfigPath)
-                    .Run(request, PlanFile, SavePlan != null ? ResolveDirectory(SavePlan) : null, Yes, MyInvocation.BoundParameters.ContainsKey("Confirm"), WriteLogEntry), PlanFile ?? Prompt);
+                    .Run(request, PlanFile, SavePlan != null ? ResolveDirectory(SavePlan) : null, Yes, MyInvocation.BoundParameters.ContainsKey("Confirm"),
+                        WriteLogEntry, Ask, WriteOutcome), PlanFile ?? Prompt);
                 return;
             }
             // Direct mode: -WhatIf / -Confirm decide before anything is submitted.
@@ -169,18 +170,23 @@ namespace Kubiya.PowerShell.Commands
                     };
                     return Runtime.Exec.RunAsync(request, lookup, observer, launcher, ct);
                 });
-                WriteExecution(info);
-                if (info.Status == ExecutionStatus.WaitingForInput)
-                    WriteError(ErrorRecords.Create("ApprovalRequired", ErrorCategory.OperationStopped,
-                        $"Execution {info.Id} waits for an answer ('{info.Question}') that nobody gave here; it stays WaitingForInput. Answer with: Send-KubiyaExecutionInput -Id {info.Id} -Answer yes", info.Id));
+                WriteOutcome(info);
             }, Prompt);
+        }
+
+        private void WriteOutcome(ExecutionInfo info)
+        {
+            WriteExecution(info);
+            if (info.Status == ExecutionStatus.WaitingForInput)
+                WriteError(ErrorRecords.Create("ApprovalRequired", ErrorCategory.OperationStopped,
+                    $"Execution {info.Id} waits for an answer ('{info.Question}') that nobody gave here; it stays WaitingForInput. Answer with: Send-KubiyaExecutionInput -Id {info.Id} -Answer yes", info.Id));
         }
 
         /// <summary>
         /// Asks the user on the host (PromptForChoice) on the pipeline thread; null when the host
         /// cannot ask (pwsh -NonInteractive, a host without a UI, KUBIYA_NON_INTERACTIVE).
         /// </summary>
-        private System.Threading.Tasks.Task<string?> Ask(PipelinePump pump, LogEntry question)
+        internal System.Threading.Tasks.Task<string?> Ask(PipelinePump pump, LogEntry question)
         {
             var answer = new System.Threading.Tasks.TaskCompletionSource<string?>(System.Threading.Tasks.TaskCreationOptions.RunContinuationsAsynchronously);
             pump.Post(() =>

@@ -28,7 +28,8 @@ namespace Kubiya.PowerShell.Internal
         }
 
         /// <summary>Runs the planned execution; <paramref name="source"/> is a plan id / file / URL, or null to plan <paramref name="options"/>.Prompt.</summary>
-        public void Run(ExecutionRequest options, string? source, string? savePath, bool yes, bool confirmGiven, Action<LogEntry> writeLog)
+        public void Run(ExecutionRequest options, string? source, string? savePath, bool yes, bool confirmGiven, Action<LogEntry> writeLog,
+            Func<PipelinePump, LogEntry, System.Threading.Tasks.Task<string?>> ask, Action<ExecutionInfo> writeOutcome)
         {
             var plan = cmdlet.Run((pump, ct) =>
             {
@@ -73,10 +74,11 @@ namespace Kubiya.PowerShell.Internal
                     Submitted = e => pump.Post(() => cmdlet.WriteVerbose($"Plan {plan.PlanId}: submitted execution {e.Id} to queue {e.Queue}.")),
                     Log = e => pump.Post(() => writeLog(e)),
                     Warning = w => pump.Post(() => cmdlet.WriteWarning(w)),
+                    Answer = (question, _) => ask(pump, question),
                 };
                 return flow.RunAsync(plan, options, savePath, observer, launcher, ct);
             });
-            cmdlet.WriteExecution(info);
+            writeOutcome(info);
         }
 
         private void Show(KubiyaPlan plan)
@@ -93,7 +95,7 @@ namespace Kubiya.PowerShell.Internal
             {
                 return cmdlet.ShouldContinue($"Run plan {plan.PlanId} with '{plan.Recommended.Name}'? ({string.Join("; ", check.Reasons)})", "Approve plan");
             }
-            catch (Exception ex) when (ex is HostException || ex is NotImplementedException || ex is PSInvalidOperationException)
+            catch (Exception ex) when (ex is HostException || ex is NotImplementedException || ex is PSInvalidOperationException || ex is NullReferenceException)
             {
                 return false;
             }
@@ -109,7 +111,7 @@ namespace Kubiya.PowerShell.Internal
             {
                 picked = cmdlet.Host.UI.PromptForChoice("Close candidates", $"Several agents fit \"{plan.Prompt}\". Which one should run?", choices, 0);
             }
-            catch (Exception ex) when (ex is HostException || ex is NotImplementedException || ex is PSInvalidOperationException)
+            catch (Exception ex) when (ex is HostException || ex is NotImplementedException || ex is PSInvalidOperationException || ex is NullReferenceException)
             {
                 cmdlet.WriteWarning($"'{plan.Alternatives[0].Name}' scores close to '{plan.Recommended.Name}'; planning took '{plan.Recommended.Name}'. Name the one you mean with -Agent.");
                 return plan;
