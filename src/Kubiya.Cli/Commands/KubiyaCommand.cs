@@ -36,6 +36,7 @@ public static class KubiyaCommand
         root.Add(WorkerCommand.Create());
         root.Add(ExecutionCommand.Create());
         root.Add(AgentCommand.Create());
+        root.Add(ScheduleCommand.Create());
         root.Add(ServerCommand.Create());
         return root;
     }
