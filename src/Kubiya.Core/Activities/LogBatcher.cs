@@ -27,6 +27,7 @@ namespace Kubiya.Core.Activities
         private readonly string step;
         private readonly int attempt;
         private readonly string worker;
+        private readonly int? retry;
         private readonly ILogger logger;
         private readonly object gate = new object();
         private readonly SemaphoreSlim wake = new SemaphoreSlim(0);
@@ -36,8 +37,9 @@ namespace Kubiya.Core.Activities
         private int total;
 
         /// <summary>Starts a batcher for one run of one step.</summary>
-        public LogBatcher(ITemporalClient client, string executionId, string step, int attempt, string worker, ILogger logger)
+        public LogBatcher(ITemporalClient client, string executionId, string step, int attempt, string worker, ILogger logger, int activityAttempt = 1)
         {
+            retry = activityAttempt > 1 ? activityAttempt : (int?)null;
             this.client = client;
             this.executionId = executionId;
             this.step = step;
@@ -103,7 +105,7 @@ namespace Kubiya.Core.Activities
             for (var offset = 0; offset < batch.Count; offset += MaxLines)
             {
                 var part = batch.GetRange(offset, Math.Min(MaxLines, batch.Count - offset));
-                var signal = new LogBatch { Step = step, Attempt = attempt, Worker = worker, Lines = part };
+                var signal = new LogBatch { Step = step, Attempt = attempt, Retry = retry, Worker = worker, Lines = part };
                 for (var tries = 1; ; tries++)
                 {
                     try

@@ -70,7 +70,9 @@ namespace Kubiya.Core.Activities
             Interlocked.Increment(ref active);
             var watch = Stopwatch.StartNew();
             var errorTail = new Queue<string>();
-            using var batcher = new LogBatcher(client, request.ExecutionId, request.Step, request.Attempt, identity, logger);
+            using var batcher = new LogBatcher(client, request.ExecutionId, request.Step, request.Attempt, identity, logger, ctx.Info.Attempt);
+            // A retry (the previous worker stopped answering) gets its own start in the log.
+            if (ctx.Info.Attempt > 1) batcher.Add(FirstLine(request.Command), false, LogLine.StartedKind);
             void OnLine(string line, bool isError)
             {
                 line = masker.Apply(line);

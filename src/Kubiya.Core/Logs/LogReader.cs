@@ -43,6 +43,7 @@ namespace Kubiya.Core.Logs
         {
             ExecutionService.ValidateId(executionId);
             var steps = new Dictionary<long, StepRequest>();
+            var attempts = new AttemptNumbers();
             var calls = new Dictionary<long, object>();
             ByteString token = ByteString.Empty;
             var toldDiskFull = false;
@@ -99,7 +100,7 @@ namespace Kubiya.Core.Logs
                     if (e.EventType == EventType.WorkflowExecutionContinuedAsNew) nextRun = e.WorkflowExecutionContinuedAsNewEventAttributes.NewExecutionRunId;
                     else if (e.EventType == EventType.WorkflowExecutionStarted && !string.IsNullOrEmpty(e.WorkflowExecutionStartedEventAttributes.ContinuedExecutionRunId))
                         continue;
-                    foreach (var entry in Interpret(executionId, e, steps, calls))
+                    foreach (var entry in Interpret(executionId, e, steps, calls, attempts))
                         onEntry(entry);
                 }
                 if (page.NextPageToken.IsEmpty)
@@ -122,7 +123,7 @@ namespace Kubiya.Core.Logs
             return list;
         }
 
-        private IEnumerable<LogEntry> Interpret(string id, HistoryEvent e, Dictionary<long, StepRequest> steps, Dictionary<long, object> calls)
+        private IEnumerable<LogEntry> Interpret(string id, HistoryEvent e, Dictionary<long, StepRequest> steps, Dictionary<long, object> calls, AttemptNumbers attempts)
         {
             var time = e.EventTime?.ToDateTimeOffset() ?? DateTimeOffset.UtcNow;
             LogEntry Entry(LogEntryKind kind, string text, string? step = null, int? attempt = null, string? worker = null) =>
@@ -147,7 +148,7 @@ namespace Kubiya.Core.Logs
                         if (req == null) break;
                         steps[e.EventId] = req;
                         var run = req.Attempt > 1 ? $" (run {req.Attempt})" : "";
-                        yield return Entry(LogEntryKind.StepStarted, $"Step '{req.Step}'{run}: {FirstLine(req.Command)}", req.Step, req.Attempt);
+                        yield return Entry(LogEntryKind.StepStarted, $"Step '{req.Step}'{run}: {FirstLine(req.Command)}", req.Step, attempts.Scheduled(req.Step, req.Attempt));
                     }
                     else if (a.ActivityType.Name == WorkflowNames.ModelTurnActivity)
                     {
@@ -182,11 +183,11 @@ namespace Kubiya.Core.Logs
                     if (result == null) break;
                     var took = TimeSpan.FromMilliseconds(result.DurationMs).TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture);
                     if (result.ExitCode == 0 && !result.TimedOut)
-                        yield return Entry(LogEntryKind.StepCompleted, $"Step '{req.Step}' succeeded in {took}s on {result.Worker}", req.Step, req.Attempt, result.Worker);
+                        yield return Entry(LogEntryKind.StepCompleted, $"Step '{req.Step}' succeeded in {took}s on {result.Worker}", req.Step, attempts.Latest(req.Step, req.Attempt), result.Worker);
                     else
                         yield return Entry(LogEntryKind.StepFailed,
                             result.TimedOut ? $"Step '{req.Step}' timed out after {took}s on {result.Worker}" : $"Step '{req.Step}' exited with code {result.ExitCode} after {took}s on {result.Worker}",
-                            req.Step, req.Attempt, result.Worker);
+                            req.Step, attempts.Latest(req.Step, req.Attempt), result.Worker);
                     break;
                 }
                 case EventType.ActivityTaskFailed:
@@ -231,16 +232,19 @@ namespace Kubiya.Core.Logs
                     if (a.SignalName != WorkflowNames.LogSignal) break;
                     var batch = Decode<LogBatch>(a.Input?.Payloads_.FirstOrDefault());
                     if (batch == null) break;
+                    var attempt = attempts.For(batch.Step, batch.Attempt, batch.Retry ?? 1);
                     foreach (var line in batch.Lines)
                         yield return new LogEntry
                         {
                             Time = DateTimeOffset.FromUnixTimeMilliseconds(line.Time),
                             ExecutionId = id,
-                            Kind = line.Kind == LlmLogKinds.Message ? LogEntryKind.Message : line.Error ? LogEntryKind.Error : LogEntryKind.Output,
+                            Kind = line.Kind == LlmLogKinds.Message ? LogEntryKind.Message : line.Kind == LogLine.StartedKind ? LogEntryKind.StepStarted : line.Error ? LogEntryKind.Error : LogEntryKind.Output,
                             Step = batch.Step,
-                            Attempt = batch.Attempt,
+                            Attempt = attempt,
                             Worker = batch.Worker,
-                            Text = line.Text,
+                            Text = line.Kind == LogLine.StartedKind
+                                ? $"Step '{batch.Step}' attempt {attempt} on {batch.Worker} (the previous worker stopped answering): {line.Text}"
+                                : line.Text,
                         };
                     break;
                 }

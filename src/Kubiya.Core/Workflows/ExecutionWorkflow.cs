@@ -95,6 +95,7 @@ namespace Kubiya.Core.Workflows
         {
             foreach (var line in batch.Lines)
             {
+                if (line.Kind == LogLine.StartedKind) continue;
                 output.Append(line.Text).Append('\n');
             }
             if (output.Length > OutputLimit) output.Remove(0, output.Length - OutputLimit);
