@@ -7,6 +7,7 @@ var suites = new Dictionary<string, Func<Task>>(StringComparer.OrdinalIgnoreCase
     ["module"] = ModuleBench.RunAsync,
     ["visibility"] = VisibilityBench.RunAsync,
     ["planning"] = PlanningBench.RunAsync,
+    ["schedules"] = ScheduleBench.RunAsync,
 };
 var chosen = args.Length == 0 ? suites.Keys.ToArray() : args;
 foreach (var name in chosen)
