@@ -23,8 +23,8 @@
 #>
 [CmdletBinding()]
 param(
+    # Build, Test, Pester, Help, Clean; several run in order ('Build,Pester' works with -File too).
     [Parameter(Position = 0)]
-    [ValidateSet('Build', 'Test', 'Pester', 'Help', 'Clean')]
     [string[]] $Task = @('Build'),
 
     [ValidateSet('Debug', 'Release')]
@@ -164,6 +164,12 @@ function Invoke-CleanTask {
     }
     Get-ChildItem -Path (Join-Path $Root 'src'), (Join-Path $Root 'tests'), (Join-Path $Root 'build'), (Join-Path $Root 'bench') -Directory -Recurse -Include 'bin', 'obj' -ErrorAction SilentlyContinue |
         ForEach-Object { Remove-Item -Recurse -Force $_.FullName -ErrorAction SilentlyContinue }
+}
+
+$knownTasks = @('Build', 'Test', 'Pester', 'Help', 'Clean')
+$Task = @($Task | ForEach-Object { $_ -split ',' } | ForEach-Object { $_.Trim() } | Where-Object { $_ })
+foreach ($t in $Task) {
+    if ($knownTasks -notcontains $t) { throw ("Unknown task '{0}'. Tasks: {1}." -f $t, ($knownTasks -join ', ')) }
 }
 
 $exitCode = 0

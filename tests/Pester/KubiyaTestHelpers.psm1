@@ -33,12 +33,14 @@ function Start-KubiyaTestEnvironment {
     # A configured address authenticates with KUBIYA_API_KEY: the token the server created beside its db.
     $env:KUBIYA_API_KEY = (Get-Content -Raw (Join-Path $temp 'server.token')).Trim()
     $env:HEARTBEAT_INTERVAL = '1'
-    Import-Module $module -Force -Global
+    try { Import-Module $module -Force -Global -ErrorAction Stop }
+    catch { $server.Kill($true); throw }
     [pscustomobject]@{ Server = $server; Temp = $temp; Module = $module }
 }
 
 function Stop-KubiyaTestEnvironment {
     param($Environment)
+    if ($null -eq $Environment) { return }
     Get-Job | Where-Object PSJobTypeName -eq 'KubiyaWorker' | Stop-Job
     Get-Job | Remove-Job -Force
     Remove-Module Kubiya -ErrorAction SilentlyContinue

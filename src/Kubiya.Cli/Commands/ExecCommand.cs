@@ -4,6 +4,7 @@ using Kubiya.Cli.Output;
 using Kubiya.Core.Errors;
 using Kubiya.Core.Executions;
 using Kubiya.Core.Logs;
+using Kubiya.Core.Pipelines;
 
 namespace Kubiya.Cli.Commands;
 
@@ -57,15 +58,22 @@ internal static class ExecCommand
         var request = options.Request(ctx.Parse, prompt ?? "", agent, team, ctx.CurrentDirectory);
         var interactive = !ctx.Parse.GetValue(options.NonInteractive) && !ctx.Runtime.Settings.NonInteractive;
         var prompter = new QuestionPrompter(ctx, interactive);
+        var ci = CiReporter.Create(ctx.Parse.GetValue(options.CiMode));
         var observer = new ExecObserver
         {
             Submitted = e => ctx.Output.Err.WriteLine($"Execution {e.Id} submitted to queue {e.Queue}"),
-            Log = e => LiveLog.Write(ctx.Output, e),
+            Log = e =>
+            {
+                if (ci != null) LiveLog.Annotate(ctx.Output, ci.Before(e));
+                LiveLog.Write(ctx.Output, e);
+                if (ci != null) LiveLog.Annotate(ctx.Output, ci.After(e));
+            },
             Warning = ctx.Output.Warning,
             Answer = prompter.AnswerAsync,
         };
         int Finish(ExecutionInfo info)
         {
+            if (ci != null) LiveLog.Annotate(ctx.Output, ci.Finished(info));
             ctx.Output.Result(ExecutionView.From(info), w =>
             {
                 if (request.NoWait) w.WriteLine(info.Id);

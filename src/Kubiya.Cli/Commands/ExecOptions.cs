@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Kubiya.Core.Errors;
 using Kubiya.Core.Executions;
+using Kubiya.Core.Pipelines;
 
 namespace Kubiya.Cli.Commands;
 
@@ -21,11 +22,12 @@ internal sealed class ExecOptions
     public Option<string?> ProxyConfigFile { get; } = new("--proxy-config-file") { Description = "Model configuration (LiteLLM model_list YAML) for the --local worker." };
     public Option<string?> ProxyConfigJson { get; } = new("--proxy-config-json") { Description = "The model configuration as JSON text, for the --local worker." };
     public Option<int?> ApprovalTimeout { get; } = new("--approval-timeout") { Description = "Seconds to wait for an answer from elsewhere (kubiya execution input) when an approval cannot be asked here; without it a non-interactive --local run fails at once (exit 4)." };
+    public Option<CiMode> CiMode { get; } = new("--ci-mode") { Description = "CI annotations: auto (detects Azure DevOps and GitHub Actions), none, azuredevops or github.", DefaultValueFactory = _ => Core.Pipelines.CiMode.Auto };
 
     /// <summary>Adds every option to <paramref name="command"/>.</summary>
     public void AddTo(Command command)
     {
-        foreach (var o in new Option[] { Local, Cwd, Yes, Priority, Queue, Parent, NonInteractive, NoWait, Environment, Model, ApproveTools, ProxyConfigFile, ProxyConfigJson, ApprovalTimeout }) command.Add(o);
+        foreach (var o in new Option[] { Local, Cwd, Yes, Priority, Queue, Parent, NonInteractive, NoWait, Environment, Model, ApproveTools, ProxyConfigFile, ProxyConfigJson, ApprovalTimeout, CiMode }) command.Add(o);
     }
 
     /// <summary>The request these options describe.</summary>

@@ -16,4 +16,11 @@ internal static class LiveLog
         target.WriteLine(e.ToString());
         target.Flush();
     }
+
+    /// <summary>CI annotations (groups, errors, variables): on stdout in text mode, stderr with json / yaml.</summary>
+    public static void Annotate(Renderer output, IEnumerable<string> lines)
+    {
+        foreach (var line in lines) output.Live.WriteLine(line);
+        output.Live.Flush();
+    }
 }

@@ -1,6 +1,7 @@
 using System;
 using System.Management.Automation;
 using Kubiya.Core.Executions;
+using Kubiya.PowerShell.Completion;
 using Kubiya.PowerShell.Internal;
 
 namespace Kubiya.PowerShell.Commands
@@ -20,6 +21,7 @@ namespace Kubiya.PowerShell.Commands
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = IdSet)]
         [ValidateNotNullOrEmpty]
         [Alias("ExecutionId")]
+        [ArgumentCompleter(typeof(ExecutionIdCompleter))]
         public string[] Id { get; set; } = Array.Empty<string>();
 
         /// <summary>Only these statuses.</summary>
@@ -29,11 +31,13 @@ namespace Kubiya.PowerShell.Commands
         /// <summary>Only this agent.</summary>
         [Parameter(ParameterSetName = ListSet)]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(AgentNameCompleter))]
         public string? Agent { get; set; }
 
         /// <summary>Only this queue.</summary>
         [Parameter(ParameterSetName = ListSet)]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(QueueCompleter))]
         public string? Queue { get; set; }
 
         /// <summary>Only those started by this schedule.</summary>

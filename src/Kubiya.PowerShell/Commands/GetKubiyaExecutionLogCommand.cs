@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using Kubiya.Core.Logs;
+using Kubiya.PowerShell.Completion;
 using Kubiya.PowerShell.Internal;
 
 namespace Kubiya.PowerShell.Commands
@@ -17,6 +18,7 @@ namespace Kubiya.PowerShell.Commands
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]
         [Alias("ExecutionId")]
+        [ArgumentCompleter(typeof(ExecutionIdCompleter))]
         public string Id { get; set; } = "";
 
         /// <summary>Keep following until the execution ends.</summary>

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using Kubiya.Core.Workers;
+using Kubiya.PowerShell.Completion;
 using Kubiya.PowerShell.Internal;
 using Kubiya.PowerShell.Jobs;
 
@@ -20,6 +21,7 @@ namespace Kubiya.PowerShell.Commands
         /// <summary>Queues to ask the server about.</summary>
         [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(QueueCompleter))]
         public string[]? QueueId { get; set; }
 
         /// <summary>Only this session's worker jobs (no server call).</summary>

@@ -3,6 +3,7 @@ using System.Management.Automation;
 using Kubiya.Core.Executions;
 using Kubiya.Core.Errors;
 using Kubiya.Core.Logs;
+using Kubiya.PowerShell.Completion;
 using Kubiya.PowerShell.Internal;
 using Kubiya.PowerShell.Jobs;
 
@@ -46,11 +47,13 @@ namespace Kubiya.PowerShell.Commands
         /// <summary>Agent to run.</summary>
         [Parameter(ParameterSetName = AgentSet)]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(AgentNameCompleter))]
         public string? Agent { get; set; }
 
         /// <summary>Team to run.</summary>
         [Parameter(Mandatory = true, ParameterSetName = TeamSet)]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(TeamNameCompleter))]
         public string? Team { get; set; }
 
         /// <summary>Run on an ephemeral worker in this session.</summary>
@@ -65,6 +68,7 @@ namespace Kubiya.PowerShell.Commands
         /// <summary>Queue to send it to (default: QUEUE_ID / config).</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(QueueCompleter))]
         public string? Queue { get; set; }
 
         /// <summary>Priority: low, medium (default), high or critical.</summary>
@@ -77,6 +81,7 @@ namespace Kubiya.PowerShell.Commands
         /// <summary>Execution whose context this one continues.</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(ExecutionIdCompleter))]
         public string? ParentExecution { get; set; }
 
         /// <summary>Do not wait for approvals: answer them yes.</summary>
@@ -113,6 +118,13 @@ namespace Kubiya.PowerShell.Commands
         /// <summary>Run the tools an llm agent lists under 'approve:' without asking (-Yes does not).</summary>
         [Parameter]
         public SwitchParameter ApproveTools { get; set; }
+
+        /// <summary>CI annotations: Auto detects Azure DevOps (TF_BUILD) and GitHub Actions (GITHUB_ACTIONS).</summary>
+        /// <remarks>A string, not Core's CiMode: a value-type field of a Core type would load Kubiya.Core
+        /// while PowerShell scans this assembly, before the module's resolver is installed.</remarks>
+        [Parameter]
+        [ValidateSet("Auto", "None", "AzureDevOps", "GitHub", IgnoreCase = true)]
+        public string CIMode { get; set; } = "Auto";
 
         /// <inheritdoc />
         protected override void ProcessRecord()
@@ -159,17 +171,19 @@ namespace Kubiya.PowerShell.Commands
             TryRun(() =>
             {
                 var launcher = new JobWorkerLauncher(this);
+                var ci = new CiAnnotations(this, CIMode);
                 var info = Run((pump, ct) =>
                 {
                     var observer = new ExecObserver
                     {
                         Submitted = e => pump.Post(() => WriteVerbose($"Submitted execution {e.Id} to queue {e.Queue}.")),
-                        Log = e => pump.Post(() => WriteLogEntry(e)),
+                        Log = e => pump.Post(() => ci.Around(e, WriteLogEntry)),
                         Warning = w => pump.Post(() => WriteWarning(w)),
                         Answer = (question, _) => Ask(pump, question),
                     };
                     return Runtime.Exec.RunAsync(request, lookup, observer, launcher, ct);
                 });
+                ci.Finished(info);
                 WriteOutcome(info);
             }, Prompt);
         }

@@ -4,6 +4,7 @@ using System.IO;
 using System.Management.Automation;
 using System.Runtime.InteropServices;
 using Kubiya.Core.Workers;
+using Kubiya.PowerShell.Completion;
 using Kubiya.PowerShell.Internal;
 
 namespace Kubiya.PowerShell.Commands
@@ -33,6 +34,7 @@ Register-ScheduledTask -TaskName $Name -Description ""Kubiya worker for queue $N
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]
         [Alias("Queue")]
+        [ArgumentCompleter(typeof(QueueCompleter))]
         public string QueueId { get; set; } = "";
 
         /// <summary>Task or unit name (default kubiya-worker-QUEUE).</summary>

@@ -1,6 +1,7 @@
 using System;
 using System.Management.Automation;
 using Kubiya.Core.Executions;
+using Kubiya.PowerShell.Completion;
 using Kubiya.PowerShell.Internal;
 
 namespace Kubiya.PowerShell.Commands
@@ -17,6 +18,7 @@ namespace Kubiya.PowerShell.Commands
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]
         [Alias("ExecutionId")]
+        [ArgumentCompleter(typeof(WaitingExecutionIdCompleter))]
         public string Id { get; set; } = "";
 
         /// <summary>The answer.</summary>

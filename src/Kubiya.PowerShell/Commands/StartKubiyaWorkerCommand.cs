@@ -4,6 +4,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using Kubiya.Core.Configuration;
 using Kubiya.Core.Workers;
+using Kubiya.PowerShell.Completion;
 using Kubiya.PowerShell.Internal;
 using Kubiya.PowerShell.Jobs;
 
@@ -29,6 +30,7 @@ namespace Kubiya.PowerShell.Commands
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]
         [Alias("Queue")]
+        [ArgumentCompleter(typeof(QueueCompleter))]
         public string QueueId { get; set; } = "";
 
         /// <summary>Concurrent steps.</summary>

@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using Kubiya.Core.Executions;
+using Kubiya.PowerShell.Completion;
 using Kubiya.PowerShell.Internal;
 
 namespace Kubiya.PowerShell.Commands
@@ -19,6 +20,7 @@ namespace Kubiya.PowerShell.Commands
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]
         [Alias("ExecutionId")]
+        [ArgumentCompleter(typeof(ActiveExecutionIdCompleter))]
         public string[] Id { get; set; } = new string[0];
 
         /// <summary>Wait until it has ended (and its step's processes are gone) and return it.</summary>

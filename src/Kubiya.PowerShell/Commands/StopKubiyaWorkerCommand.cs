@@ -3,6 +3,7 @@ using System.Linq;
 using System.Management.Automation;
 using Kubiya.Core.Errors;
 using Kubiya.Core.Workers;
+using Kubiya.PowerShell.Completion;
 using Kubiya.PowerShell.Internal;
 using Kubiya.PowerShell.Jobs;
 
@@ -28,6 +29,7 @@ namespace Kubiya.PowerShell.Commands
         /// <summary>Stop the workers of these queues.</summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = QueueSet)]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(QueueCompleter))]
         public string[] QueueId { get; set; } = new string[0];
 
         /// <summary>Stop the worker jobs with these job ids.</summary>

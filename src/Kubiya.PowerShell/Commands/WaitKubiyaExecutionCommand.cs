@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using Kubiya.Core.Executions;
+using Kubiya.PowerShell.Completion;
 using Kubiya.PowerShell.Internal;
 
 namespace Kubiya.PowerShell.Commands
@@ -18,6 +19,7 @@ namespace Kubiya.PowerShell.Commands
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]
         [Alias("ExecutionId")]
+        [ArgumentCompleter(typeof(ExecutionIdCompleter))]
         public string Id { get; set; } = "";
 
         /// <summary>Seconds to wait before giving up (default: forever).</summary>

@@ -130,21 +130,23 @@ namespace Kubiya.PowerShell.Jobs
         public override void StopJobAsync() => StopJobAsync(false, null!);
 
         /// <inheritdoc />
+        /// <remarks>
+        /// Stops on the calling thread and raises StopJobCompleted before returning: Remove-Job -Force
+        /// removes the job from its completion handler through the job manager, which must run on
+        /// the pipeline thread (raised from a pool thread, Remove-Job -Force never returned).
+        /// </remarks>
         public override void StopJobAsync(bool force, string reason)
         {
-            Task.Run(async () =>
+            Exception? error = null;
+            try
             {
-                Exception? error = null;
-                try
-                {
-                    await StopAsync().ConfigureAwait(false);
-                }
-                catch (Exception ex)
-                {
-                    error = ex;
-                }
-                OnStopJobCompleted(new AsyncCompletedEventArgs(error, false, null));
-            });
+                StopAsync().GetAwaiter().GetResult();
+            }
+            catch (Exception ex)
+            {
+                error = ex;
+            }
+            OnStopJobCompleted(new AsyncCompletedEventArgs(error, false, null));
         }
 
         /// <inheritdoc />

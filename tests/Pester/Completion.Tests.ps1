@@ -1,0 +1,90 @@
+BeforeAll {
+    Import-Module (Join-Path $PSScriptRoot 'KubiyaTestHelpers.psm1') -Force
+    $script:envInfo = Start-KubiyaTestEnvironment
+
+    # What the user gets pressing Tab at the end of $line.
+    function Get-Completion([string] $line) {
+        (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches
+    }
+}
+
+AfterAll { Stop-KubiyaTestEnvironment $script:envInfo }
+
+Describe 'Argument completion' {
+    BeforeEach { Push-Location (New-Item -ItemType Directory -Path (Join-Path $TestDrive ([guid]::NewGuid()))) }
+    AfterEach { Pop-Location }
+
+    It '-Agent offers the project and home catalogues and the built-ins, not teams' {
+        New-KubiyaTestAgent -Directory $PWD -Name build-app -Yaml "name: build-app`ndescription: builds the app`nsteps:`n  - shell: echo b`n" | Out-Null
+        $homeAgents = New-Item -ItemType Directory -Force -Path (Join-Path $env:KUBIYA_HOME 'agents')
+        Set-Content -Path (Join-Path $homeAgents 'build-docs.yaml') -Value "name: build-docs`nsteps:`n  - shell: echo d`n"
+        New-KubiyaTestAgent -Directory $PWD -Name build-crew -Yaml "name: build-crew`nkind: team`nagents: [build-app, build-docs]`n" | Out-Null
+        $m = Get-Completion 'Invoke-KubiyaExec -Agent build'
+        $m.CompletionText | Should -Be @('build-app', 'build-docs')
+        ($m | Where-Object CompletionText -eq 'build-app').ToolTip | Should -BeLike '*builds the app*'
+        (Get-Completion 'Invoke-KubiyaExec -Agent sh').CompletionText | Should -Be @('shell')
+    }
+
+    It '-Agent completes from the folder given with -Cwd' {
+        $other = New-Item -ItemType Directory -Path (Join-Path $TestDrive ([guid]::NewGuid()))
+        New-KubiyaTestAgent -Directory $other -Name elsewhere -Yaml "name: elsewhere`nsteps:`n  - shell: echo e`n" | Out-Null
+        (Get-Completion 'Invoke-KubiyaExec -Agent else').CompletionText | Should -BeNullOrEmpty
+        (Get-Completion "Invoke-KubiyaExec -Cwd '$other' -Agent else").CompletionText | Should -Be @('elsewhere')
+    }
+
+    It '-Team offers only teams, with their members in the tooltip' {
+        New-KubiyaTestAgent -Directory $PWD -Name alpha -Yaml "name: alpha`nsteps:`n  - shell: echo a`n" | Out-Null
+        New-KubiyaTestAgent -Directory $PWD -Name crew -Yaml "name: crew`nkind: team`nagents: [alpha]`n" | Out-Null
+        $m = Get-Completion 'Invoke-KubiyaExec -Team '
+        $m.CompletionText | Should -Be @('crew')
+        $m[0].ToolTip | Should -BeLike '*alpha*'
+    }
+
+    It '-QueueId offers the queues of running session workers and worker folders' {
+        $q = 'cq-' + [guid]::NewGuid().ToString('N').Substring(0, 8)
+        $w = Start-KubiyaWorker -QueueId $q
+        try {
+            (Get-Completion 'Start-KubiyaWorker -QueueId cq-').CompletionText | Should -Contain $q
+            (Get-Completion 'Invoke-KubiyaExec -Agent shell x -Queue cq-').CompletionText | Should -Contain $q
+            (Get-Completion 'Get-KubiyaWorker -QueueId cq-').CompletionText | Should -Contain $q
+        }
+        finally { $w | Stop-Job -PassThru | Remove-Job }
+    }
+
+    It '-Queue offers queues that recent executions went to' {
+        $q = 'sent-' + [guid]::NewGuid().ToString('N').Substring(0, 8)
+        $e = Invoke-KubiyaExec -Agent shell 'echo x' -Queue $q -Cwd . -NoWait -WarningAction SilentlyContinue
+        try {
+            $m = Get-Completion 'Get-KubiyaExecution -Queue sent-'
+            $m.CompletionText | Should -Contain $q
+            ($m | Where-Object CompletionText -eq $q).ToolTip | Should -BeLike "*$($e.Id)*"
+        }
+        finally { Stop-KubiyaExecution -Id $e.Id -Confirm:$false -ErrorAction SilentlyContinue }
+    }
+
+    It '-Id offers recent executions newest first with the status in the tooltip' {
+        $first = Invoke-KubiyaExec -Agent shell 'echo first' -Local -Yes
+        $second = Invoke-KubiyaExec -Agent shell 'exit 5' -Local -Yes -ErrorAction SilentlyContinue
+        $m = @(Get-Completion 'Get-KubiyaExecution -Id exec-')
+        $ids = @($m.CompletionText)
+        $ids | Should -Contain $first.Id
+        $ids | Should -Contain $second.Id
+        [array]::IndexOf($ids, $second.Id) | Should -BeLessThan ([array]::IndexOf($ids, $first.Id))
+        ($m | Where-Object CompletionText -eq $first.Id).ToolTip | Should -BeLike 'Completed*echo first*'
+        ($m | Where-Object CompletionText -eq $second.Id).ToolTip | Should -BeLike 'Failed*'
+        # The prefix narrows the list to one id.
+        (Get-Completion "Get-KubiyaExecutionLog -Id $($first.Id)").CompletionText | Should -Be @($first.Id)
+    }
+
+    It 'Stop-KubiyaExecution -Id offers only executions that have not finished' {
+        $q = 'stop-' + [guid]::NewGuid().ToString('N').Substring(0, 8)
+        $done = Invoke-KubiyaExec -Agent shell 'echo done' -Local -Yes
+        $waiting = Invoke-KubiyaExec -Agent shell 'echo later' -Queue $q -Cwd . -NoWait -WarningAction SilentlyContinue
+        try {
+            $ids = @((Get-Completion 'Stop-KubiyaExecution -Id exec-').CompletionText)
+            $ids | Should -Contain $waiting.Id
+            $ids | Should -Not -Contain $done.Id
+        }
+        finally { Stop-KubiyaExecution -Id $waiting.Id -Confirm:$false -ErrorAction SilentlyContinue }
+    }
+}
