@@ -9,6 +9,9 @@
                "N passed, N failed, N skipped" over both. Results in -ResultsDirectory.
       Pester   the Pester suite (tests/Pester) under the pinned pwsh of .config/dotnet-tools.json.
       Help     regenerates the module's MAML help from docs/help.
+      Package  writes the module .nupkg (PSResourceGet's Compress-PSResource) to out/packages.
+      Install  copies the laid-out module into the user's module folder (or -ModulePath), as
+               <folder>/Kubiya/<version>.
       Clean    removes out/, TestResults/ and every bin/ and obj/ folder.
 
     Written for Windows PowerShell 5.1 as well as PowerShell 7. The Pester suite itself always
@@ -23,7 +26,7 @@
 #>
 [CmdletBinding()]
 param(
-    # Build, Test, Pester, Help, Clean; several run in order ('Build,Pester' works with -File too).
+    # Build, Test, Pester, Help, Package, Install, Clean; several run in order ('Build,Pester' works with -File too).
     [Parameter(Position = 0)]
     [string[]] $Task = @('Build'),
 
@@ -35,6 +38,9 @@ param(
 
     # Skips the build that Pester, Package and Install otherwise run first.
     [switch] $NoBuild,
+
+    # Install only: the modules folder to install into (default: the current user's).
+    [string] $ModulePath,
 
     # Pester only: run just these test files, by name without .Tests.ps1 (e.g. Exec, Workers).
     [string[]] $PesterFile = @()
@@ -86,8 +92,7 @@ function Initialize-TestTools {
 }
 
 function Invoke-PesterTask {
-    if (-not $NoBuild) { Invoke-BuildTask }
-    if (-not (Test-Path (Join-Path $ModuleDir 'Kubiya.dll'))) { throw "The module is not built: $ModuleDir (run the Build task)." }
+    Assert-ModuleBuilt
     $pester = Initialize-TestTools
     $resultFile = Join-Path $ResultsDirectory 'Pester/Pester.xml'
     $runner = Join-Path $Root 'tests/Pester/Invoke-KubiyaPester.ps1'
@@ -157,6 +162,47 @@ function Invoke-HelpTask {
     Assert-Success (Invoke-Native 'dotnet' @($dll, '--docs', (Join-Path $Root 'docs/help'), '--out', (Join-Path $ModuleDir 'en-US'))) 'generating help'
 }
 
+function Assert-ModuleBuilt {
+    if (-not $NoBuild) { Invoke-BuildTask }
+    if (-not (Test-Path (Join-Path $ModuleDir 'Kubiya.dll'))) { throw "The module is not built: $ModuleDir (run the Build task)." }
+}
+
+function Invoke-PackageTask {
+    Assert-ModuleBuilt
+    $destination = Join-Path $Root 'out/packages'
+    New-Item -ItemType Directory -Force -Path $destination | Out-Null
+    Get-ChildItem -Path $destination -Filter 'Kubiya.*.nupkg' | Remove-Item -Force
+    Push-Location $Root
+    try {
+        Assert-Success (Invoke-Native 'dotnet' @('tool', 'restore')) 'dotnet tool restore'
+        # PSResourceGet (bundled with pwsh 7.6) builds the nupkg from the manifest; it runs in the
+        # pinned pwsh so that Windows PowerShell 5.1 callers can package too.
+        $command = "Compress-PSResource -Path '{0}' -DestinationPath '{1}' -ErrorAction Stop" -f ($ModuleDir -replace "'", "''"), ($destination -replace "'", "''")
+        Assert-Success (Invoke-Native 'dotnet' @('tool', 'run', 'pwsh', '-NoLogo', '-NoProfile', '-NonInteractive', '-Command', $command)) 'Compress-PSResource'
+    }
+    finally { Pop-Location }
+    Get-ChildItem -Path $destination -Filter 'Kubiya.*.nupkg' | ForEach-Object { Write-Host "Kubiya package -> $($_.FullName)" }
+}
+
+function Get-UserModuleFolder {
+    $onWindows = [Environment]::OSVersion.Platform -eq [PlatformID]::Win32NT
+    if ($PSVersionTable.PSEdition -eq 'Desktop') { return Join-Path ([Environment]::GetFolderPath('MyDocuments')) 'WindowsPowerShell\Modules' }
+    if ($onWindows) { return Join-Path ([Environment]::GetFolderPath('MyDocuments')) 'PowerShell\Modules' }
+    return Join-Path ([Environment]::GetFolderPath('LocalApplicationData')) 'powershell/Modules'
+}
+
+function Invoke-InstallTask {
+    Assert-ModuleBuilt
+    $version = (Import-PowerShellDataFile (Join-Path $ModuleDir 'Kubiya.psd1')).ModuleVersion
+    $folder = $ModulePath
+    if (-not $folder) { $folder = Get-UserModuleFolder }
+    $target = Join-Path (Join-Path $folder 'Kubiya') $version
+    if (Test-Path $target) { Remove-Item -Recurse -Force $target }
+    New-Item -ItemType Directory -Force -Path $target | Out-Null
+    Copy-Item -Path (Join-Path $ModuleDir '*') -Destination $target -Recurse -Force
+    Write-Host "Kubiya $version installed -> $target"
+}
+
 function Invoke-CleanTask {
     foreach ($dir in @('out', 'TestResults')) {
         $path = Join-Path $Root $dir
@@ -166,7 +212,7 @@ function Invoke-CleanTask {
         ForEach-Object { Remove-Item -Recurse -Force $_.FullName -ErrorAction SilentlyContinue }
 }
 
-$knownTasks = @('Build', 'Test', 'Pester', 'Help', 'Clean')
+$knownTasks = @('Build', 'Test', 'Pester', 'Help', 'Package', 'Install', 'Clean')
 $Task = @($Task | ForEach-Object { $_ -split ',' } | ForEach-Object { $_.Trim() } | Where-Object { $_ })
 foreach ($t in $Task) {
     if ($knownTasks -notcontains $t) { throw ("Unknown task '{0}'. Tasks: {1}." -f $t, ($knownTasks -join ', ')) }
@@ -180,6 +226,8 @@ foreach ($t in $Task) {
         'Test' { $exitCode = [Math]::Max($exitCode, (Invoke-TestTask)) }
         'Pester' { $exitCode = [Math]::Max($exitCode, (Invoke-PesterTask)) }
         'Help' { Invoke-HelpTask }
+        'Package' { Invoke-PackageTask }
+        'Install' { Invoke-InstallTask }
         'Clean' { Invoke-CleanTask }
     }
 }
