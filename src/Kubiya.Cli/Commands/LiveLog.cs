@@ -12,7 +12,9 @@ internal static class LiveLog
 {
     public static void Write(Renderer output, LogEntry e)
     {
-        var target = output.IsStructured || e.Kind != LogEntryKind.Output ? output.Err : output.Out;
+        // An llm agent's answer is its output; its tools' process output is detail, like events.
+        var isOutput = e.Kind == LogEntryKind.Message || (e.Kind == LogEntryKind.Output && !(e.Step?.StartsWith("tool:", StringComparison.Ordinal) ?? false));
+        var target = output.IsStructured || !isOutput ? output.Err : output.Out;
         target.WriteLine(e.ToString());
         target.Flush();
     }

@@ -66,7 +66,7 @@ namespace Kubiya.Core.Logs
         /// <summary>Output lines print as themselves; events get a short prefix.</summary>
         public override string ToString()
         {
-            if (Kind == LogEntryKind.Output || Kind == LogEntryKind.Error) return Text;
+            if (Kind == LogEntryKind.Output || Kind == LogEntryKind.Error || Kind == LogEntryKind.Message) return Text;
             return $"[{Time.ToLocalTime().ToString("HH:mm:ss", CultureInfo.InvariantCulture)}] {Text}";
         }
     }

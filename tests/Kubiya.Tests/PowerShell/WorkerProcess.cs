@@ -14,12 +14,15 @@ public sealed class WorkerProcess : IDisposable
 
     private WorkerProcess(Process process) => this.process = process;
 
-    public static WorkerProcess Start(string queue)
+    public static WorkerProcess Start(string queue) => Start(queue, "");
+
+    /// <summary>Starts the worker with more Start-KubiyaWorker parameters (e.g. <c>-ModelConfig PATH</c>).</summary>
+    public static WorkerProcess Start(string queue, string extraParameters)
     {
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         psi.ArgumentList.Add(RepoPaths.TestHostDll);
         psi.ArgumentList.Add(RepoPaths.ModuleDir);
-        psi.ArgumentList.Add($"Start-KubiyaWorker -QueueId {queue} -Wait");
+        psi.ArgumentList.Add($"Start-KubiyaWorker -QueueId {queue} -Wait {extraParameters}".TrimEnd());
         var w = new WorkerProcess(Process.Start(psi)!);
         w.process.OutputDataReceived += (_, e) => { if (e.Data != null) lock (w.output) w.output.Add(e.Data); };
         w.process.ErrorDataReceived += (_, e) => { if (e.Data != null) lock (w.output) w.output.Add("stderr: " + e.Data); };

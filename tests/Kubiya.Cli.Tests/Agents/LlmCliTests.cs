@@ -1,0 +1,267 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Google.Protobuf;
+using Kubiya.Cli.Tests.Infrastructure;
+using Kubiya.Testing.FakeOpenAi;
+using Temporalio.Api.Enums.V1;
+using Temporalio.Api.WorkflowService.V1;
+using Temporalio.Client;
+
+namespace Kubiya.Cli.Tests.Agents;
+
+/// <summary>
+/// llm agents through the built kubiya CLI as a process: the production gateway talks to a fake
+/// OpenAI endpoint over loopback, keys live only in the environment, and each execution's raw
+/// history is searched for the key.
+/// </summary>
+[Collection(CliCollection.Name)]
+[Trait("Category", "Agents")]
+public sealed class LlmCliTests(CliFixture fx) : IDisposable
+{
+    private const string KeyVariable = "KUBIYA_TEST_CLI_LLM_KEY";
+    private const double InputPrice = 0.000003;
+    private const double OutputPrice = 0.000015;
+    private readonly string key = "sk-cli-" + Guid.NewGuid().ToString("N");
+    private readonly FakeOpenAiServer fake = new();
+    private readonly string work = Path.Combine(Path.GetTempPath(), "kubiya-llm-cli-" + Guid.NewGuid().ToString("N")[..10]);
+    private CliEnvironment? env;
+
+    private CliEnvironment Env => env ??= Prepare();
+
+    private CliEnvironment Prepare()
+    {
+        fake.RequiredApiKey = key;
+        Directory.CreateDirectory(work);
+        File.WriteAllText(ModelsFile, $"""
+            model_list:
+              - model_name: smart
+                litellm_params:
+                  model: openai/gpt-4o
+                  api_base: {fake.BaseUrl}
+                  api_key: os.environ/{KeyVariable}
+                model_info:
+                  input_cost_per_token: {InputPrice.ToString(CultureInfo.InvariantCulture)}
+                  output_cost_per_token: {OutputPrice.ToString(CultureInfo.InvariantCulture)}
+              - model_name: cheap
+                litellm_params:
+                  model: openai/gpt-cheap
+                  api_base: {fake.BaseUrl}
+                  api_key: os.environ/{KeyVariable}
+            """);
+        return fx.Env.With(KeyVariable, key);
+    }
+
+    private string ModelsFile => Path.Combine(work, "models.yaml");
+
+    private string Agent(string body)
+    {
+        var name = CliFixture.Unique("llm");
+        fx.WriteAgent(name, $"name: {name}\nkind: llm\nmodel: smart\ninstructions: Be brief.\n{body}\n");
+        return name;
+    }
+
+    private string[] Exec(string agent, string prompt, params string[] extra) =>
+        new[] { "exec", "agent", agent, prompt, "--local", "--cwd", work, "--proxy-config-file", ModelsFile, "-o", "json" }.Concat(extra).ToArray();
+
+    [Fact]
+    public async Task LocalExecReportsModelTurnsTokensAndCostInJson()
+    {
+        _ = Env;
+        File.WriteAllText(Path.Combine(work, "data.txt"), "forty-two");
+        var agent = Agent("tools: [read_file]");
+        fake.Enqueue(
+            Reply.ToolCall("read_file", new { path = "data.txt" }).WithUsage(100, 20),
+            Reply.Text("The answer is forty-two.").WithUsage(150, 10));
+        var r = (await Env.RunAsync(Exec(agent, "read data.txt"), null, TimeSpan.FromSeconds(120))).Exit(0);
+        var j = r.Json;
+        Assert.Equal("Completed", j.GetProperty("status").GetString());
+        Assert.Equal("The answer is forty-two.", j.GetProperty("output").GetString());
+        Assert.Equal("smart", j.GetProperty("model").GetString());
+        Assert.Equal(2, j.GetProperty("turns").GetInt32());
+        Assert.Equal(1, j.GetProperty("toolCalls").GetInt32());
+        Assert.Equal(250, j.GetProperty("inputTokens").GetInt64());
+        Assert.Equal(30, j.GetProperty("outputTokens").GetInt64());
+        Assert.Equal(250 * InputPrice + 30 * OutputPrice, j.GetProperty("costUsd").GetDouble(), 12);
+        Assert.Contains("tool: forty-two", string.Join("\n", fake.ChatRequests[1].Messages.Select(m => $"{m.Role}: {m.Content}")));
+        await AssertKeyAbsentAsync(j.GetProperty("id").GetString()!);
+    }
+
+    [Fact]
+    public async Task TextModeStreamsTheAnswerToStdoutAndTheLogReadsBackEveryKind()
+    {
+        var agent = Agent("tools: [shell]");
+        fake.Enqueue(
+            Reply.ToolCall("shell", new { command = "echo tool-line" }).WithUsage(5, 5),
+            Reply.TextInChunks("Final ", "answer ", "here.").WithUsage(6, 6));
+        var args = Exec(agent, "say it").Where(a => a != "-o" && a != "json").ToArray();
+        var r = (await Env.RunAsync(args, null, TimeSpan.FromSeconds(120))).Exit(0);
+        Assert.Equal("Final answer here.", r.Stdout.Trim());
+        Assert.Contains("tool-line", r.Stderr);
+        var id = System.Text.RegularExpressions.Regex.Match(r.Stderr, @"exec-\w+").Value;
+
+        var text = (await Env.RunAsync("execution", "logs", id)).Exit(0).Stdout;
+        Assert.Contains("Tool shell {\"command\":\"echo tool-line\"}", text);
+        Assert.Contains("Tool shell returned", text);
+        Assert.Contains("Turn 2: smart used 6 input + 6 output tokens", text);
+        Assert.Contains("\nFinal answer here.\n", text.Replace("\r", ""));
+        var json = (await Env.RunAsync("execution", "logs", id, "-o", "json")).Exit(0).Stdout;
+        var kinds = json.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement.GetProperty("kind").GetString()).ToHashSet();
+        foreach (var k in new[] { "Message", "ToolCall", "ToolResult", "Usage", "Output", "Completed" }) Assert.Contains(k, kinds);
+        await AssertKeyAbsentAsync(id);
+    }
+
+    [Fact]
+    public async Task AskUserIsAnsweredWithExecutionInputOnAQueuedRun()
+    {
+        var agent = Agent("tools: [ask_user]");
+        fake.Enqueue(
+            Reply.ToolCall("ask_user", new { question = "Which colour?" }),
+            Reply.Text("You chose teal."));
+        var queue = CliFixture.Unique("llm-q");
+        using var worker = Env.Start(new[] { "worker", "start", "--queue-id", queue, "--proxy-config-file", ModelsFile }, workingDirectory: work);
+        try
+        {
+            await worker.WaitForLineAsync(l => l.Contains("polling queue"), TimeSpan.FromSeconds(60));
+            var id = (await Env.RunAsync("exec", "agent", agent, "pick a colour", "--queue", queue, "--no-wait", "-o", "json")).Exit(0).Json.GetProperty("id").GetString()!;
+            JsonElement state = default;
+            for (var i = 0; i < 150; i++)
+            {
+                state = (await Env.RunAsync("execution", "get", id, "-o", "json")).Exit(0).Json;
+                if (state.GetProperty("status").GetString() == "WaitingForInput") break;
+                await Task.Delay(200);
+            }
+            Assert.Equal("WaitingForInput", state.GetProperty("status").GetString());
+            Assert.Equal("Which colour?", state.GetProperty("question").GetString());
+            (await Env.RunAsync("execution", "input", id, "teal")).Exit(0);
+            var done = (await Env.RunAsync(new[] { "execution", "watch", id }, null, TimeSpan.FromSeconds(60))).Exit(0);
+            var final = (await Env.RunAsync("execution", "get", id, "-o", "json")).Exit(0).Json;
+            Assert.Equal("Completed", final.GetProperty("status").GetString());
+            Assert.Equal("You chose teal.", final.GetProperty("output").GetString());
+            Assert.Equal("teal", fake.ChatRequests[1].Messages.Last(m => m.Role == "tool").Content);
+            await AssertKeyAbsentAsync(id);
+        }
+        finally
+        {
+            worker.Signal("INT");
+            await worker.WaitForExitAsync(TimeSpan.FromSeconds(30));
+        }
+    }
+
+    [Fact]
+    public async Task BudgetExceededExitsWithFailureAndTheErrorId()
+    {
+        var agent = Agent("tools: [list_files]\nmaxCostUsd: 0.0005");
+        fake.Enqueue(
+            Reply.ToolCall("list_files", new { pattern = "*" }).WithUsage(100, 10),
+            Reply.ToolCall("list_files", new { pattern = "*" }).WithUsage(100, 50),
+            Reply.Text("never"));
+        var r = (await Env.RunAsync(Exec(agent, "spend"), null, TimeSpan.FromSeconds(120))).Exit(1);
+        var j = r.Json;
+        Assert.Equal("Failed", j.GetProperty("status").GetString());
+        Assert.Equal("BudgetExceeded", j.GetProperty("errorId").GetString());
+        Assert.Equal(2, fake.ChatRequests.Count);
+        Assert.DoesNotContain(key, r.Stdout + r.Stderr);
+        await AssertKeyAbsentAsync(j.GetProperty("id").GetString()!);
+    }
+
+    [Fact]
+    public async Task ApproveToolsRunsTheToolAndNonInteractiveLocalRunsFailFastWithout()
+    {
+        var agent = Agent("tools: [write_file]\napprove: [write_file]");
+        fake.Enqueue(Reply.ToolCall("write_file", new { path = "gate.txt", content = "opened" }), Reply.Text("unreached"));
+        var refused = (await Env.RunAsync(Exec(agent, "write", "--non-interactive"), null, TimeSpan.FromSeconds(120))).Exit(1);
+        Assert.Equal("ApprovalRequired", refused.Json.GetProperty("errorId").GetString());
+        Assert.False(File.Exists(Path.Combine(work, "gate.txt")));
+
+        fake.Enqueue(Reply.ToolCall("write_file", new { path = "gate.txt", content = "opened" }), Reply.Text("Opened."));
+        var ok = (await Env.RunAsync(Exec(agent, "write", "--non-interactive", "--approve-tools"), null, TimeSpan.FromSeconds(120))).Exit(0);
+        Assert.Equal("Opened.", ok.Json.GetProperty("output").GetString());
+        Assert.Equal("opened", File.ReadAllText(Path.Combine(work, "gate.txt")));
+        await AssertKeyAbsentAsync(ok.Json.GetProperty("id").GetString()!);
+    }
+
+    [Fact]
+    public async Task ModelOptionAndKubiyaModelOverrideTheAgentsModel()
+    {
+        var agent = Agent("tools: [read_file]");
+        fake.Enqueue(Reply.Text("cheap one"), Reply.Text("cheap again"));
+        var byOption = (await Env.RunAsync(Exec(agent, "hi", "--model", "cheap"), null, TimeSpan.FromSeconds(120))).Exit(0).Json;
+        Assert.Equal("cheap", byOption.GetProperty("model").GetString());
+        Assert.Equal("gpt-cheap", fake.ChatRequests[0].Model);
+        Assert.Equal(JsonValueKind.Null, byOption.GetProperty("costUsd").ValueKind);
+        var byEnv = (await Env.With("KUBIYA_MODEL", "cheap").RunAsync(Exec(agent, "hi"), null, TimeSpan.FromSeconds(120))).Exit(0).Json;
+        Assert.Equal("cheap", byEnv.GetProperty("model").GetString());
+        Assert.Equal("gpt-cheap", fake.ChatRequests[1].Model);
+        await AssertKeyAbsentAsync(byEnv.GetProperty("id").GetString()!);
+    }
+
+    [Fact]
+    public async Task AgentListAndGetShowModelAndTools()
+    {
+        var agent = Agent("description: Looks things up\ntools: [read_file, search_files]\nmcp:\n  - name: docs\n    command: docs-server\nmaxTurns: 7");
+        var list = (await Env.RunAsync("agent", "list")).Exit(0).Stdout;
+        Assert.Contains(list.Split('\n'), l => l.StartsWith(agent) && l.Contains("llm") && l.Contains("smart, 2 tool(s)"));
+        var get = (await Env.RunAsync("agent", "get", agent)).Exit(0).Stdout;
+        Assert.Contains("Model:        smart", get);
+        Assert.Contains("Tools:        read_file, search_files, mcp:docs", get);
+        Assert.Contains("Max turns:    7", get);
+        var json = (await Env.RunAsync("agent", "get", agent, "-o", "json")).Exit(0).Json;
+        Assert.Equal("smart", json.GetProperty("model").GetString());
+        Assert.Equal(new[] { "read_file", "search_files", "mcp:docs" }, json.GetProperty("tools").EnumerateArray().Select(t => t.GetString()));
+    }
+
+    [Fact]
+    public async Task UnknownToolInTheYamlIsReportedWithItsPosition()
+    {
+        var name = CliFixture.Unique("badtool");
+        fx.WriteAgent(name, $"name: {name}\nkind: llm\nmodel: smart\ntools: [read_file, telepathy]\n");
+        var r = await Env.RunAsync("agent", "get", name);
+        Assert.NotEqual(0, r.ExitCode);
+        Assert.Contains($"{name}.yaml:4:20: tools[1]: unknown tool 'telepathy'; known tools: ", r.Stderr);
+        var run = await Env.RunAsync(Exec(name, "go"));
+        Assert.NotEqual(0, run.ExitCode);
+        Assert.Contains("unknown tool 'telepathy'", run.Stderr);
+        Assert.Empty(fake.Requests);
+    }
+
+    /// <summary>Every run's raw history and the memo of <paramref name="id"/>, searched for the key.</summary>
+    private async Task AssertKeyAbsentAsync(string id)
+    {
+        var client = await TemporalClient.ConnectAsync(new TemporalClientConnectOptions(fx.Server.Address));
+        var desc = await client.GetWorkflowHandle(id).DescribeAsync();
+        var text = new StringBuilder();
+        string? runId = desc.RawDescription.WorkflowExecutionInfo.FirstRunId;
+        while (runId != null)
+        {
+            string? next = null;
+            ByteString token = ByteString.Empty;
+            do
+            {
+                var page = await client.Connection.WorkflowService.GetWorkflowExecutionHistoryAsync(new GetWorkflowExecutionHistoryRequest
+                {
+                    Namespace = client.Options.Namespace,
+                    Execution = new Temporalio.Api.Common.V1.WorkflowExecution { WorkflowId = id, RunId = runId },
+                    NextPageToken = token,
+                });
+                foreach (var e in page.History.Events)
+                {
+                    text.Append(JsonFormatter.Default.Format(e)).Append('\n').Append(Encoding.UTF8.GetString(e.ToByteArray())).Append('\n');
+                    if (e.EventType == EventType.WorkflowExecutionContinuedAsNew) next = e.WorkflowExecutionContinuedAsNewEventAttributes.NewExecutionRunId;
+                }
+                token = page.NextPageToken;
+            }
+            while (!token.IsEmpty);
+            runId = next;
+        }
+        foreach (var (k, v) in desc.Memo) text.Append(k).Append('=').Append(Encoding.UTF8.GetString(v.Payload.ToByteArray())).Append('\n');
+        Assert.True(text.Length > 1000, "the history was read");
+        Assert.DoesNotContain(key, text.ToString());
+    }
+
+    public void Dispose()
+    {
+        fake.Dispose();
+        try { Directory.Delete(work, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+    }
+}
