@@ -29,11 +29,11 @@ namespace Kubiya.Core.Workers
         private readonly WorkerHostOptions options;
         private StepActivities? activities;
         private TemporalWorker? worker;
-        private LlmWorkerServices? ownedLlm;
         private Task completion = Task.CompletedTask;
         private int state = (int)WorkerState.Starting;
         private string? activeKey;
         private IDisposable? coreLog;
+        private LlmWorkerServices? ownedLlm;
 
         // The SDK refuses two workers for one queue in one process; say so in our own words.
         private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> ActiveQueues =
@@ -156,13 +156,14 @@ namespace Kubiya.Core.Workers
                 SetState(WorkerState.Failed);
             }
             logger.LogInformation("Worker {Identity} stopped ({Completed} step(s) run)", Identity, CompletedSteps);
-            // MCP servers the agents' tools started end with the worker.
-            ownedLlm?.Dispose();
+            // MCP servers the agents' tools started end with the worker (in ReleaseQueue).
             ReleaseQueue();
         }
 
         private void ReleaseQueue()
         {
+            ownedLlm?.Dispose();
+            ownedLlm = null;
             coreLog?.Dispose();
             coreLog = null;
             if (activeKey != null) ActiveQueues.TryRemove(activeKey, out _);

@@ -169,10 +169,11 @@ public sealed class LlmCliTests(CliFixture fx) : IDisposable
     public async Task ApproveToolsRunsTheToolAndNonInteractiveLocalRunsFailFastWithout()
     {
         var agent = Agent("tools: [write_file]\napprove: [write_file]");
-        fake.Enqueue(Reply.ToolCall("write_file", new { path = "gate.txt", content = "opened" }), Reply.Text("unreached"));
+        fake.Enqueue(Reply.ToolCall("write_file", new { path = "gate.txt", content = "opened" }));
         var refused = (await Env.RunAsync(Exec(agent, "write", "--non-interactive"), null, TimeSpan.FromSeconds(120))).Exit(1);
         Assert.Equal("ApprovalRequired", refused.Json.GetProperty("errorId").GetString());
         Assert.False(File.Exists(Path.Combine(work, "gate.txt")));
+        Assert.Single(fake.ChatRequests);
 
         fake.Enqueue(Reply.ToolCall("write_file", new { path = "gate.txt", content = "opened" }), Reply.Text("Opened."));
         var ok = (await Env.RunAsync(Exec(agent, "write", "--non-interactive", "--approve-tools"), null, TimeSpan.FromSeconds(120))).Exit(0);
@@ -231,7 +232,11 @@ public sealed class LlmCliTests(CliFixture fx) : IDisposable
         var client = await TemporalClient.ConnectAsync(new TemporalClientConnectOptions(fx.Server.Address));
         var desc = await client.GetWorkflowHandle(id).DescribeAsync();
         var text = new StringBuilder();
-        string? runId = desc.RawDescription.WorkflowExecutionInfo.FirstRunId;
+        string? runId = (await client.Connection.WorkflowService.DescribeWorkflowExecutionAsync(new DescribeWorkflowExecutionRequest
+        {
+            Namespace = client.Options.Namespace,
+            Execution = new Temporalio.Api.Common.V1.WorkflowExecution { WorkflowId = id },
+        })).WorkflowExecutionInfo.FirstRunId;
         while (runId != null)
         {
             string? next = null;

@@ -155,8 +155,8 @@ public sealed class LlmLoopTests(ModuleFixture fx)
         Assert.True(File.Exists(s.PathOf("keep.txt")), "the denied command did not run");
         var toolMessage = kit.Fake.ChatRequests[1].Messages.Single(m => m.Role == "tool");
         Assert.StartsWith("ERROR:", toolMessage.Content);
-        Assert.Contains("rm keep.txt", toolMessage.Content);
-        Assert.Contains("den", toolMessage.Content!.ToLowerInvariant());
+        Assert.Contains("denied by policy", toolMessage.Content);
+        Assert.Contains("rm *", toolMessage.Content);
         await kit.AssertKeyAbsentAsync(r.Prop<string>("Id"));
     }
 
@@ -317,7 +317,8 @@ public sealed class LlmLoopTests(ModuleFixture fx)
             var last = kit.RequestText(4);
             Assert.Contains("user: remember the early file", last);
             Assert.Contains("tool: EARLY-MARKER", last.Replace("\r", ""));
-            Assert.Equal(9, kit.Fake.ChatRequests[4].Messages.Count);
+            // system, the prompt, then four (assistant call, tool result) pairs from three runs.
+            Assert.Equal(10, kit.Fake.ChatRequests[4].Messages.Count);
             var id = r.Prop<string>("Id");
             await kit.AssertKeyAbsentAsync(id);
             Assert.Equal(3, kit.Runs);

@@ -103,7 +103,11 @@ public sealed class LlmTestKit : IDisposable
         var client = fx.Client;
         var text = new StringBuilder();
         var desc = await client.GetWorkflowHandle(id).DescribeAsync();
-        string? runId = desc.RawDescription.WorkflowExecutionInfo.FirstRunId;
+        string? runId = (await client.Connection.WorkflowService.DescribeWorkflowExecutionAsync(new DescribeWorkflowExecutionRequest
+        {
+            Namespace = client.Options.Namespace,
+            Execution = new Temporalio.Api.Common.V1.WorkflowExecution { WorkflowId = id },
+        })).WorkflowExecutionInfo.FirstRunId;
         Runs = 0;
         while (runId != null)
         {

@@ -202,9 +202,7 @@ namespace Kubiya.Core.Agents.Llm.Loop
 
         private async Task<ToolResult> RunToolActivityAsync(int turn, int index, LlmToolCall call)
         {
-            var retryable = LlmToolCatalog.IsReadOnly(call.Name, spec.Policy) ||
-                spec.Policy.Idempotent.Contains(call.Name, StringComparer.Ordinal) ||
-                spec.McpServers.Any(s => s.ReadOnly && call.Name.StartsWith(s.Name + "__", StringComparison.Ordinal));
+            var retryable = LlmToolCatalog.IsRetrySafe(call, spec);
             try
             {
                 var output = await Workflow.ExecuteActivityAsync(

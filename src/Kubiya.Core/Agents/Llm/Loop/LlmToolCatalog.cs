@@ -29,6 +29,10 @@ namespace Kubiya.Core.Agents.Llm.Loop
         /// <summary>Tools without side effects, retried when their worker dies (git only while writes are off).</summary>
         public static bool IsReadOnly(string name, ToolPolicy policy) => BuiltInTools.IsReadOnly(name, policy);
 
+        /// <summary>True when a failed call may run again (read-only, declared idempotent, or a read-only MCP server's).</summary>
+        public static bool IsRetrySafe(LlmToolCall call, LlmExecutionSpec spec) =>
+            BuiltInTools.IsRetrySafe(call.Name, call.ArgumentsJson, spec.Policy, spec.McpServers);
+
         /// <summary>True for the tools the workflow answers itself.</summary>
         public static bool IsWorkflowTool(string name) => BuiltInTools.IsWorkflowTool(name);
     }
