@@ -229,7 +229,7 @@ public sealed class LlmCliTests(CliFixture fx) : IDisposable
     /// <summary>Every run's raw history and the memo of <paramref name="id"/>, searched for the key.</summary>
     private async Task AssertKeyAbsentAsync(string id)
     {
-        var client = await TemporalClient.ConnectAsync(new TemporalClientConnectOptions(fx.Server.Address));
+        var client = await fx.Server.ConnectAsync();
         var desc = await client.GetWorkflowHandle(id).DescribeAsync();
         var text = new StringBuilder();
         string? runId = (await client.Connection.WorkflowService.DescribeWorkflowExecutionAsync(new DescribeWorkflowExecutionRequest
