@@ -8,6 +8,7 @@ var suites = new Dictionary<string, Func<Task>>(StringComparer.OrdinalIgnoreCase
     ["visibility"] = VisibilityBench.RunAsync,
     ["planning"] = PlanningBench.RunAsync,
     ["schedules"] = ScheduleBench.RunAsync,
+    ["agents"] = AgentsBench.RunAsync,
 };
 var chosen = args.Length == 0 ? suites.Keys.ToArray() : args;
 foreach (var name in chosen)
