@@ -19,7 +19,9 @@ public sealed class RetriedAttemptLogTests(CliFixture fx)
         await first.WaitForLineAsync(l => l.Contains($"polling queue '{queue}'"));
         var id = (await fx.Env.RunAsync("exec", "agent", agent, "x", "--queue", queue, "--no-wait")).Exit(0).Stdout.Trim();
         var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (!(await fx.Env.RunAsync("execution", "logs", id)).Stdout.Contains("first-attempt-line") && DateTime.UtcNow < deadline) await Task.Delay(300);
+        // The output line itself, not the StepStarted entry that quotes the command.
+        static bool HasFirstLine(string logs) => logs.Split('\n').Any(l => l.Trim() == "first-attempt-line");
+        while (!HasFirstLine((await fx.Env.RunAsync("execution", "logs", id)).Stdout) && DateTime.UtcNow < deadline) await Task.Delay(300);
         first.Signal("KILL");
         await first.WaitForExitAsync(TimeSpan.FromSeconds(30));
         using var second = fx.Env.Start(new[] { "worker", "start", "--queue-id", queue });

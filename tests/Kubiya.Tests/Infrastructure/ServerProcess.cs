@@ -77,7 +77,12 @@ public sealed class ServerProcess : IAsyncDisposable
             if (m.Success) ready.TrySetResult(int.Parse(m.Groups[1].Value));
         };
         p.ErrorDataReceived += (_, e) => { if (e.Data != null) lock (output) output.Add("ERR " + e.Data); };
-        p.Exited += (_, _) => ready.TrySetException(new InvalidOperationException("Server exited early:\n" + string.Join("\n", Output)));
+        p.Exited += (_, _) =>
+        {
+            // Exited can run before the redirected streams are drained; the parameterless wait drains them.
+            p.WaitForExit();
+            ready.TrySetException(new InvalidOperationException("Server exited early:\n" + string.Join("\n", Output)));
+        };
         p.Start();
         p.BeginOutputReadLine();
         p.BeginErrorReadLine();
