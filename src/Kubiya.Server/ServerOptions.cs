@@ -17,6 +17,8 @@ public sealed class ServerOptions
     public string? TokenFile { get; set; }
     /// <summary>Accept callers without the token (tests, or a front that authenticates itself).</summary>
     public bool NoAuth { get; set; }
+    /// <summary>Dispatch every activity through polls, never eagerly in the workflow task answer.</summary>
+    public bool NoEagerActivities { get; set; }
 
     /// <summary>The token file used when neither an API key nor --no-auth is given.</summary>
     public string EffectiveTokenFile => TokenFile ?? Security.ServerToken.DefaultPath(DbPath);
@@ -25,7 +27,7 @@ public sealed class ServerOptions
         Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".kubiya", "server", "kubiya.db");
 
     public const string Usage =
-        "usage: Kubiya.Server [--port N] [--db FILE] [--bind ADDRESS] [--allow-remote --api-key KEY] [--tls-cert FILE --tls-key FILE] [--token-file FILE | --no-auth] [--log-level LEVEL]\n" +
+        "usage: Kubiya.Server [--port N] [--db FILE] [--bind ADDRESS] [--allow-remote --api-key KEY] [--tls-cert FILE --tls-key FILE] [--token-file FILE | --no-auth] [--no-eager-activities] [--log-level LEVEL]\n" +
         "  --port N        port to listen on (default 7233; 0 picks a free port)\n" +
         "  --db FILE       SQLite database (default ~/.kubiya/server/kubiya.db)\n" +
         "  --bind ADDRESS  address to listen on (default 127.0.0.1)\n" +
@@ -34,6 +36,7 @@ public sealed class ServerOptions
         "  --tls-cert FILE --tls-key FILE   serve TLS with this PEM certificate and key\n" +
         "  --token-file F  caller token (default server.token beside the db; created owner-only at first start)\n" +
         "  --no-auth       accept callers without the token (tests, or a front that authenticates callers itself)\n" +
+        "  --no-eager-activities  hand every activity out through polls (by default one a worker asks to run itself starts at once)\n" +
         "  --log-level L   Trace, Debug, Information, Warning (default), Error";
 
     /// <summary>Parses arguments; throws ArgumentException with a one-line message on bad input.</summary>
@@ -59,6 +62,7 @@ public sealed class ServerOptions
                 case "--tls-key": o.TlsKeyPath = Value(); break;
                 case "--token-file": o.TokenFile = Value(); break;
                 case "--no-auth": o.NoAuth = true; break;
+                case "--no-eager-activities": o.NoEagerActivities = true; break;
                 case "-h": case "--help": throw new HelpRequested();
                 default: throw new ArgumentException($"Unknown option '{args[i]}'.");
             }

@@ -220,11 +220,14 @@ public sealed partial class WorkflowEngine
             var post = new List<Action>();
             var needTask = r.ForceCreateNewWorkflowTask;
             var messages = new CompletionMessages(r);
+            var eager = new List<long>();
             foreach (var cmd in r.Commands)
             {
                 if (!e.IsOpen) break;
                 if (cmd.CommandType == CommandType.ProtocolMessage) ApplyProtocolMessageCommand(tx, e, messages, cmd);
                 else needTask |= ApplyCommand(tx, e, cmd, completedId, post);
+                if (cmd.CommandType == CommandType.ScheduleActivityTask && cmd.ScheduleActivityTaskCommandAttributes.RequestEagerExecution)
+                    eager.Add(e.History[e.History.Count - 1].EventId);
             }
             needTask |= FinishUpdateMessages(tx, e, messages, startedEventId);
             if (e.IsOpen)
@@ -233,7 +236,9 @@ public sealed partial class WorkflowEngine
                 if (needTask) EnsureWorkflowTask(tx, e);
             }
             foreach (var action in post) action();
-            return new RespondWorkflowTaskCompletedResponse();
+            var response = new RespondWorkflowTaskCompletedResponse();
+            if (e.IsOpen) response.ActivityTasks.AddRange(StartEagerActivities(tx, e, eager, r.Identity));
+            return response;
         });
     }
 

@@ -390,4 +390,6 @@ public sealed record EngineLimits
     /// <summary>Longest a poll or history long-poll is held open before an empty answer.</summary>
     public TimeSpan LongPollTimeout { get; init; } = TimeSpan.FromSeconds(20);
     public long DefaultWorkflowTaskTimeoutMs { get; init; } = 10_000;
+    /// <summary>Start activities a completing worker asks to run itself in the same transition (Temporal's eager activity dispatch).</summary>
+    public bool EagerActivities { get; init; } = true;
 }
