@@ -18,7 +18,14 @@ public static class AgentsBench
 {
     public static async Task RunAsync()
     {
-        await using var server = new ServerProcess();
+        // The server without eager activity dispatch first, as the peer of the default.
+        await RunOnServerAsync(new[] { "--no-eager-activities" }, "server --no-eager-activities", longConversations: false);
+        await RunOnServerAsync(Array.Empty<string>(), "server default (eager activities)", longConversations: true);
+    }
+
+    private static async Task RunOnServerAsync(string[] serverArgs, string label, bool longConversations)
+    {
+        await using var server = new ServerProcess(null, serverArgs);
         await server.StartAsync();
         using var fake = new FakeOpenAiServer();
         var home = Path.Combine(Path.GetTempPath(), "kubiya-bench-agents-" + Guid.NewGuid().ToString("N"));
@@ -73,14 +80,14 @@ public static class AgentsBench
         var perTurn = await Conversation(101, 40);
         var sorted = perTurn.OrderBy(x => x).ToList();
         double P(double q) => sorted[Math.Min(sorted.Count - 1, (int)(q * sorted.Count))];
-        Console.WriteLine($"loop overhead per turn (workflow tasks + model activity + one tool activity, fake answers at once): " +
+        Console.WriteLine($"{label}: loop overhead per turn (workflow tasks + model activity + one tool activity, fake answers at once): " +
                           $"p50 {P(0.50):F1} ms, p99 {P(0.99):F1} ms over {sorted.Count} turns (target p50 <= 15 ms)");
 
-        foreach (var (label, threshold) in new[] { ("continue-as-new every 40 turns", 40), ("no continue-as-new", 1000) })
+        foreach (var (name, threshold) in longConversations ? new[] { ("continue-as-new every 40 turns", 40), ("no continue-as-new", 1000) } : Array.Empty<(string, int)>())
         {
             var turns = await Conversation(200, threshold);
             var blocks = Enumerable.Range(0, turns.Count / 20).Select(b => turns.Skip(b * 20).Take(20).Average()).ToList();
-            Console.WriteLine($"200-turn conversation, {label}: ms per turn by block of 20: {string.Join(" ", blocks.Select(b => b.ToString("F1")))}");
+            Console.WriteLine($"200-turn conversation, {name}: ms per turn by block of 20: {string.Join(" ", blocks.Select(b => b.ToString("F1")))}");
         }
         try { Directory.Delete(home, recursive: true); } catch (IOException) { }
     }
