@@ -42,10 +42,7 @@ namespace Kubiya.Core.Executions
             if (request.Local && request.NoWait)
                 throw new KubiyaException(KubiyaErrorKind.InvalidArgument, "LocalNoWait", "-NoWait cannot be combined with -Local: the local worker stops when the command returns.", null);
             var settings = runtime.Settings;
-            var queue = request.Local
-                ? "local-" + Guid.NewGuid().ToString("N").Substring(0, 12)
-                : request.Queue ?? settings.Queue ?? throw new KubiyaException(KubiyaErrorKind.InvalidArgument, "QueueRequired",
-                    "No queue: name one (-Queue / --queue), set QUEUE_ID (or 'queue' in config.yaml), or run it here (-Local / --local).", null);
+            var queue = request.Local ? "local-" + Guid.NewGuid().ToString("N").Substring(0, 12) : QueueFor(request);
             var executions = await runtime.ExecutionsAsync(cancellationToken).ConfigureAwait(false);
             if (request.Local) request = request with { WorkingDirectory = request.WorkingDirectory ?? lookupDirectory };
 
@@ -103,6 +100,32 @@ namespace Kubiya.Core.Executions
                 if (worker != null) await worker.StopAsync().ConfigureAwait(false);
             }
         }
+
+        /// <summary>
+        /// What <see cref="RunAsync"/> would run for a direct-mode <paramref name="request"/> (agent,
+        /// steps or model and tools, queue and its pollers), without submitting anything.
+        /// </summary>
+        public async Task<ExecPreview> PreviewAsync(ExecutionRequest request, string lookupDirectory, Action<string>? warning, CancellationToken cancellationToken)
+        {
+            var target = DirectTarget.Resolve(runtime.Settings, request, lookupDirectory, warning);
+            var preview = new ExecPreview { Target = target, Prompt = request.Prompt, AutoApprove = request.AutoApprove };
+            if (request.Local) return preview;
+            preview.Queue = QueueFor(request);
+            try
+            {
+                var connection = await runtime.ConnectAsync(cancellationToken).ConfigureAwait(false);
+                preview.Pollers = (await WorkerDirectory.PollersAsync(connection, preview.Queue, cancellationToken).ConfigureAwait(false)).Count;
+            }
+            catch (KubiyaException)
+            {
+                // Unknown then; the preview still says what would run.
+            }
+            return preview;
+        }
+
+        private string QueueFor(ExecutionRequest request) =>
+            request.Queue ?? runtime.Settings.Queue ?? throw new KubiyaException(KubiyaErrorKind.InvalidArgument, "QueueRequired",
+                "No queue: name one (-Queue / --queue), set QUEUE_ID (or 'queue' in config.yaml), or run it here (-Local / --local).", null);
 
         private async Task WarnIfNoWorkerAsync(string queue, ExecObserver observer, CancellationToken ct)
         {

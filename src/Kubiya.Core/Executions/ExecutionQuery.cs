@@ -8,7 +8,7 @@ namespace Kubiya.Core.Executions
     /// <summary>
     /// Turns an <see cref="ExecutionFilter"/> into a Temporal visibility query over built-in search
     /// attributes only (so it works on any cluster without registering custom ones); the parts
-    /// that live in the memo (agent, the Running sub-states) are checked client-side by <see cref="Matches"/>.
+    /// that live in the memo (agent, team, the Running sub-states) are checked client-side by <see cref="Matches"/>.
     /// </summary>
     public static class ExecutionQuery
     {
@@ -36,6 +36,7 @@ namespace Kubiya.Core.Executions
         {
             if (filter.Statuses.Count > 0 && !filter.Statuses.Contains(info.Status)) return false;
             if (!string.IsNullOrEmpty(filter.Agent) && !string.Equals(filter.Agent, info.Agent, System.StringComparison.OrdinalIgnoreCase)) return false;
+            if (!string.IsNullOrEmpty(filter.Team) && !string.Equals(filter.Team, info.Team, System.StringComparison.OrdinalIgnoreCase)) return false;
             if (!string.IsNullOrEmpty(filter.Queue) && !string.Equals(filter.Queue, info.Queue, System.StringComparison.Ordinal)) return false;
             if (!string.IsNullOrEmpty(filter.Schedule) && !string.Equals(filter.Schedule, info.Schedule, System.StringComparison.Ordinal)) return false;
             if (filter.Since is { } since && info.CreatedAt < since) return false;

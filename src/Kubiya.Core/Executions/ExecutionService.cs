@@ -43,22 +43,10 @@ namespace Kubiya.Core.Executions
         public async Task<ExecutionInfo> StartAsync(ExecutionRequest request, string queue, string lookupDirectory, CancellationToken cancellationToken,
             Action<string>? warning = null)
         {
-            if (string.IsNullOrWhiteSpace(request.Prompt))
-                throw new KubiyaException(KubiyaErrorKind.InvalidArgument, "PromptRequired", "The prompt must not be empty.", null);
-            if (request.Agent != null && request.Team != null)
-                throw new KubiyaException(KubiyaErrorKind.InvalidArgument, "AgentAndTeam", "Choose an agent or a team, not both.", null);
-            var name = request.Agent ?? request.Team
-                ?? throw new KubiyaException(KubiyaErrorKind.InvalidArgument, "AgentRequired",
-                    "Direct mode needs an agent or a team (e.g. -Agent shell); without one, Invoke-KubiyaExec and kubiya exec plan first.", null);
-            var catalog = AgentCatalog.Load(settings.Paths, lookupDirectory);
-            var agent = catalog.Get(name);
-            if (warning != null) foreach (var w in catalog.WarningsFor(agent)) warning(w);
-            if (request.Team != null && agent.Kind != AgentKind.Team)
-                throw new KubiyaException(KubiyaErrorKind.InvalidArgument, "NotATeam", $"'{name}' is an agent, not a team; use -Agent.", name);
-            if (request.Agent != null && agent.Kind == AgentKind.Team)
-                throw new KubiyaException(KubiyaErrorKind.InvalidArgument, "NotAnAgent", $"'{name}' is a team, not an agent; use -Team.", name);
-            var llm = agent.Kind == AgentKind.Llm ? LlmSpecBuilder.Build(agent, request, settings) : null;
-            var steps = llm != null ? new List<StepDefinition>() : catalog.StepsFor(agent, request.Prompt);
+            var target = DirectTarget.Resolve(settings, request, lookupDirectory, warning);
+            var agent = target.Agent;
+            var llm = target.Llm;
+            var steps = target.Steps;
 
             string? parentOutput = null;
             List<LlmMessage>? parentConversation = null;
@@ -208,6 +196,7 @@ namespace Kubiya.Core.Executions
             var agentAttribute = !string.IsNullOrEmpty(filter.Agent) && await SearchAttributeSupport.IsAvailableAsync(connection, cancellationToken).ConfigureAwait(false);
             var query = ExecutionQuery.Build(filter, agentAttribute);
             var results = new List<ExecutionInfo>();
+            var skipped = 0;
             byte[]? token = null;
             try
             {
@@ -224,6 +213,14 @@ namespace Kubiya.Core.Executions
                         if (await DeadLocalRuns.EndIfDeadAsync(connection, settings, this, info, cancellationToken).ConfigureAwait(false))
                             info = await DescribeAsync(info.Id, false, cancellationToken).ConfigureAwait(false);
                         if (!ExecutionQuery.Matches(filter, info)) continue;
+                        if (skipped < filter.Skip)
+                        {
+                            skipped++;
+                            continue;
+                        }
+                        // As for one execution: while a step runs, the server knows its worker.
+                        if (info.Status == ExecutionStatus.Running && await RunningWorkerAsync(info.Id, cancellationToken).ConfigureAwait(false) is { } running)
+                            info.Worker = running;
                         results.Add(info);
                         if (filter.First is { } first && results.Count >= first) return results;
                     }
@@ -385,6 +382,45 @@ namespace Kubiya.Core.Executions
                 waitCts.Cancel();
             }
             return await GetAsync(id, true, cancellationToken).ConfigureAwait(false);
+        }
+
+        /// <summary>
+        /// Waits until the first of <paramref name="ids"/> ends and returns it (with its whole output);
+        /// <paramref name="progress"/> hears about the still-open ones about once a second.
+        /// </summary>
+        public async Task<ExecutionInfo> WaitAnyAsync(IReadOnlyList<string> ids, TimeSpan? timeout, Action<IReadOnlyList<ExecutionInfo>>? progress, CancellationToken cancellationToken)
+        {
+            if (ids.Count == 0) throw new KubiyaException(KubiyaErrorKind.InvalidArgument, "ExecutionIdRequired", "Name at least one execution to wait for.", null);
+            using var waitCts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var closed = ids.Distinct(StringComparer.Ordinal).Select(id => WaitClosedAsync(Client.GetWorkflowHandle(id), waitCts.Token)).ToList();
+            var deadline = timeout.HasValue ? DateTime.UtcNow + timeout.Value : DateTime.MaxValue;
+            try
+            {
+                while (true)
+                {
+                    // Read each one: this also ends dead local runs, which no close event would ever report.
+                    var now = new List<ExecutionInfo>();
+                    foreach (var id in ids.Distinct(StringComparer.Ordinal))
+                    {
+                        var info = await GetAsync(id, false, cancellationToken).ConfigureAwait(false);
+                        if (info.IsFinished) return await GetAsync(id, true, cancellationToken).ConfigureAwait(false);
+                        now.Add(info);
+                    }
+                    progress?.Invoke(now);
+                    var left = deadline - DateTime.UtcNow;
+                    if (left <= TimeSpan.Zero)
+                        throw new KubiyaException(KubiyaErrorKind.Timeout, "WaitTimeout", $"None of {string.Join(", ", ids)} finished within {timeout!.Value.TotalSeconds:0.#}s.", string.Join(",", ids));
+                    var tick = Task.Delay(left < TimeSpan.FromSeconds(1) ? left : TimeSpan.FromSeconds(1), cancellationToken);
+                    var woke = await Task.WhenAny(closed.Concat(new[] { tick })).ConfigureAwait(false);
+                    cancellationToken.ThrowIfCancellationRequested();
+                    // Read again at once; a close that the read does not show yet is not waited on twice.
+                    if (woke != tick) closed.Remove(woke);
+                }
+            }
+            finally
+            {
+                waitCts.Cancel();
+            }
         }
 
         private static async Task WaitClosedAsync(WorkflowHandle handle, CancellationToken ct)

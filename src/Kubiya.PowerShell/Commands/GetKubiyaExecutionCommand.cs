@@ -7,7 +7,7 @@ using Kubiya.PowerShell.Internal;
 namespace Kubiya.PowerShell.Commands
 {
     /// <summary>
-    /// <para type="synopsis">Gets executions by id, or lists them filtered by status, agent, queue and age.</para>
+    /// <para type="synopsis">Gets executions by id, or lists them filtered by status, agent, team, queue and age.</para>
     /// <para type="description">Filters run on the server through a visibility query; the newest come first.</para>
     /// </summary>
     [Cmdlet(VerbsCommon.Get, "KubiyaExecution", DefaultParameterSetName = ListSet)]
@@ -34,6 +34,12 @@ namespace Kubiya.PowerShell.Commands
         [ArgumentCompleter(typeof(AgentNameCompleter))]
         public string? Agent { get; set; }
 
+        /// <summary>Only this team's executions.</summary>
+        [Parameter(ParameterSetName = ListSet)]
+        [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(TeamNameCompleter))]
+        public string? Team { get; set; }
+
         /// <summary>Only this queue.</summary>
         [Parameter(ParameterSetName = ListSet)]
         [ValidateNotNullOrEmpty]
@@ -54,6 +60,11 @@ namespace Kubiya.PowerShell.Commands
         [ValidateRange(1, int.MaxValue)]
         public int? First { get; set; }
 
+        /// <summary>Leave out this many of the newest matching ones (page with -First).</summary>
+        [Parameter(ParameterSetName = ListSet)]
+        [ValidateRange(0, int.MaxValue)]
+        public int Skip { get; set; }
+
         /// <inheritdoc />
         protected override void ProcessRecord()
         {
@@ -67,10 +78,12 @@ namespace Kubiya.PowerShell.Commands
             {
                 Statuses = Status ?? Array.Empty<ExecutionStatus>(),
                 Agent = Agent,
+                Team = Team,
                 Queue = Queue,
                 Schedule = Schedule,
                 Since = Since.HasValue ? new DateTimeOffset(Since.Value) : (DateTimeOffset?)null,
                 First = First,
+                Skip = Skip,
             };
             TryRun(() =>
             {

@@ -3,6 +3,7 @@ using System.Management.Automation;
 using Kubiya.Core.Executions;
 using Kubiya.Core.Errors;
 using Kubiya.Core.Logs;
+using Kubiya.Core.Progress;
 using Kubiya.PowerShell.Completion;
 using Kubiya.PowerShell.Internal;
 using Kubiya.PowerShell.Jobs;
@@ -19,6 +20,7 @@ namespace Kubiya.PowerShell.Commands
     [Cmdlet(VerbsLifecycle.Invoke, "KubiyaExec", DefaultParameterSetName = AgentSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
     [OutputType(typeof(ExecutionInfo))]
     [OutputType(typeof(Kubiya.Core.Planning.KubiyaPlan))]
+    [OutputType(typeof(KubiyaExecJob))]
     public sealed class InvokeKubiyaExecCommand : KubiyaCmdlet
     {
         private const string AgentSet = "Agent";
@@ -126,6 +128,11 @@ namespace Kubiya.PowerShell.Commands
         [ValidateSet("Auto", "None", "AzureDevOps", "GitHub", IgnoreCase = true)]
         public string CIMode { get; set; } = "Auto";
 
+        /// <summary>Run in the background: returns a job whose output is the finished execution; Stop-Job cancels it.</summary>
+        [Parameter(ParameterSetName = AgentSet)]
+        [Parameter(ParameterSetName = TeamSet)]
+        public SwitchParameter AsJob { get; set; }
+
         /// <inheritdoc />
         protected override void ProcessRecord()
         {
@@ -158,6 +165,13 @@ namespace Kubiya.PowerShell.Commands
                 ApproveTools = ApproveTools,
             };
             var lookup = cwd ?? CurrentDirectory;
+            if (AsJob && (NoWait || (Agent == null && Team == null)))
+            {
+                WriteError(NoWait
+                    ? ErrorRecords.Create("AsJobNoWait", ErrorCategory.InvalidArgument, "-AsJob and -NoWait exclude each other: -NoWait returns once submitted, a job follows the execution to its end.", Prompt)
+                    : ErrorRecords.Create("AsJobNeedsAgent", ErrorCategory.InvalidArgument, "-AsJob runs a named agent or team: add -Agent NAME or -Team NAME (planning shows its plan and asks before it runs, which a job cannot).", Prompt));
+                return;
+            }
             if (PlanFile != null || (Agent == null && Team == null))
             {
                 // No agent named: plan, show, approve, run (Core.Planning via PlannedExec).
@@ -166,26 +180,78 @@ namespace Kubiya.PowerShell.Commands
                         WriteLogEntry, Ask, WriteOutcome), PlanFile ?? Prompt);
                 return;
             }
-            // Direct mode: -WhatIf / -Confirm decide before anything is submitted.
-            if (!ShouldProcess($"{Agent ?? "team " + Team} on {(Local ? "a local worker" : Queue ?? Runtime.Settings.Queue ?? "the default queue")}", "Run")) return;
+            // Direct mode: -WhatIf / -Confirm decide before anything is submitted, on what would run.
+            if (!ShouldRun(request, lookup)) return;
+            if (AsJob)
+            {
+                TryRun(() => WriteObject(StartJob(request, lookup)), Prompt);
+                return;
+            }
             TryRun(() =>
             {
                 var launcher = new JobWorkerLauncher(this);
                 var ci = new CiAnnotations(this, CIMode);
+                var progress = new ExecProgressTracker();
+                var activityId = ProgressRecords.NewActivityId();
+                WriteProgress(new ProgressRecord(activityId, $"Invoke-KubiyaExec {Agent ?? "-Team " + Team}",
+                    Local ? "starting a local worker" : $"submitting to queue '{Queue ?? Runtime.Settings.Queue}'"));
                 var info = Run((pump, ct) =>
                 {
                     var observer = new ExecObserver
                     {
-                        Submitted = e => pump.Post(() => WriteVerbose($"Submitted execution {e.Id} to queue {e.Queue}.")),
-                        Log = e => pump.Post(() => ci.Around(e, WriteLogEntry)),
+                        Submitted = e => pump.Post(() =>
+                        {
+                            WriteVerbose($"Submitted execution {e.Id} to queue {e.Queue}.");
+                            WriteProgress(ProgressRecords.From(activityId, progress.Start(e)));
+                        }),
+                        Log = e => pump.Post(() =>
+                        {
+                            ci.Around(e, WriteLogEntry);
+                            if (progress.OnEntry(e) is { } p) WriteProgress(ProgressRecords.From(activityId, p));
+                        }),
                         Warning = w => pump.Post(() => WriteWarning(w)),
                         Answer = (question, _) => Ask(pump, question),
                     };
                     return Runtime.Exec.RunAsync(request, lookup, observer, launcher, ct);
                 });
+                if (progress.Current is { Completed: false }) WriteProgress(ProgressRecords.From(activityId, progress.Finish(info.Status.ToString())));
                 ci.Finished(info);
                 WriteOutcome(info);
             }, Prompt);
+        }
+
+        /// <summary>
+        /// ShouldProcess on the preview of what would run: -WhatIf prints the agent, its steps (or
+        /// model and tools) and the queue; -Confirm asks with the same text.
+        /// </summary>
+        private bool ShouldRun(ExecutionRequest request, string lookup)
+        {
+            var target = $"{(Agent != null ? "agent '" + Agent + "'" : "team '" + Team + "'")} on {(Local ? "a local worker" : "queue '" + (Queue ?? Runtime.Settings.Queue ?? "?") + "'")}";
+            if (!WillPreview()) return ShouldProcess(target, "Run");
+            ExecPreview? preview = null;
+            if (!TryRun(() => preview = Run((pump, ct) => Runtime.Exec.PreviewAsync(request, lookup, w => pump.Post(() => WriteWarning(w)), ct)), Prompt)) return false;
+            var text = preview!.ToString();
+            return ShouldProcess(text, text + "\nRun it?", "Invoke-KubiyaExec");
+        }
+
+        // -WhatIf or a confirmation prompt will show the ShouldProcess text: only then is the preview worth its lookups.
+        private bool WillPreview()
+        {
+            if (MyInvocation.BoundParameters.ContainsKey("WhatIf") || MyInvocation.BoundParameters.ContainsKey("Confirm")) return true;
+            if (LanguagePrimitives.IsTrue(GetVariableValue("WhatIfPreference", false))) return true;
+            return GetVariableValue("ConfirmPreference", ConfirmImpact.High) is ConfirmImpact c && c != ConfirmImpact.None && c <= ConfirmImpact.Medium;
+        }
+
+        private KubiyaExecJob StartJob(ExecutionRequest request, string lookup)
+        {
+            // Captured here, on the pipeline thread: the job's -Local worker is a job of this session too.
+            var launcher = new JobWorkerLauncher(this);
+            var runtime = Runtime;
+            var what = Agent != null ? "-Agent " + Agent : "-Team " + Team;
+            var shortPrompt = Prompt.Length <= 40 ? Prompt : Prompt.Substring(0, 37) + "...";
+            return ExecJobs.Start(this, $"Invoke-KubiyaExec {what} '{shortPrompt.Replace("'", "''")}'{(Local ? " -Local" : "")}", $"KubiyaExec:{Agent ?? Team}",
+                (observer, ct) => runtime.Exec.RunAsync(request, lookup, observer, launcher, ct),
+                async (id, ct) => await (await runtime.ExecutionsAsync(ct).ConfigureAwait(false)).CancelAsync(id, ct).ConfigureAwait(false));
         }
 
         private void WriteOutcome(ExecutionInfo info)

@@ -1,6 +1,7 @@
 using System;
 using System.Management.Automation;
 using Kubiya.Core.Errors;
+using Kubiya.Core.Executions;
 
 namespace Kubiya.PowerShell.Internal
 {
@@ -13,6 +14,17 @@ namespace Kubiya.PowerShell.Internal
                 return new ErrorRecord(k, k.ErrorId, Category(k.Kind), k.Target ?? target);
             if (ex is AggregateException agg && agg.InnerExceptions.Count == 1) return From(agg.InnerExceptions[0], target);
             return new ErrorRecord(ex, "KubiyaUnexpectedError", ErrorCategory.NotSpecified, target);
+        }
+
+        /// <summary>The error a Failed or Cancelled execution writes (so -ErrorAction Stop fails a pipeline step); null otherwise.</summary>
+        public static ErrorRecord? ForOutcome(ExecutionInfo info)
+        {
+            if (info.Status != ExecutionStatus.Failed && info.Status != ExecutionStatus.Cancelled) return null;
+            var message = info.Status == ExecutionStatus.Failed
+                ? $"Execution {info.Id} failed: {info.Error ?? "no details"}"
+                : $"Execution {info.Id} was cancelled" + (string.IsNullOrEmpty(info.Error) || info.Error == "Cancelled" ? "." : ": " + info.Error);
+            var id = info.Status == ExecutionStatus.Failed ? info.ErrorId ?? "ExecutionFailed" : "ExecutionCancelled";
+            return new ErrorRecord(new KubiyaException(KubiyaErrorKind.ExecutionFailed, id, message, info.Id), id, ErrorCategory.InvalidResult, info);
         }
 
         public static ErrorRecord Create(string errorId, ErrorCategory category, string message, object? target) =>

@@ -70,14 +70,7 @@ namespace Kubiya.PowerShell.Internal
         internal void WriteExecution(ExecutionInfo info)
         {
             WriteObject(info);
-            if (info.Status == ExecutionStatus.Failed || info.Status == ExecutionStatus.Cancelled)
-            {
-                var message = info.Status == ExecutionStatus.Failed
-                    ? $"Execution {info.Id} failed: {info.Error ?? "no details"}"
-                    : $"Execution {info.Id} was cancelled" + (string.IsNullOrEmpty(info.Error) || info.Error == "Cancelled" ? "." : ": " + info.Error);
-                var id = info.Status == ExecutionStatus.Failed ? info.ErrorId ?? "ExecutionFailed" : "ExecutionCancelled";
-                WriteError(new ErrorRecord(new KubiyaException(KubiyaErrorKind.ExecutionFailed, id, message, info.Id), id, ErrorCategory.InvalidResult, info));
-            }
+            if (ErrorRecords.ForOutcome(info) is { } error) WriteError(error);
         }
 
         /// <summary>Resolves a -Cwd style path against the session's location.</summary>

@@ -1,0 +1,22 @@
+using System.Management.Automation;
+using Kubiya.Core.Progress;
+
+namespace Kubiya.PowerShell.Internal
+{
+    /// <summary>Turns the runtime's <see cref="ExecProgress"/> into Write-Progress records.</summary>
+    internal static class ProgressRecords
+    {
+        private static int nextActivityId = 100;
+
+        /// <summary>A fresh activity id, so concurrent commands keep their own bars.</summary>
+        public static int NewActivityId() => System.Threading.Interlocked.Increment(ref nextActivityId);
+
+        /// <summary>The record for <paramref name="progress"/>; Completed closes the bar.</summary>
+        public static ProgressRecord From(int activityId, ExecProgress progress) =>
+            new ProgressRecord(activityId, progress.Activity, progress.Status.Length > 0 ? progress.Status : " ")
+            {
+                PercentComplete = progress.PercentComplete,
+                RecordType = progress.Completed ? ProgressRecordType.Completed : ProgressRecordType.Processing,
+            };
+    }
+}
