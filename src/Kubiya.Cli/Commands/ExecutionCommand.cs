@@ -153,14 +153,14 @@ internal static class ExecutionCommand
         return command;
     }
 
-    private static IReadOnlyList<ExecutionStatus> ParseStatuses(IEnumerable<string> values)
+    private static IReadOnlyList<string> ParseStatuses(IEnumerable<string> values)
     {
-        var result = new List<ExecutionStatus>();
+        var result = new List<string>();
         foreach (var v in values.SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)))
         {
-            if (v.Any(char.IsDigit) || !Enum.TryParse<ExecutionStatus>(v, true, out var s))
+            if (ExecutionStatus.Parse(v) is not { } s)
                 throw new KubiyaException(KubiyaErrorKind.InvalidArgument, "InvalidStatus",
-                    $"'{v}' is not a status; use {string.Join(", ", Enum.GetNames<ExecutionStatus>())}.", v);
+                    $"'{v}' is not a status; use {string.Join(", ", ExecutionStatus.All)}.", v);
             result.Add(s);
         }
         return result;

@@ -30,10 +30,10 @@ internal static class ScheduleCommand
         Description = "When a run is due while the previous one still runs: Skip (default), BufferOne, BufferAll, CancelOther, TerminateOther, AllowAll.",
     };
 
-    private static ScheduleOverlap? ParseOverlap(string? text)
+    private static string? ParseOverlap(string? text)
     {
         if (string.IsNullOrEmpty(text)) return null;
-        if (Enum.TryParse<ScheduleOverlap>(text, true, out var o) && Enum.IsDefined(o)) return o;
+        if (!text!.Any(char.IsDigit) && ScheduleOverlap.Parse(text) is { } o) return o;
         throw new KubiyaException(KubiyaErrorKind.InvalidArgument, "InvalidOverlap",
             $"--overlap '{text}' is not one of Skip, BufferOne, BufferAll, CancelOther, TerminateOther, AllowAll.", text);
     }

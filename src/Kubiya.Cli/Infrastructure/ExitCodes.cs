@@ -31,5 +31,5 @@ public static class ExitCodes
     };
 
     /// <summary>The exit code of a finished execution.</summary>
-    public static int For(ExecutionStatus status) => status == ExecutionStatus.Completed ? Ok : Failed;
+    public static int For(string status) => status == ExecutionStatus.Completed ? Ok : Failed;
 }

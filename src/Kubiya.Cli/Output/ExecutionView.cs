@@ -67,17 +67,17 @@ public sealed class ExecutionView
     public static ExecutionView From(ExecutionInfo e) => new()
     {
         Id = e.Id,
-        Status = e.Status.ToString(),
+        Status = e.Status,
         Agent = e.Agent,
         Team = e.Team,
         Queue = e.Queue,
         Worker = e.Worker,
-        Priority = e.Priority.ToString().ToLowerInvariant(),
+        Priority = e.Priority.ToLowerInvariant(),
         Prompt = e.Prompt,
         CreatedAt = Formats.Iso(e.CreatedAt),
         StartedAt = Formats.Iso(e.StartedAt),
         CompletedAt = Formats.Iso(e.CompletedAt),
-        DurationMs = e.Duration is { } d ? (long)d.TotalMilliseconds : null,
+        DurationMs = e.Duration is { } d ? (long)Math.Round(d * 1000) : null,
         Output = e.Output,
         Error = e.Error,
         ParentExecutionId = e.ParentExecutionId,
@@ -101,8 +101,8 @@ public sealed class ExecutionView
         var who = e.Team != null ? ("Team", e.Team) : ("Agent", e.Agent ?? "-");
         var rows = new List<(string, string?)>
         {
-            ("Id", e.Id), ("Status", e.Status.ToString()), who, ("Queue", e.Queue), ("Worker", e.Worker),
-            ("Priority", e.Priority.ToString().ToLowerInvariant()), ("Prompt", Formats.Short(e.Prompt, 200)),
+            ("Id", e.Id), ("Status", e.Status), who, ("Queue", e.Queue), ("Worker", e.Worker),
+            ("Priority", e.Priority.ToLowerInvariant()), ("Prompt", Formats.Short(e.Prompt, 200)),
             ("Created", Formats.Local(e.CreatedAt)), ("Started", Formats.Local(e.StartedAt)),
             ("Completed", Formats.Local(e.CompletedAt)), ("Duration", Formats.Duration(e.Duration)), ("Progress", e.Progress),
         };
@@ -139,7 +139,7 @@ public sealed class ExecutionView
     {
         var t = new TextTable("ID", "STATUS", "AGENT", "QUEUE", "CREATED", "DURATION", "PROMPT");
         foreach (var e in list)
-            t.Row(e.Id, e.Status.ToString(), e.Team != null ? "team:" + e.Team : e.Agent, e.Queue, Formats.Local(e.CreatedAt), Formats.Duration(e.Duration), Formats.Short(e.Prompt, 50));
+            t.Row(e.Id, e.Status, e.Team != null ? "team:" + e.Team : e.Agent, e.Queue, Formats.Local(e.CreatedAt), Formats.Duration(e.Duration), Formats.Short(e.Prompt, 50));
         t.Write(w);
     }
 }

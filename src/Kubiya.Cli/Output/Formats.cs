@@ -13,6 +13,9 @@ public static class Formats
     public static string Local(DateTimeOffset? time) =>
         time?.ToLocalTime().ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) ?? "-";
 
+    /// <summary>A short duration for people (from seconds): 850ms, 12.3s, 4m05s, 2h10m.</summary>
+    public static string Duration(double? seconds) => Duration(seconds is { } s ? TimeSpan.FromSeconds(s) : null);
+
     /// <summary>A short duration for people: 850ms, 12.3s, 4m05s, 2h10m.</summary>
     public static string Duration(TimeSpan? d)
     {

@@ -54,7 +54,7 @@ public sealed class ScheduleView
         Team = s.Team,
         Prompt = s.Prompt,
         Queue = s.Queue,
-        Overlap = s.Overlap.ToString(),
+        Overlap = s.Overlap,
         Paused = s.Paused,
         Note = s.Note,
         NextRun = Iso(s.NextRun),

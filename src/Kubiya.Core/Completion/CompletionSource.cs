@@ -67,7 +67,7 @@ namespace Kubiya.Core.Completion
         }
 
         /// <summary>Recent execution ids, newest first, with status, agent and prompt in the tooltip.</summary>
-        public async Task<IReadOnlyList<CompletionCandidate>> ExecutionIdsAsync(string prefix, IReadOnlyList<ExecutionStatus>? statuses, CancellationToken cancellationToken)
+        public async Task<IReadOnlyList<CompletionCandidate>> ExecutionIdsAsync(string prefix, IReadOnlyList<string>? statuses, CancellationToken cancellationToken)
         {
             var recent = await RecentAsync(cancellationToken, statuses).ConfigureAwait(false);
             return recent
@@ -77,14 +77,14 @@ namespace Kubiya.Core.Completion
                 .ToList();
         }
 
-        private async Task<IReadOnlyList<ExecutionInfo>> RecentAsync(CancellationToken cancellationToken, IReadOnlyList<ExecutionStatus>? statuses = null)
+        private async Task<IReadOnlyList<ExecutionInfo>> RecentAsync(CancellationToken cancellationToken, IReadOnlyList<string>? statuses = null)
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(ServerTimeout);
             try
             {
                 var service = await runtime.ExecutionsAsync(timeout.Token).ConfigureAwait(false);
-                var filter = new ExecutionFilter { First = RecentExecutions, Statuses = statuses ?? Array.Empty<ExecutionStatus>() };
+                var filter = new ExecutionFilter { First = RecentExecutions, Statuses = statuses ?? Array.Empty<string>() };
                 return await service.ListAsync(filter, timeout.Token).ConfigureAwait(false);
             }
             catch (Exception ex) when (!(ex is OutOfMemoryException) && !cancellationToken.IsCancellationRequested)

@@ -7,7 +7,7 @@ namespace Kubiya.Core.Executions
     public sealed record ExecutionFilter
     {
         /// <summary>Any of these statuses (empty = all).</summary>
-        public IReadOnlyList<ExecutionStatus> Statuses { get; init; } = Array.Empty<ExecutionStatus>();
+        public IReadOnlyList<string> Statuses { get; init; } = Array.Empty<string>();
         /// <summary>Agent name.</summary>
         public string? Agent { get; init; }
         /// <summary>Team name (executions of a team, not of its members run alone).</summary>

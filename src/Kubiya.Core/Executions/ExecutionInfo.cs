@@ -1,4 +1,5 @@
 using System;
+using Kubiya.Core.Values;
 
 namespace Kubiya.Core.Executions
 {
@@ -7,8 +8,8 @@ namespace Kubiya.Core.Executions
     {
         /// <summary>Execution id (the workflow id).</summary>
         public string Id { get; set; } = "";
-        /// <summary>Product status.</summary>
-        public ExecutionStatus Status { get; set; }
+        /// <summary>Product status: a name from <see cref="ExecutionStatus"/> (Pending, Running, WaitingForInput, Completed, Failed, Cancelled).</summary>
+        public string Status { get; set; } = ExecutionStatus.Pending;
         /// <summary>Agent name.</summary>
         public string? Agent { get; set; }
         /// <summary>Team name.</summary>
@@ -17,8 +18,8 @@ namespace Kubiya.Core.Executions
         public string? Queue { get; set; }
         /// <summary>Worker that ran its latest step.</summary>
         public string? Worker { get; set; }
-        /// <summary>Priority.</summary>
-        public ExecutionPriority Priority { get; set; } = ExecutionPriority.Medium;
+        /// <summary>Priority: a name from <see cref="ExecutionPriority"/> (Low, Medium, High, Critical).</summary>
+        public string Priority { get; set; } = ExecutionPriority.Medium;
         /// <summary>The prompt.</summary>
         public string Prompt { get; set; } = "";
         /// <summary>Environment name.</summary>
@@ -31,8 +32,13 @@ namespace Kubiya.Core.Executions
         public DateTimeOffset? StartedAt { get; set; }
         /// <summary>When it ended.</summary>
         public DateTimeOffset? CompletedAt { get; set; }
-        /// <summary>Run time so far, or in total once it ended.</summary>
-        public TimeSpan? Duration { get; set; }
+        /// <summary>
+        /// Run time so far, or in total once it ended, in seconds (millisecond precision). A number, so that
+        /// sorting, filtering and <c>Measure-Object -Sum</c> work and JSON / CSV carry one plain value.
+        /// </summary>
+        public double? Duration { get; set; }
+        /// <summary>The same run time for people, <c>[d.]hh:mm:ss.f</c> (e.g. <c>00:01:23.4</c>; <c>[timespan]</c> parses it).</summary>
+        public string? DurationText => Duration is { } seconds ? DurationFormat.Text(seconds) : null;
         /// <summary>Output of its steps (the tail when long).</summary>
         public string? Output { get; set; }
         /// <summary>Why it failed.</summary>
@@ -65,7 +71,7 @@ namespace Kubiya.Core.Executions
         public double? CostUsd { get; set; }
 
         /// <summary>True once it reached Completed, Failed or Cancelled.</summary>
-        public bool IsFinished => Status == ExecutionStatus.Completed || Status == ExecutionStatus.Failed || Status == ExecutionStatus.Cancelled;
+        public bool IsFinished => ExecutionStatus.IsFinal(Status);
 
         /// <inheritdoc />
         public override string ToString() => $"{Id} {Status}";

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Threading.Tasks;
+using Kubiya.Core.Values;
 using Kubiya.Core.Workflows;
 using Temporalio.Api.Enums.V1;
 using Temporalio.Client;
@@ -53,15 +54,15 @@ namespace Kubiya.Core.Executions
             if (started != null && DateTimeOffset.TryParse(started, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var s)) info.StartedAt = s.ToLocalTime();
             if (wf.CloseTime is { } close) info.CompletedAt = new DateTimeOffset(DateTime.SpecifyKind(close, DateTimeKind.Utc)).ToLocalTime();
             if (info.IsFinished && info.Error == null && info.Status != ExecutionStatus.Completed)
-                info.Error = wf.Status == WorkflowExecutionStatus.TimedOut ? "Timed out" : wf.Status == WorkflowExecutionStatus.Terminated ? "Terminated" : info.Status.ToString();
+                info.Error = wf.Status == WorkflowExecutionStatus.TimedOut ? "Timed out" : wf.Status == WorkflowExecutionStatus.Terminated ? "Terminated" : info.Status;
             var from = info.StartedAt ?? info.CreatedAt;
             var to = info.CompletedAt ?? (info.IsFinished ? (DateTimeOffset?)null : DateTimeOffset.Now);
-            if (to != null && info.Status != ExecutionStatus.Pending) info.Duration = to.Value - from < TimeSpan.Zero ? TimeSpan.Zero : to.Value - from;
+            if (to != null && info.Status != ExecutionStatus.Pending) info.Duration = DurationFormat.Seconds(to.Value - from);
             return info;
         }
 
         /// <summary>Temporal status + memo state to product status.</summary>
-        public static ExecutionStatus MapStatus(WorkflowExecutionStatus status, string? memoState)
+        public static string MapStatus(WorkflowExecutionStatus status, string? memoState)
         {
             switch (status)
             {
@@ -81,7 +82,7 @@ namespace Kubiya.Core.Executions
         }
 
         /// <summary>The Temporal statuses a product status can come from (for visibility queries).</summary>
-        public static IEnumerable<string> TemporalStatuses(ExecutionStatus status)
+        public static IEnumerable<string> TemporalStatuses(string status)
         {
             switch (status)
             {
@@ -99,8 +100,7 @@ namespace Kubiya.Core.Executions
         }
 
         /// <summary>Parses low/medium/high/critical (case-insensitive); medium otherwise.</summary>
-        public static ExecutionPriority ParsePriority(string? value) =>
-            Enum.TryParse<ExecutionPriority>(value ?? "", true, out var p) ? p : ExecutionPriority.Medium;
+        public static string ParsePriority(string? value) => ExecutionPriority.Parse(value) ?? ExecutionPriority.Medium;
 
         private static async Task<T?> NumberAsync<T>(IReadOnlyDictionary<string, IEncodedRawValue> memo, string key) where T : struct
         {

@@ -16,7 +16,7 @@ namespace Kubiya.Core.Executions
         /// <summary>Queue to send it to (ignored with <see cref="Local"/>).</summary>
         public string? Queue { get; init; }
         /// <summary>Priority.</summary>
-        public ExecutionPriority Priority { get; init; } = ExecutionPriority.Medium;
+        public string Priority { get; init; } = ExecutionPriority.Medium;
         /// <summary>Execution whose context it continues.</summary>
         public string? ParentExecutionId { get; init; }
         /// <summary>Answer approvals with yes.</summary>

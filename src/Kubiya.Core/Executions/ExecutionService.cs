@@ -472,7 +472,7 @@ namespace Kubiya.Core.Executions
             return System.IO.Path.Combine(root, sub);
         }
 
-        private static int PriorityKey(ExecutionPriority p) => p switch
+        private static int PriorityKey(string p) => p switch
         {
             ExecutionPriority.Critical => 1,
             ExecutionPriority.High => 2,

@@ -1,45 +1,55 @@
 using System;
+using System.Collections.Generic;
 using System.Globalization;
 
 namespace Kubiya.Core.Logs
 {
-    /// <summary>What a log entry records.</summary>
-    public enum LogEntryKind
+    /// <summary>
+    /// What a log entry records. Names (strings), not an enum, so a log entry serialises as users read it
+    /// (<c>"Kind": "Output"</c>).
+    /// </summary>
+    public static class LogEntryKind
     {
         /// <summary>The execution was submitted.</summary>
-        Started,
+        public const string Started = "Started";
         /// <summary>A step was handed to a worker.</summary>
-        StepStarted,
+        public const string StepStarted = "StepStarted";
         /// <summary>A line the step wrote to stdout.</summary>
-        Output,
+        public const string Output = "Output";
         /// <summary>A line the step wrote to stderr.</summary>
-        Error,
+        public const string Error = "Error";
         /// <summary>A step ended successfully.</summary>
-        StepCompleted,
+        public const string StepCompleted = "StepCompleted";
         /// <summary>A step failed (non-zero exit, timeout, lost worker...).</summary>
-        StepFailed,
+        public const string StepFailed = "StepFailed";
         /// <summary>The execution asks a question or waits for approval.</summary>
-        Question,
+        public const string Question = "Question";
         /// <summary>The question was answered.</summary>
-        Answer,
+        public const string Answer = "Answer";
         /// <summary>A milestone inside a step.</summary>
-        Checkpoint,
+        public const string Checkpoint = "Checkpoint";
         /// <summary>Something went wrong but the execution goes on.</summary>
-        Warning,
+        public const string Warning = "Warning";
         /// <summary>The execution completed.</summary>
-        Completed,
+        public const string Completed = "Completed";
         /// <summary>The execution failed.</summary>
-        Failed,
+        public const string Failed = "Failed";
         /// <summary>The execution was cancelled.</summary>
-        Cancelled,
+        public const string Cancelled = "Cancelled";
         /// <summary>Text written by the model (streamed as it is written).</summary>
-        Message,
+        public const string Message = "Message";
         /// <summary>The model called a tool.</summary>
-        ToolCall,
+        public const string ToolCall = "ToolCall";
         /// <summary>What a tool call returned to the model.</summary>
-        ToolResult,
+        public const string ToolResult = "ToolResult";
         /// <summary>Tokens and cost of one model call.</summary>
-        Usage,
+        public const string Usage = "Usage";
+
+        /// <summary>Every kind.</summary>
+        public static readonly IReadOnlyList<string> All = new[]
+        {
+            Started, StepStarted, Output, Error, StepCompleted, StepFailed, Question, Answer, Checkpoint, Warning, Completed, Failed, Cancelled, Message, ToolCall, ToolResult, Usage,
+        };
     }
 
     /// <summary>One entry of an execution's log, read back from its durable history.</summary>
@@ -49,8 +59,8 @@ namespace Kubiya.Core.Logs
         public DateTimeOffset Time { get; set; }
         /// <summary>Execution id.</summary>
         public string ExecutionId { get; set; } = "";
-        /// <summary>Kind of entry.</summary>
-        public LogEntryKind Kind { get; set; }
+        /// <summary>Kind of entry: a name from <see cref="LogEntryKind"/>.</summary>
+        public string Kind { get; set; } = LogEntryKind.Output;
         /// <summary>Step concerned, if any.</summary>
         public string? Step { get; set; }
         /// <summary>Run of the step.</summary>

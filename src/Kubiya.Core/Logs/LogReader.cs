@@ -126,7 +126,7 @@ namespace Kubiya.Core.Logs
         private IEnumerable<LogEntry> Interpret(string id, HistoryEvent e, Dictionary<long, StepRequest> steps, Dictionary<long, object> calls, AttemptNumbers attempts)
         {
             var time = e.EventTime?.ToDateTimeOffset() ?? DateTimeOffset.UtcNow;
-            LogEntry Entry(LogEntryKind kind, string text, string? step = null, int? attempt = null, string? worker = null) =>
+            LogEntry Entry(string kind, string text, string? step = null, int? attempt = null, string? worker = null) =>
                 new LogEntry { Time = time, ExecutionId = id, Kind = kind, Text = text, Step = step, Attempt = attempt, Worker = worker };
 
             switch (e.EventType)
@@ -254,7 +254,7 @@ namespace Kubiya.Core.Logs
                     if (memo == null || !memo.Fields.TryGetValue(MemoKeys.Event, out var payload)) break;
                     var ev = Decode<ExecutionEvent>(payload);
                     if (ev == null) break;
-                    var kind = Enum.TryParse<LogEntryKind>(ev.Kind, out var k) ? k : LogEntryKind.Checkpoint;
+                    var kind = Values.KnownNames.Match(LogEntryKind.All, ev.Kind) ?? LogEntryKind.Checkpoint;
                     yield return Entry(kind, ev.Step != null ? $"{ev.Step}: {ev.Text}" : ev.Text, ev.Step);
                     break;
                 }

@@ -24,7 +24,7 @@ namespace Kubiya.Core.Pipelines
             Row(sb, "Queue", e.Queue);
             Row(sb, "Worker", e.Worker);
             Row(sb, "Environment", e.Environment);
-            Row(sb, "Duration", e.Duration.HasValue ? e.Duration.Value.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture) + " s" : null);
+            Row(sb, "Duration", e.Duration.HasValue ? e.Duration.Value.ToString("0.0", CultureInfo.InvariantCulture) + " s" : null);
             sb.Append('\n');
             if (!string.IsNullOrEmpty(e.Error)) sb.Append("**Error:** ").Append(Inline(e.Error!)).Append("\n\n");
             if (!string.IsNullOrEmpty(e.Output))

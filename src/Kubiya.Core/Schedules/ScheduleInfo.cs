@@ -20,8 +20,8 @@ namespace Kubiya.Core.Schedules
         public string Prompt { get; set; } = "";
         /// <summary>Queue of the runs.</summary>
         public string? Queue { get; set; }
-        /// <summary>Overlap policy.</summary>
-        public ScheduleOverlap Overlap { get; set; }
+        /// <summary>Overlap policy: a name from <see cref="ScheduleOverlap"/>.</summary>
+        public string Overlap { get; set; } = ScheduleOverlap.Skip;
         /// <summary>Paused schedules do not fire on their own.</summary>
         public bool Paused { get; set; }
         /// <summary>Note of the last pause, resume or change.</summary>

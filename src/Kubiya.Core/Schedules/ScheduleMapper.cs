@@ -68,7 +68,7 @@ namespace Kubiya.Core.Schedules
             _ => running ? "Running" : null,
         };
 
-        internal static ScheduleOverlap FromApi(ScheduleOverlapPolicy p) => p switch
+        internal static string FromApi(ScheduleOverlapPolicy p) => p switch
         {
             ScheduleOverlapPolicy.BufferOne => ScheduleOverlap.BufferOne,
             ScheduleOverlapPolicy.BufferAll => ScheduleOverlap.BufferAll,

@@ -22,7 +22,7 @@ namespace Kubiya.Core.Schedules
         /// <summary>IANA time zone the cron expression is read in (default UTC).</summary>
         public string? TimeZone { get; init; }
         /// <summary>What to do when a run is due while the previous one still runs.</summary>
-        public ScheduleOverlap Overlap { get; init; } = ScheduleOverlap.Skip;
+        public string Overlap { get; init; } = ScheduleOverlap.Skip;
         /// <summary>Create it paused.</summary>
         public bool Paused { get; init; }
         /// <summary>A note kept with the schedule's state.</summary>
@@ -53,7 +53,7 @@ namespace Kubiya.Core.Schedules
         /// <summary>New time zone.</summary>
         public string? TimeZone { get; init; }
         /// <summary>New overlap policy.</summary>
-        public ScheduleOverlap? Overlap { get; init; }
+        public string? Overlap { get; init; }
         /// <summary>New note.</summary>
         public string? Note { get; init; }
     }

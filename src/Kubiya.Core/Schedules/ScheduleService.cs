@@ -170,7 +170,7 @@ namespace Kubiya.Core.Schedules
             OnHandleAsync(name, h => h.UnpauseAsync(string.IsNullOrEmpty(note) ? "Resumed with Resume-KubiyaSchedule" : note, Rpc(ct)), ct);
 
         /// <summary>Starts a run now, even when paused (the overlap policy still applies unless <paramref name="overlap"/> says otherwise).</summary>
-        public Task<ScheduleInfo> TriggerAsync(string name, ScheduleOverlap? overlap, CancellationToken ct) =>
+        public Task<ScheduleInfo> TriggerAsync(string name, string? overlap, CancellationToken ct) =>
             OnHandleAsync(name, h => h.TriggerAsync(new ScheduleTriggerOptions
             {
                 Overlap = overlap is { } o ? ToApi(o) : ApiOverlap.Unspecified,
@@ -265,7 +265,7 @@ namespace Kubiya.Core.Schedules
             return ScheduleActionStartWorkflow.Create(WorkflowNames.Execution, new object?[] { input }, new WorkflowOptions(r.Name, r.Queue) { Memo = memo });
         }
 
-        internal static ApiOverlap ToApi(ScheduleOverlap o) => o switch
+        internal static ApiOverlap ToApi(string o) => ScheduleOverlap.Parse(o) switch
         {
             ScheduleOverlap.BufferOne => ApiOverlap.BufferOne,
             ScheduleOverlap.BufferAll => ApiOverlap.BufferAll,

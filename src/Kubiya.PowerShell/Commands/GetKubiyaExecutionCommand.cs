@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using System.Management.Automation;
 using Kubiya.Core.Executions;
 using Kubiya.PowerShell.Completion;
@@ -26,7 +27,8 @@ namespace Kubiya.PowerShell.Commands
 
         /// <summary>Only these statuses.</summary>
         [Parameter(ParameterSetName = ListSet)]
-        public ExecutionStatus[]? Status { get; set; }
+        [ValidateSet(ExecutionStatus.Pending, ExecutionStatus.Running, ExecutionStatus.WaitingForInput, ExecutionStatus.Completed, ExecutionStatus.Failed, ExecutionStatus.Cancelled, IgnoreCase = true)]
+        public string[]? Status { get; set; }
 
         /// <summary>Only this agent.</summary>
         [Parameter(ParameterSetName = ListSet)]
@@ -76,7 +78,7 @@ namespace Kubiya.PowerShell.Commands
             }
             var filter = new ExecutionFilter
             {
-                Statuses = Status ?? Array.Empty<ExecutionStatus>(),
+                Statuses = (Status ?? Array.Empty<string>()).Select(s => ExecutionStatus.Parse(s)!).ToArray(),
                 Agent = Agent,
                 Team = Team,
                 Queue = Queue,

@@ -47,7 +47,7 @@ namespace Kubiya.PowerShell.Completion
             return CompletionResults.From(candidates);
         }
 
-        private static ExecutionStatus[]? Statuses(ExecutionIdScope scope) => scope switch
+        private static string[]? Statuses(ExecutionIdScope scope) => scope switch
         {
             ExecutionIdScope.Active => new[] { ExecutionStatus.Pending, ExecutionStatus.Running, ExecutionStatus.WaitingForInput },
             ExecutionIdScope.Waiting => new[] { ExecutionStatus.WaitingForInput },

@@ -1,13 +1,12 @@
-using System;
 using Kubiya.Core.Schedules;
 
 namespace Kubiya.PowerShell.Internal
 {
-    /// <summary>-Overlap is a validated string (see the cmdlets); this reads it as the Core enum.</summary>
+    /// <summary>-Overlap is a validated string (see the cmdlets); this gives its canonical Core name.</summary>
     internal static class OverlapParsing
     {
-        public static ScheduleOverlap Parse(string text) => (ScheduleOverlap)Enum.Parse(typeof(ScheduleOverlap), text, true);
+        public static string Parse(string text) => ScheduleOverlap.Parse(text) ?? ScheduleOverlap.Skip;
 
-        public static ScheduleOverlap? ParseOrNull(string? text) => string.IsNullOrEmpty(text) ? (ScheduleOverlap?)null : Parse(text!);
+        public static string? ParseOrNull(string? text) => string.IsNullOrEmpty(text) ? null : Parse(text!);
     }
 }

@@ -29,10 +29,10 @@ public sealed class EstimateAndRiskTests : IDisposable
         var env = new GivenEnvironment();
         // Ten completed runs of 10..100 s, plus a failed and a running one that must not count.
         for (var i = 1; i <= 10; i++)
-            env.History.Add(new ExecutionInfo { Id = "e" + i, Agent = "cert-renewal", Status = ExecutionStatus.Completed, Duration = TimeSpan.FromSeconds(i * 10) });
-        env.History.Add(new ExecutionInfo { Id = "f", Agent = "cert-renewal", Status = ExecutionStatus.Failed, Duration = TimeSpan.FromHours(5) });
-        env.History.Add(new ExecutionInfo { Id = "r", Agent = "cert-renewal", Status = ExecutionStatus.Running, Duration = TimeSpan.FromHours(5) });
-        env.History.Add(new ExecutionInfo { Id = "o", Agent = "db-backup", Status = ExecutionStatus.Completed, Duration = TimeSpan.FromHours(9) });
+            env.History.Add(new ExecutionInfo { Id = "e" + i, Agent = "cert-renewal", Status = ExecutionStatus.Completed, Duration = i * 10 });
+        env.History.Add(new ExecutionInfo { Id = "f", Agent = "cert-renewal", Status = ExecutionStatus.Failed, Duration = 5 * 3600 });
+        env.History.Add(new ExecutionInfo { Id = "r", Agent = "cert-renewal", Status = ExecutionStatus.Running, Duration = 5 * 3600 });
+        env.History.Add(new ExecutionInfo { Id = "o", Agent = "db-backup", Status = ExecutionStatus.Completed, Duration = 9 * 3600 });
         var plan = await kit.Planner(env).PlanAsync(new PlanningRequest { Prompt = "renew the certificates" }, null, default);
         Assert.Equal(50, plan.Estimate.DurationP50Seconds);
         Assert.Equal(90, plan.Estimate.DurationP90Seconds);
@@ -75,8 +75,8 @@ public sealed class EstimateAndRiskTests : IDisposable
             maxCostUsd: 0.5
             """);
         var env = new GivenEnvironment();
-        env.History.Add(new ExecutionInfo { Id = "a", Agent = "code-fixer", Status = ExecutionStatus.Completed, Duration = TimeSpan.FromSeconds(30), Turns = 6 });
-        env.History.Add(new ExecutionInfo { Id = "b", Agent = "code-fixer", Status = ExecutionStatus.Completed, Duration = TimeSpan.FromSeconds(40), Turns = 8 });
+        env.History.Add(new ExecutionInfo { Id = "a", Agent = "code-fixer", Status = ExecutionStatus.Completed, Duration = 30, Turns = 6 });
+        env.History.Add(new ExecutionInfo { Id = "b", Agent = "code-fixer", Status = ExecutionStatus.Completed, Duration = 40, Turns = 8 });
         var plan = await kit.Planner(env).PlanAsync(new PlanningRequest { Prompt = "the unit tests fail, fix the code" }, null, default);
         Assert.Equal("code-fixer", plan.Recommended.Name);
         Assert.Equal("llm", plan.Recommended.Kind);

@@ -37,7 +37,7 @@ namespace Kubiya.Core.Planning
             var basis = new List<string>();
             var durations = history
                 .Where(h => h.Status == ExecutionStatus.Completed && h.Duration.HasValue)
-                .Select(h => h.Duration!.Value.TotalSeconds)
+                .Select(h => h.Duration!.Value)
                 .OrderBy(d => d)
                 .ToList();
             e.HistorySamples = durations.Count;
