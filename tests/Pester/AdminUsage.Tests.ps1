@@ -1,6 +1,5 @@
 # The module as an admin uses it at a real pwsh prompt: views, the object cmdlets, errors caught
-# with try/catch, -WhatIf. (Enum and Duration shapes in JSON/CSV are covered with the object-shape
-# work; here only what is already settled is asserted.)
+# with try/catch, -WhatIf. (JSON / CSV shapes: ObjectShapes.Tests.ps1.)
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'KubiyaTestHelpers.psm1') -Force
     $script:envInfo = Start-KubiyaTestEnvironment
@@ -135,7 +134,7 @@ Describe 'Errors caught with -ErrorAction Stop' {
 
     It 'a parameter value PowerShell itself rejects' {
         Get-CaughtErrorId { Get-KubiyaExecution -Status Sleeping -ErrorAction Stop } |
-            Should -Be 'CannotConvertArgumentNoMessage,Kubiya.PowerShell.Commands.GetKubiyaExecutionCommand'
+            Should -Be 'ParameterArgumentValidationError,Kubiya.PowerShell.Commands.GetKubiyaExecutionCommand'
     }
 }
 
