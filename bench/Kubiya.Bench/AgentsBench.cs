@@ -77,11 +77,17 @@ public static class AgentsBench
         }
 
         await Conversation(20, 40);
+        var serverPid = ProcessCpu.FindServerPid(server.DbPath);
+        var serverCpu = ProcessCpu.CpuMs(serverPid);
+        var selfCpu = ProcessCpu.SelfCpuMs();
         var perTurn = await Conversation(101, 40);
+        serverCpu = ProcessCpu.CpuMs(serverPid) - serverCpu;
+        selfCpu = ProcessCpu.SelfCpuMs() - selfCpu;
         var sorted = perTurn.OrderBy(x => x).ToList();
         double P(double q) => sorted[Math.Min(sorted.Count - 1, (int)(q * sorted.Count))];
         Console.WriteLine($"{label}: loop overhead per turn (workflow tasks + model activity + one tool activity, fake answers at once): " +
-                          $"p50 {P(0.50):F1} ms, p99 {P(0.99):F1} ms over {sorted.Count} turns (target p50 <= 15 ms)");
+                          $"p50 {P(0.50):F1} ms, p99 {P(0.99):F1} ms over {sorted.Count} turns (target p50 <= 15 ms); " +
+                          $"CPU per turn: server {serverCpu / 101:F1} ms, worker + fake model {selfCpu / 101:F1} ms");
 
         foreach (var (name, threshold) in longConversations ? new[] { ("continue-as-new every 40 turns", 40), ("no continue-as-new", 1000) } : Array.Empty<(string, int)>())
         {

@@ -30,7 +30,7 @@ public static class ScheduleBench
         await using var server = new ServerProcess();
         await server.StartAsync();
         var client = await server.ConnectAsync();
-        var pid = FindServerPid(server.DbPath);
+        var pid = ProcessCpu.FindServerPid(server.DbPath);
         var queue = "bench-sched-" + Guid.NewGuid().ToString("N");
         using var worker = new TemporalWorker(client, new TemporalWorkerOptions(queue) { MaxConcurrentWorkflowTasks = 100 }
             .AddWorkflow<NoopWorkflow>());
@@ -60,9 +60,9 @@ public static class ScheduleBench
         // Idle window: well after the first fire's starts have settled, well before the second.
         await DelayUntil(first.AddSeconds(25));
         var idleSeconds = 20.0;
-        var cpuBefore = CpuMs(pid);
+        var cpuBefore = ProcessCpu.CpuMs(pid);
         await Task.Delay(TimeSpan.FromSeconds(idleSeconds));
-        var cpuAfter = CpuMs(pid);
+        var cpuAfter = ProcessCpu.CpuMs(pid);
 
         await DelayUntil(second.AddSeconds(15));
         var lateness = new List<double>();
@@ -90,30 +90,5 @@ public static class ScheduleBench
     {
         var wait = when - DateTimeOffset.UtcNow;
         if (wait > TimeSpan.Zero) await Task.Delay(wait);
-    }
-
-    /// <summary>The server is 'dotnet Kubiya.Server.dll ... --db PATH': found by its unique database path.</summary>
-    private static int FindServerPid(string dbPath)
-    {
-        foreach (var dir in Directory.GetDirectories("/proc"))
-        {
-            if (!int.TryParse(Path.GetFileName(dir), out var pid)) continue;
-            try
-            {
-                var cmdline = File.ReadAllText(Path.Combine(dir, "cmdline"));
-                if (cmdline.Contains(dbPath) && cmdline.Contains("Kubiya.Server")) return pid;
-            }
-            catch (IOException) { }
-            catch (UnauthorizedAccessException) { }
-        }
-        throw new InvalidOperationException("server process not found in /proc");
-    }
-
-    /// <summary>utime + stime of the process in milliseconds (clock ticks of 10 ms, the Linux USER_HZ).</summary>
-    private static double CpuMs(int pid)
-    {
-        var stat = File.ReadAllText($"/proc/{pid}/stat");
-        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-        return (long.Parse(fields[11]) + long.Parse(fields[12])) * 10.0;
     }
 }
