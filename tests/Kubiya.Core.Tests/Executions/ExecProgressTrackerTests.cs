@@ -8,7 +8,7 @@ namespace Kubiya.Core.Tests.Executions;
 [Trait("Category", "Executions")]
 public sealed class ExecProgressTrackerTests
 {
-    private static LogEntry E(LogEntryKind kind, string? step = null, int? attempt = null) =>
+    private static LogEntry E(string kind, string? step = null, int? attempt = null) =>
         new() { ExecutionId = "exec-1", Kind = kind, Step = step, Attempt = attempt, Text = kind.ToString() };
 
     private static ExecutionInfo Runbook(int steps) =>
