@@ -21,6 +21,7 @@
         'Send-KubiyaExecutionInput'
         'Get-KubiyaAgent'
         'Register-KubiyaWorkerTask'
+        'Unregister-KubiyaWorkerTask'
         'New-KubiyaSchedule'
         'Get-KubiyaSchedule'
         'Set-KubiyaSchedule'

@@ -1,3 +1,4 @@
+using System.Linq;
 using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Tasks;
@@ -54,8 +55,16 @@ namespace Kubiya.Core
         /// <summary>Queues this machine has run workers for.</summary>
         public IReadOnlyList<string> KnownQueues() => WorkerDirectory.KnownQueues(Settings.Paths);
 
-        /// <summary>Pollers the server reports for a queue.</summary>
+        /// <summary>
+        /// Pollers the server reports for a queue, those this machine knows stopped marked
+        /// <see cref="StoppedWorkers.StoppedState"/> (the server lists a poller for minutes after it left).
+        /// </summary>
         public async Task<IReadOnlyList<WorkerInfo>> PollersAsync(string queue, CancellationToken cancellationToken) =>
-            await WorkerDirectory.PollersAsync(await ConnectAsync(cancellationToken).ConfigureAwait(false), queue, cancellationToken).ConfigureAwait(false);
+            StoppedWorkers.Mark(await WorkerDirectory.PollersAsync(await ConnectAsync(cancellationToken).ConfigureAwait(false), queue, cancellationToken).ConfigureAwait(false),
+                Settings.Paths, Settings.EffectiveWorkerHostname);
+
+        /// <summary>How many workers poll a queue now (those known to have stopped left out).</summary>
+        public async Task<int> LivePollerCountAsync(string queue, CancellationToken cancellationToken) =>
+            (await PollersAsync(queue, cancellationToken).ConfigureAwait(false)).Count(p => p.State != StoppedWorkers.StoppedState);
     }
 }

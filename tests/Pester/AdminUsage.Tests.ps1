@@ -207,4 +207,14 @@ Describe '-WhatIf' {
         Register-KubiyaWorkerTask -QueueId $q -UnitDirectory $units -WhatIf
         @(Get-ChildItem -Path $units).Count | Should -Be 0
     }
+
+    It 'Unregister-KubiyaWorkerTask removes the unit Register wrote; -WhatIf keeps it' -Skip:$IsWindows {
+        $units = Join-Path $TestDrive 'units-unregister'
+        $unit = Register-KubiyaWorkerTask -QueueId $q -UnitDirectory $units
+        Unregister-KubiyaWorkerTask -QueueId $q -UnitDirectory $units -WhatIf
+        Test-Path $unit.FullName | Should -BeTrue
+        Unregister-KubiyaWorkerTask -QueueId $q -UnitDirectory $units
+        Test-Path $unit.FullName | Should -BeFalse
+        { Unregister-KubiyaWorkerTask -QueueId $q -UnitDirectory $units -ErrorAction Stop } | Should -Throw -ErrorId 'UnitNotFound,Kubiya.PowerShell.Commands.UnregisterKubiyaWorkerTaskCommand'
+    }
 }

@@ -113,8 +113,7 @@ namespace Kubiya.Core.Executions
             preview.Queue = QueueFor(request);
             try
             {
-                var connection = await runtime.ConnectAsync(cancellationToken).ConfigureAwait(false);
-                preview.Pollers = (await WorkerDirectory.PollersAsync(connection, preview.Queue, cancellationToken).ConfigureAwait(false)).Count;
+                preview.Pollers = await runtime.LivePollerCountAsync(preview.Queue, cancellationToken).ConfigureAwait(false);
             }
             catch (KubiyaException)
             {
@@ -132,9 +131,7 @@ namespace Kubiya.Core.Executions
             if (observer.Warning == null) return;
             try
             {
-                var connection = await runtime.ConnectAsync(ct).ConfigureAwait(false);
-                var pollers = await WorkerDirectory.PollersAsync(connection, queue, ct).ConfigureAwait(false);
-                if (pollers.Count == 0)
+                if (await runtime.LivePollerCountAsync(queue, ct).ConfigureAwait(false) == 0)
                     observer.Warning($"No worker polls queue '{queue}' right now; the execution stays Pending until one starts (Start-KubiyaWorker -QueueId {queue}, or kubiya worker start --queue-id {queue}).");
             }
             catch (KubiyaException)

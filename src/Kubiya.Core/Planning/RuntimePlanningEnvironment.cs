@@ -43,7 +43,7 @@ namespace Kubiya.Core.Planning
             if (local) return new PlanQueue { Local = true, Reason = "an ephemeral worker in the calling process runs it (-Local / --local)" };
             if (queue != null)
             {
-                var n = (await runtime.PollersAsync(queue, cancellationToken).ConfigureAwait(false)).Count;
+                var n = await runtime.LivePollerCountAsync(queue, cancellationToken).ConfigureAwait(false);
                 return new PlanQueue { Name = queue, LiveWorkers = n, Reason = n > 0 ? $"the queue you named; {n} live worker(s)" : "the queue you named; no worker polls it now, so it waits until one starts" };
             }
             var candidates = new List<string>();
@@ -51,7 +51,7 @@ namespace Kubiya.Core.Planning
             candidates.AddRange(runtime.KnownQueues().Where(q => !q.StartsWith("local-", StringComparison.Ordinal)));
             foreach (var q in candidates.Distinct(StringComparer.Ordinal))
             {
-                var n = (await runtime.PollersAsync(q, cancellationToken).ConfigureAwait(false)).Count;
+                var n = await runtime.LivePollerCountAsync(q, cancellationToken).ConfigureAwait(false);
                 if (n > 0)
                     return new PlanQueue { Name = q, LiveWorkers = n, Reason = q == runtime.Settings.Queue ? $"the configured queue; {n} live worker(s)" : $"{n} live worker(s) poll it" };
             }

@@ -85,6 +85,8 @@ namespace Kubiya.Core.Workers
         {
             if (string.IsNullOrWhiteSpace(options.Queue))
                 throw new KubiyaException(KubiyaErrorKind.InvalidArgument, "QueueRequired", "A worker needs a queue id.", null);
+            // Every kind of worker (job, -Wait, -Local, CLI foreground, daemon) starts here: one check for all.
+            WorkerPaths.ValidateQueueId(options.Queue);
             var host = new WorkerHost(settings, options);
             try
             {
@@ -156,6 +158,8 @@ namespace Kubiya.Core.Workers
                 SetState(WorkerState.Failed);
             }
             logger.LogInformation("Worker {Identity} stopped ({Completed} step(s) run)", Identity, CompletedSteps);
+            // The server lists this poller for minutes more; listings on this machine know better.
+            StoppedWorkers.Record(settings.Paths, Queue, Identity, DateTimeOffset.UtcNow);
             // MCP servers the agents' tools started end with the worker (in ReleaseQueue).
             ReleaseQueue();
         }

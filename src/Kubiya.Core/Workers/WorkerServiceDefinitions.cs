@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.IO;
 using System.Linq;
 using System.Text;
 
@@ -19,6 +20,42 @@ namespace Kubiya.Core.Workers
             return "kubiya-worker-" + new string(queueId.Select(c => char.IsLetterOrDigit(c) || c == '-' || c == '_' || c == '.' ? c : '_').ToArray());
         }
 
+        /// <summary>What every unit this module writes says first; how Unregister tells its units from others.</summary>
+        public const string UnitDescriptionPrefix = "Description=Kubiya worker for queue ";
+
+        /// <summary>
+        /// Where units go without an explicit folder: <c>/etc/systemd/system</c> for a system unit,
+        /// else the user unit folder (<c>$XDG_CONFIG_HOME/systemd/user</c>, default <c>~/.config/systemd/user</c>).
+        /// </summary>
+        public static string SystemdUnitDirectory(bool systemWide, string? xdgConfigHome, string userProfile) =>
+            systemWide ? "/etc/systemd/system"
+            : Path.Combine(!string.IsNullOrEmpty(xdgConfigHome) ? xdgConfigHome! : Path.Combine(userProfile, ".config"), "systemd", "user");
+
+        /// <summary>True when <paramref name="unitText"/> is a worker unit written by <see cref="SystemdUnit"/> (so removing it removes nothing else).</summary>
+        public static bool IsWorkerUnit(string unitText) =>
+            unitText.Replace("\r\n", "\n").Split('\n').Any(l => l.StartsWith(UnitDescriptionPrefix, StringComparison.Ordinal)) &&
+            unitText.IndexOf("\"worker\" \"start\" \"--queue-id\"", StringComparison.Ordinal) >= 0;
+
+        /// <summary>
+        /// The links <c>systemctl enable</c> made to <paramref name="unitFileName"/> in <paramref name="unitDirectory"/>'s
+        /// <c>*.wants</c> / <c>*.requires</c> folders; removing the unit removes them too, as <c>systemctl disable</c> would.
+        /// </summary>
+        public static IReadOnlyList<string> EnablementLinks(string unitDirectory, string unitFileName)
+        {
+            if (!Directory.Exists(unitDirectory)) return Array.Empty<string>();
+            var links = new List<string>();
+            foreach (var dir in Directory.GetDirectories(unitDirectory))
+            {
+                var folder = Path.GetFileName(dir);
+                if (!folder.EndsWith(".wants", StringComparison.Ordinal) && !folder.EndsWith(".requires", StringComparison.Ordinal)) continue;
+                var link = Path.Combine(dir, unitFileName);
+                // A dangling link (the unit already gone) must still be found: ask the link itself, not its target.
+                var info = new FileInfo(link);
+                if (info.Exists || (info.Attributes != (FileAttributes)(-1) && info.Attributes.HasFlag(FileAttributes.ReparsePoint))) links.Add(link);
+            }
+            return links;
+        }
+
         /// <summary>The text of a systemd service unit that runs <paramref name="command"/> (a foreground worker).</summary>
         /// <param name="queueId">The queue served (for the description).</param>
         /// <param name="command">The worker command, e.g. <c>dotnet kubiya.dll worker start --queue-id Q</c>.</param>
@@ -31,7 +68,7 @@ namespace Kubiya.Core.Workers
         {
             var sb = new StringBuilder();
             sb.Append("[Unit]\n");
-            sb.Append("Description=Kubiya worker for queue ").Append(Escape(queueId)).Append('\n');
+            sb.Append(UnitDescriptionPrefix).Append(Escape(queueId)).Append('\n');
             sb.Append("After=network-online.target\nWants=network-online.target\n\n");
             sb.Append("[Service]\nType=simple\n");
             sb.Append("ExecStart=").Append(string.Join(" ", new[] { command.FileName }.Concat(command.Arguments).Select(Quote))).Append('\n');

@@ -88,8 +88,7 @@ Register-ScheduledTask -TaskName $Name -Description ""Kubiya worker for queue $N
                 return;
             }
             var directory = UnitDirectory != null ? ResolveDirectory(UnitDirectory)
-                : System ? "/etc/systemd/system"
-                : Path.Combine(Environment.GetEnvironmentVariable("XDG_CONFIG_HOME") is { Length: > 0 } xdg ? xdg : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".config"), "systemd", "user");
+                : WorkerServiceDefinitions.SystemdUnitDirectory(System, Environment.GetEnvironmentVariable("XDG_CONFIG_HOME"), Environment.GetFolderPath(Environment.SpecialFolder.UserProfile));
             var path = Path.Combine(directory, name + ".service");
             if (File.Exists(path) && !Force)
             {

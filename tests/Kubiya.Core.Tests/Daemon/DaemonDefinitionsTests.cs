@@ -68,6 +68,42 @@ public sealed class DaemonDefinitionsTests : IDisposable
     }
 
     [Fact]
+    public void OnlyUnitsThisModuleWroteAreRecognisedForRemoval()
+    {
+        var command = new CommandLine("/usr/bin/dotnet", new[] { "/opt/kubiya/kubiya.dll", "worker", "start", "--queue-id", "build" });
+        var ours = WorkerServiceDefinitions.SystemdUnit("build", command, Array.Empty<KeyValuePair<string, string>>(), "/srv", TimeSpan.FromSeconds(5), false);
+        Assert.True(WorkerServiceDefinitions.IsWorkerUnit(ours));
+        Assert.True(WorkerServiceDefinitions.IsWorkerUnit(ours.Replace("\n", "\r\n")));
+        Assert.False(WorkerServiceDefinitions.IsWorkerUnit("[Unit]\nDescription=nginx\n[Service]\nExecStart=/usr/sbin/nginx\n"));
+        // The description alone is not enough: a hand-made unit that only borrows it is not ours.
+        Assert.False(WorkerServiceDefinitions.IsWorkerUnit("[Unit]\nDescription=Kubiya worker for queue x\n[Service]\nExecStart=/bin/true\n"));
+    }
+
+    [Fact]
+    public void EnablementLinksAreFoundEvenWhenTheUnitIsAlreadyGone()
+    {
+        var dir = Directory.CreateDirectory(Path.Combine(home, "units")).FullName;
+        var wants = Directory.CreateDirectory(Path.Combine(dir, "default.target.wants")).FullName;
+        var requires = Directory.CreateDirectory(Path.Combine(dir, "multi-user.target.requires")).FullName;
+        Directory.CreateDirectory(Path.Combine(dir, "other.d"));
+        File.CreateSymbolicLink(Path.Combine(wants, "kubiya-worker-a.service"), Path.Combine(dir, "kubiya-worker-a.service"));
+        File.CreateSymbolicLink(Path.Combine(requires, "kubiya-worker-a.service"), Path.Combine(dir, "kubiya-worker-a.service"));
+        File.WriteAllText(Path.Combine(dir, "other.d", "kubiya-worker-a.service"), "");
+        File.WriteAllText(Path.Combine(wants, "kubiya-worker-b.service"), "");
+        var links = WorkerServiceDefinitions.EnablementLinks(dir, "kubiya-worker-a.service").OrderBy(l => l).ToList();
+        Assert.Equal(new[] { Path.Combine(wants, "kubiya-worker-a.service"), Path.Combine(requires, "kubiya-worker-a.service") }.OrderBy(l => l), links);
+        Assert.Empty(WorkerServiceDefinitions.EnablementLinks(Path.Combine(home, "nowhere"), "x.service"));
+    }
+
+    [Fact]
+    public void UserUnitsGoUnderTheXdgConfigFolder()
+    {
+        Assert.Equal("/etc/systemd/system", WorkerServiceDefinitions.SystemdUnitDirectory(true, "/x", "/home/u"));
+        Assert.Equal("/x/systemd/user", WorkerServiceDefinitions.SystemdUnitDirectory(false, "/x", "/home/u"));
+        Assert.Equal("/home/u/.config/systemd/user", WorkerServiceDefinitions.SystemdUnitDirectory(false, null, "/home/u"));
+    }
+
+    [Fact]
     public void TheScheduledTaskImportsTheModuleAndWaits()
     {
         var args = WorkerServiceDefinitions.ScheduledTaskArguments(@"C:\Program Files\Kubiya\Kubiya.psd1", "it's");

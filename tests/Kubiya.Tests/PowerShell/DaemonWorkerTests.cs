@@ -30,6 +30,9 @@ public sealed class DaemonWorkerTests(ModuleFixture fx)
             s2.Run($"Stop-KubiyaWorker -QueueId {q}").Ok();
             Assert.False(File.Exists(pidFile));
             Assert.False(IsRunning(pid));
+            // The server still lists the daemon's poller for a while; it is listed as stopped.
+            var listed = s2.Run($"Get-KubiyaWorker -QueueId {q} | ForEach-Object {{ $_.Source + '/' + $_.State }}").Ok();
+            Assert.DoesNotContain(listed.Output, o => o.ToString() is "Server/Polling" or "Daemon/Running");
             var gone = s2.Run($"Stop-KubiyaWorker -QueueId {q}");
             Assert.Contains(gone.Errors, e => e.FullyQualifiedErrorId.StartsWith("WorkerNotFound"));
         }
@@ -67,5 +70,50 @@ public sealed class DaemonWorkerTests(ModuleFixture fx)
         var again = s.Run($"Register-KubiyaWorkerTask -QueueId nightly -UnitDirectory '{dir}'");
         Assert.Contains(again.Errors, e => e.FullyQualifiedErrorId.StartsWith("UnitExists"));
         s.Run($"Register-KubiyaWorkerTask -QueueId nightly -UnitDirectory '{dir}' -Force").Ok();
+    }
+
+    [Fact]
+    public void UnregisterKubiyaWorkerTaskRemovesTheUnitAndItsEnablementLinksOnly()
+    {
+        using var s = fx.NewSession();
+        var dir = s.PathOf("units");
+        var unit = s.Run($"(Register-KubiyaWorkerTask -QueueId nightly -UnitDirectory '{dir}').FullName").Ok().Single().ToString();
+        // What systemctl enable makes: a link in the target's .wants folder.
+        var wants = Directory.CreateDirectory(Path.Combine(dir, "default.target.wants")).FullName;
+        var link = Path.Combine(wants, "kubiya-worker-nightly.service");
+        File.CreateSymbolicLink(link, unit);
+        var other = Path.Combine(wants, "unrelated.service");
+        File.WriteAllText(other, "[Unit]\n");
+
+        s.Run($"Unregister-KubiyaWorkerTask -QueueId nightly -UnitDirectory '{dir}' -WhatIf").Ok();
+        Assert.True(File.Exists(unit), "-WhatIf removed the unit");
+        Assert.True(File.Exists(link), "-WhatIf removed the link");
+
+        s.Run($"Unregister-KubiyaWorkerTask -QueueId nightly -UnitDirectory '{dir}'").Ok();
+        Assert.False(File.Exists(unit));
+        Assert.False(File.Exists(link) || new FileInfo(link).LinkTarget != null, "the enablement link is left");
+        Assert.True(File.Exists(other), "another unit's file was touched");
+
+        var again = s.Run($"Unregister-KubiyaWorkerTask -QueueId nightly -UnitDirectory '{dir}'");
+        var missing = Assert.Single(again.Errors);
+        Assert.StartsWith("UnitNotFound,", missing.FullyQualifiedErrorId);
+        Assert.Equal(System.Management.Automation.ErrorCategory.ObjectNotFound, missing.CategoryInfo.Category);
+    }
+
+    [Fact]
+    public void UnregisterKubiyaWorkerTaskLeavesAUnitItDidNotWrite()
+    {
+        using var s = fx.NewSession();
+        var dir = Directory.CreateDirectory(s.PathOf("units")).FullName;
+        var foreign = Path.Combine(dir, "mine.service");
+        File.WriteAllText(foreign, "[Unit]\nDescription=Somebody's service\n\n[Service]\nExecStart=/usr/bin/sleep infinity\n");
+        var r = s.Run($"Unregister-KubiyaWorkerTask -TaskName mine -UnitDirectory '{dir}' -Confirm:$false");
+        var error = Assert.Single(r.Errors);
+        Assert.StartsWith("NotAKubiyaWorkerUnit,", error.FullyQualifiedErrorId);
+        Assert.True(File.Exists(foreign));
+        // Registered under its own name, it is found by that name.
+        s.Run($"Register-KubiyaWorkerTask -QueueId q1 -TaskName custom -UnitDirectory '{dir}'").Ok();
+        s.Run($"Unregister-KubiyaWorkerTask -TaskName custom -UnitDirectory '{dir}'").Ok();
+        Assert.False(File.Exists(Path.Combine(dir, "custom.service")));
     }
 }

@@ -13,7 +13,7 @@ public sealed class ModuleTests(ModuleFixture fx)
         "Get-KubiyaAgent", "Get-KubiyaExecution", "Get-KubiyaExecutionLog", "Get-KubiyaPlan", "Get-KubiyaSchedule", "Get-KubiyaWorker",
         "Invoke-KubiyaExec", "New-KubiyaPlan", "New-KubiyaSchedule", "Register-KubiyaWorkerTask", "Remove-KubiyaSchedule", "Resume-KubiyaSchedule",
         "Send-KubiyaExecutionInput", "Set-KubiyaSchedule", "Start-KubiyaSchedule", "Start-KubiyaWorker", "Stop-KubiyaExecution", "Stop-KubiyaWorker",
-        "Suspend-KubiyaSchedule", "Wait-KubiyaExecution",
+        "Suspend-KubiyaSchedule", "Unregister-KubiyaWorkerTask", "Wait-KubiyaExecution",
     };
 
     [Fact]
