@@ -19,7 +19,9 @@ public sealed class AgentView
     public IReadOnlyList<StepView> Steps { get; init; } = Array.Empty<StepView>();
     /// <summary>Members of a team.</summary>
     public IReadOnlyList<string> Agents { get; init; } = Array.Empty<string>();
-    /// <summary>llm agents: model name.</summary>
+    /// <summary>Teams: sequential or coordinator.</summary>
+    public string? Mode { get; init; }
+    /// <summary>llm agents and coordinator teams: model name.</summary>
     public string? Model { get; init; }
     /// <summary>llm agents: tools (built-in names, then <c>mcp:SERVER</c>).</summary>
     public IReadOnlyList<string> Tools { get; init; } = Array.Empty<string>();
@@ -45,7 +47,8 @@ public sealed class AgentView
         Source = a.Source,
         Steps = a.Steps.Select(s => new StepView { Name = s.Name, Kind = s.Kind, Command = Describe(s) }).ToList(),
         Agents = a.Agents,
-        Model = a.Kind == AgentKind.Llm ? a.Model : null,
+        Mode = a.Kind == AgentKind.Team ? a.Mode : null,
+        Model = a.Kind == AgentKind.Llm || a.Kind == AgentKind.Team ? a.Model : null,
         Tools = a.Tools.Concat(a.McpServers.Select(s => "mcp:" + s.Name)).ToList(),
     };
 
@@ -54,7 +57,7 @@ public sealed class AgentView
     {
         var t = new TextTable("NAME", "KIND", "STEPS", "DESCRIPTION");
         foreach (var a in list)
-            t.Row(a.Name, a.Kind, a.Kind == AgentKind.Team ? string.Join(",", a.Agents) : a.Kind == AgentKind.Llm ? $"{a.Model ?? "(default model)"}, {a.Tools.Count} tool(s)" : a.Steps.Count.ToString(), Formats.Short(a.Description, 70));
+            t.Row(a.Name, a.Kind, a.Kind == AgentKind.Team ? (a.Mode == TeamMode.Coordinator ? $"{a.Model} -> " : "") + string.Join(",", a.Agents) : a.Kind == AgentKind.Llm ? $"{a.Model ?? "(default model)"}, {a.Tools.Count} tool(s)" : a.Steps.Count.ToString(), Formats.Short(a.Description, 70));
         t.Write(w);
     }
 

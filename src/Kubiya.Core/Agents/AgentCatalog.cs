@@ -117,11 +117,11 @@ namespace Kubiya.Core.Agents
                     return agent.Steps.Select(s => WithAgentEnv(s, agent, null)).ToList();
                 case AgentKind.Team:
                     var steps = new List<StepDefinition>();
-                    foreach (var memberName in agent.Agents)
+                    foreach (var member in MembersOf(agent))
                     {
-                        var member = Get(memberName);
-                        if (member.Kind == AgentKind.Team)
-                            throw new KubiyaException(KubiyaErrorKind.InvalidDefinition, "NestedTeam", $"{agent.Source}: agents: team '{agent.Name}' contains team '{member.Name}'; teams hold agents only.", agent.Source);
+                        if (member.Kind == AgentKind.Llm)
+                            throw new KubiyaException(KubiyaErrorKind.InvalidDefinition, "LlmMemberNeedsCoordinator",
+                                $"{agent.Source}: team '{agent.Name}' has llm agent '{member.Name}', which only a coordinator team can run; add 'mode: coordinator' and a 'model:' to the team.", agent.Source);
                         var memberSteps = StepsFor(member, prompt);
                         steps.AddRange(memberSteps.Select(s => WithAgentEnv(s, member, member.Name + "/")));
                     }
@@ -130,6 +130,33 @@ namespace Kubiya.Core.Agents
                     throw new KubiyaException(KubiyaErrorKind.InvalidArgument, "AgentKindNotRunnable",
                         $"Agent '{agent.Name}' is an {agent.Kind} agent; only runbook, built-in and team agents run in direct mode.", agent.Name);
             }
+        }
+
+        /// <summary>
+        /// The members of <paramref name="team"/>, in order. A name that is no agent here, or names a
+        /// team, is reported at its place in the team's file with the team's name.
+        /// </summary>
+        public List<AgentDefinition> MembersOf(AgentDefinition team)
+        {
+            var members = new List<AgentDefinition>();
+            for (var i = 0; i < team.Agents.Count; i++)
+            {
+                var name = team.Agents[i];
+                var at = i < team.AgentLocations.Count ? team.AgentLocations[i] : team.Source;
+                if (!byName.TryGetValue(name, out var member))
+                {
+                    var broken = Errors.FirstOrDefault(e => e.Target is string f &&
+                        string.Equals(Path.GetFileNameWithoutExtension(f), name, StringComparison.OrdinalIgnoreCase));
+                    var why = broken != null ? $"whose file could not be read ({broken.Message})" : $"which is not an agent here (known agents: {string.Join(", ", byName.Keys.OrderBy(k => k, StringComparer.OrdinalIgnoreCase))})";
+                    throw new KubiyaException(KubiyaErrorKind.InvalidDefinition, "TeamMemberNotFound",
+                        $"{at}: agents[{i}]: team '{team.Name}' names '{name}', {why}.", team.Source);
+                }
+                if (member.Kind == AgentKind.Team)
+                    throw new KubiyaException(KubiyaErrorKind.InvalidDefinition, "NestedTeam",
+                        $"{at}: agents[{i}]: team '{team.Name}' contains team '{member.Name}'; teams hold agents only.", team.Source);
+                members.Add(member);
+            }
+            return members;
         }
 
         private static StepDefinition WithAgentEnv(StepDefinition s, AgentDefinition agent, string? prefix)

@@ -67,7 +67,9 @@ namespace Kubiya.Core.Agents
             public AgentDefinition Agent(YamlMappingNode root)
             {
                 if (OptionalScalarOrNull(root, "kind") == AgentKind.Llm) return LlmAgent(root);
-                CheckKeys(root, AgentKeys, "");
+                if (Child(root, "steps") != null && OptionalScalarOrNull(root, "kind") == AgentKind.Team)
+                    throw Fail(Child(root, "steps")!, "steps", "a team has agents, not steps");
+                CheckKeys(root, OptionalScalarOrNull(root, "kind") == AgentKind.Team ? TeamKeys : AgentKeys, "");
                 var a = new AgentDefinition { Source = source };
                 a.Name = RequiredScalar(root, "name", "name");
                 if (!NamePattern.IsMatch(a.Name)) throw Fail(Child(root, "name")!, "name", $"'{a.Name}' may only contain letters, digits, '-', '_' and '.'");
@@ -80,9 +82,7 @@ namespace Kubiya.Core.Agents
                     throw Fail(kindNode!, "kind", $"'{a.Kind}' is not one of runbook, team, llm");
                 if (a.Kind == AgentKind.Team)
                 {
-                    a.Agents = StringList(root, "agents", "agents");
-                    if (a.Agents.Count == 0) throw Fail(Child(root, "agents") ?? root, "agents", "a team needs at least one agent");
-                    if (Child(root, "steps") != null) throw Fail(Child(root, "steps")!, "steps", "a team has agents, not steps");
+                    Team(root, a);
                     return a;
                 }
                 var steps = Child(root, "steps");

@@ -14,11 +14,12 @@ namespace Kubiya.Core.Executions
     /// </summary>
     public sealed class DirectTarget
     {
-        private DirectTarget(AgentDefinition agent, List<StepDefinition> steps, LlmExecutionSpec? llm)
+        private DirectTarget(AgentDefinition agent, List<StepDefinition> steps, LlmExecutionSpec? llm, Agents.Teams.CoordinatorSpec? coordinator)
         {
             Agent = agent;
             Steps = steps;
             Llm = llm;
+            Coordinator = coordinator;
         }
 
         /// <summary>The agent or team definition.</summary>
@@ -27,11 +28,18 @@ namespace Kubiya.Core.Executions
         /// <summary>The steps that run (empty for an llm agent).</summary>
         public List<StepDefinition> Steps { get; }
 
-        /// <summary>The agent loop of an llm agent; null otherwise.</summary>
+        /// <summary>The agent loop of an llm agent or of a coordinator team's coordinator; null otherwise.</summary>
         public LlmExecutionSpec? Llm { get; }
 
-        /// <summary>Resolves <paramref name="request"/>'s agent or team from <paramref name="lookupDirectory"/>; <paramref name="warning"/> hears about definition warnings.</summary>
-        public static DirectTarget Resolve(KubiyaSettings settings, ExecutionRequest request, string lookupDirectory, Action<string>? warning)
+        /// <summary>A coordinator team's members; null otherwise.</summary>
+        public Agents.Teams.CoordinatorSpec? Coordinator { get; }
+
+        /// <summary>
+        /// Resolves <paramref name="request"/>'s agent or team from <paramref name="lookupDirectory"/>; <paramref name="warning"/> hears
+        /// about definition warnings. <paramref name="agentSearchAttribute"/>: a coordinator team's members set the agent search attribute.
+        /// </summary>
+        public static DirectTarget Resolve(KubiyaSettings settings, ExecutionRequest request, string lookupDirectory, Action<string>? warning,
+            bool agentSearchAttribute = false)
         {
             if (string.IsNullOrWhiteSpace(request.Prompt))
                 throw new KubiyaException(KubiyaErrorKind.InvalidArgument, "PromptRequired", "The prompt must not be empty.", null);
@@ -47,9 +55,14 @@ namespace Kubiya.Core.Executions
                 throw new KubiyaException(KubiyaErrorKind.InvalidArgument, "NotATeam", $"'{name}' is an agent, not a team; use -Agent.", name);
             if (request.Agent != null && agent.Kind == AgentKind.Team)
                 throw new KubiyaException(KubiyaErrorKind.InvalidArgument, "NotAnAgent", $"'{name}' is a team, not an agent; use -Team.", name);
-            var llm = agent.Kind == AgentKind.Llm ? LlmSpecBuilder.Build(agent, request, settings) : null;
+            LlmExecutionSpec? llm = null;
+            Agents.Teams.CoordinatorSpec? coordinator = null;
+            if (Agents.Teams.CoordinatorBuilder.IsCoordinator(agent))
+                (llm, coordinator) = Agents.Teams.CoordinatorBuilder.Build(agent, catalog, request, settings, agentSearchAttribute);
+            else if (agent.Kind == AgentKind.Llm)
+                llm = LlmSpecBuilder.Build(agent, request, settings);
             var steps = llm != null ? new List<StepDefinition>() : catalog.StepsFor(agent, request.Prompt);
-            return new DirectTarget(agent, steps, llm);
+            return new DirectTarget(agent, steps, llm, coordinator);
         }
     }
 }

@@ -43,9 +43,12 @@ namespace Kubiya.Core.Executions
         public async Task<ExecutionInfo> StartAsync(ExecutionRequest request, string queue, string lookupDirectory, CancellationToken cancellationToken,
             Action<string>? warning = null)
         {
-            var target = DirectTarget.Resolve(settings, request, lookupDirectory, warning);
+            // Coordinator teams start their members with the agent search attribute when the server has it.
+            var agentAttribute = request.Team != null && await SearchAttributeSupport.IsAvailableAsync(connection, cancellationToken).ConfigureAwait(false);
+            var target = DirectTarget.Resolve(settings, request, lookupDirectory, warning, agentAttribute);
             var agent = target.Agent;
             var llm = target.Llm;
+            var team = target.Coordinator;
             var steps = target.Steps;
 
             string? parentOutput = null;
@@ -78,6 +81,7 @@ namespace Kubiya.Core.Executions
                 AutoApprove = request.AutoApprove,
                 Steps = steps,
                 Llm = llm,
+                Coordinator = team,
                 ParentConversation = parentConversation,
                 HeartbeatTimeoutSeconds = Math.Max(3, settings.HeartbeatInterval.TotalSeconds * 4),
                 DefaultStepTimeoutSeconds = settings.ActivityTimeout.TotalSeconds,

@@ -22,8 +22,9 @@ namespace Kubiya.Core.Logs
     /// Reads an execution's log from its Temporal history — output batches (signals), step
     /// start / end (activities), questions and checkpoints (memo updates) and the final result —
     /// so it works from any machine, after the worker is gone, and live (long poll) with follow.
+    /// A coordinator team's log holds its members' logs too, where each delegation ran.
     /// </summary>
-    public sealed class LogReader
+    public sealed partial class LogReader
     {
         private readonly KubiyaConnection connection;
         private readonly IPayloadConverter converter;
@@ -45,6 +46,7 @@ namespace Kubiya.Core.Logs
             var steps = new Dictionary<long, StepRequest>();
             var attempts = new AttemptNumbers();
             var calls = new Dictionary<long, object>();
+            var members = new Dictionary<long, string>();
             ByteString token = ByteString.Empty;
             var toldDiskFull = false;
             // A conversation that continued as new is a chain of runs: read from the first one.
@@ -97,6 +99,12 @@ namespace Kubiya.Core.Logs
                 atFirstRun = true;
                 foreach (var e in page.History.Events)
                 {
+                    if (e.EventType == EventType.StartChildWorkflowExecutionInitiated) NoteMember(e, members);
+                    else if (e.EventType == EventType.ChildWorkflowExecutionStarted)
+                    {
+                        await ReadMemberAsync(e, members, follow, onEntry, cancellationToken).ConfigureAwait(false);
+                        continue;
+                    }
                     if (e.EventType == EventType.WorkflowExecutionContinuedAsNew) nextRun = e.WorkflowExecutionContinuedAsNewEventAttributes.NewExecutionRunId;
                     else if (e.EventType == EventType.WorkflowExecutionStarted && !string.IsNullOrEmpty(e.WorkflowExecutionStartedEventAttributes.ContinuedExecutionRunId))
                         continue;

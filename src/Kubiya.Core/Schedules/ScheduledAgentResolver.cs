@@ -69,7 +69,12 @@ namespace Kubiya.Core.Schedules
                 Prompt = input.Prompt, Agent = input.Agent, Team = input.Team, WorkingDirectory = input.WorkingDirectory,
                 AutoApprove = input.AutoApprove, Environment = input.Environment,
             };
-            var llm = agent.Kind == AgentKind.Llm ? LlmSpecBuilder.Build(agent, request, settings) : null;
+            LlmExecutionSpec? llm = null;
+            if (Agents.Teams.CoordinatorBuilder.IsCoordinator(agent))
+                // The resolver has no connection to ask about the agent search attribute; members' memo names their agent.
+                (llm, input.Coordinator) = Agents.Teams.CoordinatorBuilder.Build(agent, catalog, request, settings, agentSearchAttribute: false);
+            else if (agent.Kind == AgentKind.Llm)
+                llm = LlmSpecBuilder.Build(agent, request, settings);
             input.Steps = llm != null ? new List<StepDefinition>() : catalog.StepsFor(agent, input.Prompt);
             input.Llm = llm;
             if (llm != null && !string.IsNullOrEmpty(agent.WorkingDirectory))

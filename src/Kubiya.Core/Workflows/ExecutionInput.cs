@@ -39,6 +39,8 @@ namespace Kubiya.Core.Workflows
         public List<LlmMessage>? ParentConversation { get; set; }
         /// <summary>State carried from the previous run when the loop continued as new.</summary>
         public LlmConversationState? Conversation { get; set; }
+        /// <summary>Set for a coordinator team (with <see cref="Llm"/> as the coordinator's loop): the members it delegates to.</summary>
+        public Agents.Teams.CoordinatorSpec? Coordinator { get; set; }
         /// <summary>
         /// The agent or team is named, not resolved: the worker looks it up when the run starts
         /// (schedules name agents, so a changed agent is what the next run uses).
@@ -123,6 +125,23 @@ namespace Kubiya.Core.Workflows
         public List<StepOutcome> Steps { get; set; } = new List<StepOutcome>();
         /// <summary>llm agents: the conversation after the system prompt, for executions that continue it.</summary>
         public List<LlmMessage>? Conversation { get; set; }
+        /// <summary>llm agents and coordinator teams: model calls, tool calls, tokens and cost (a team's include its members').</summary>
+        public ExecutionUsage? Usage { get; set; }
+    }
+
+    /// <summary>What an execution spent, as its parent team adds it up.</summary>
+    public sealed class ExecutionUsage
+    {
+        /// <summary>Model calls.</summary>
+        public int Turns { get; set; }
+        /// <summary>Tool calls.</summary>
+        public int ToolCalls { get; set; }
+        /// <summary>Prompt tokens.</summary>
+        public long InputTokens { get; set; }
+        /// <summary>Completion tokens.</summary>
+        public long OutputTokens { get; set; }
+        /// <summary>Cost in USD; null when no model call had a price.</summary>
+        public double? CostUsd { get; set; }
     }
 
     /// <summary>Summary of one step.</summary>

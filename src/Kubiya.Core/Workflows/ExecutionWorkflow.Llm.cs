@@ -7,7 +7,7 @@ using Temporalio.Workflows;
 
 namespace Kubiya.Core.Workflows
 {
-    /// <content>llm executions: the agent loop runs in place of the steps.</content>
+    /// <content>llm executions and coordinator teams: the agent loop runs in place of the steps.</content>
     public sealed partial class ExecutionWorkflow
     {
         private async Task<ExecutionOutcome> RunAgentLoopAsync(ExecutionInput input)
@@ -28,6 +28,7 @@ namespace Kubiya.Core.Workflows
                 outcome.Output = loop.LastText;
                 outcome.Error = f.Message;
                 outcome.Conversation = loop.Conversation;
+                outcome.Usage = loop.Usage;
                 Workflow.UpsertMemo(
                     MemoUpdate.ValueSet(MemoKeys.State, "Failed"),
                     MemoUpdate.ValueUnset(MemoKeys.Question),
@@ -47,6 +48,7 @@ namespace Kubiya.Core.Workflows
                 throw;
             }
             outcome.Conversation = loop.Conversation;
+            outcome.Usage = loop.Usage;
             Workflow.UpsertMemo(
                 MemoUpdate.ValueSet(MemoKeys.State, "Completed"),
                 MemoUpdate.ValueSet(MemoKeys.Output, Tail(outcome.Output, MemoOutputLimit)));

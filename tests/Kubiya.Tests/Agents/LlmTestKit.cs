@@ -25,6 +25,12 @@ public sealed class LlmTestKit : IDisposable
     /// <summary>USD per output token of the "fast" model.</summary>
     public const double OutputPrice = 0.000008;
 
+    /// <summary>USD per input token of the "cheap" model.</summary>
+    public const double CheapInputPrice = 0.0000003;
+
+    /// <summary>USD per output token of the "cheap" model.</summary>
+    public const double CheapOutputPrice = 0.0000012;
+
     private readonly ModuleFixture fx;
 
     public LlmTestKit(ModuleFixture fx, PsSession session)
@@ -50,6 +56,14 @@ public sealed class LlmTestKit : IDisposable
                   model: openai/gpt-other
                   api_base: {Fake.BaseUrl}
                   api_key: os.environ/{KeyVariable}
+              - model_name: cheap
+                litellm_params:
+                  model: openai/gpt-cheap
+                  api_base: {Fake.BaseUrl}
+                  api_key: os.environ/{KeyVariable}
+                model_info:
+                  input_cost_per_token: {CheapInputPrice.ToString(System.Globalization.CultureInfo.InvariantCulture)}
+                  output_cost_per_token: {CheapOutputPrice.ToString(System.Globalization.CultureInfo.InvariantCulture)}
             """);
     }
 

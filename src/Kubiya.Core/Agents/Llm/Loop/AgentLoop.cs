@@ -6,6 +6,7 @@ using System.Text.Json;
 using System.Threading.Tasks;
 using Kubiya.Core.Agents.Llm.Models;
 using Kubiya.Core.Agents.Llm.Tools;
+using Kubiya.Core.Agents.Teams;
 using Kubiya.Core.Workflows;
 using Temporalio.Common;
 using Temporalio.Exceptions;
@@ -30,6 +31,7 @@ namespace Kubiya.Core.Agents.Llm.Loop
         private readonly Func<string, string, Task<string>> ask;
         private readonly Action<ExecutionEvent> record;
         private readonly Action<string> workerSeen;
+        private readonly TeamDelegation? team;
         private int turnsThisRun;
 
         /// <param name="input">The execution's input (with <see cref="ExecutionInput.Llm"/>).</param>
@@ -44,7 +46,18 @@ namespace Kubiya.Core.Agents.Llm.Loop
             this.record = record;
             this.workerSeen = workerSeen;
             state = input.Conversation ?? NewConversation(input);
+            if (input.Coordinator != null) team = new TeamDelegation(input, record);
         }
+
+        /// <summary>What the run spent so far (a coordinator's includes its members').</summary>
+        public ExecutionUsage Usage => new ExecutionUsage
+        {
+            Turns = state.Turns,
+            ToolCalls = state.ToolCalls,
+            InputTokens = state.InputTokens,
+            OutputTokens = state.OutputTokens,
+            CostUsd = costKnown || state.CostUsd > 0 ? state.CostUsd : (double?)null,
+        };
 
         /// <summary>The conversation after the system prompt.</summary>
         public List<LlmMessage> Conversation => state.Messages;
@@ -79,9 +92,7 @@ namespace Kubiya.Core.Agents.Llm.Loop
                 message.Role = LlmRoles.Assistant;
                 state.Messages.Add(message);
                 PublishTotals();
-                if (spec.MaxCostUsd is { } budget && state.CostUsd > budget)
-                    throw new AgentLoopFailure("BudgetExceeded",
-                        $"The agent spent ${Money(state.CostUsd)}, more than its budget of ${Money(budget)} (maxCostUsd), after {state.Turns} turn(s).");
+                CheckBudget();
                 if (message.ToolCalls.Count == 0) return message.Text ?? "";
 
                 for (var i = 0; i < message.ToolCalls.Count; i++)
@@ -96,9 +107,27 @@ namespace Kubiya.Core.Agents.Llm.Loop
                         ToolName = call.Name,
                         Text = ForHistory(result),
                     });
+                    // A member's spending counts against the team's budget before the next delegation starts.
+                    if (team != null) { PublishTotals(); CheckBudget(); }
                 }
                 PublishTotals();
             }
+        }
+
+        private void CheckBudget()
+        {
+            if (spec.MaxCostUsd is { } budget && state.CostUsd > budget)
+                throw new AgentLoopFailure("BudgetExceeded", team != null
+                    ? $"The team spent ${Money(state.CostUsd)} (coordinator and members), more than its budget of ${Money(budget)} (maxCostUsd), after {state.Turns} coordinator turn(s)."
+                    : $"The agent spent ${Money(state.CostUsd)}, more than its budget of ${Money(budget)} (maxCostUsd), after {state.Turns} turn(s).");
+        }
+
+        private void AddUsage(ExecutionUsage u)
+        {
+            state.ToolCalls += u.ToolCalls;
+            state.InputTokens += u.InputTokens;
+            state.OutputTokens += u.OutputTokens;
+            if (u.CostUsd is { } cost) { state.CostUsd += cost; costKnown = true; }
         }
 
         private bool costKnown;
@@ -122,6 +151,7 @@ namespace Kubiya.Core.Agents.Llm.Loop
                 DefaultStepTimeoutSeconds = input.DefaultStepTimeoutSeconds,
                 Llm = spec,
                 Conversation = state,
+                Coordinator = input.Coordinator,
             };
         }
 
@@ -179,6 +209,13 @@ namespace Kubiya.Core.Agents.Llm.Loop
                 var question = Argument(call, "question") ?? Argument(call, "prompt") ?? "The agent has a question.";
                 var answer = await ask("ask_user", question).ConfigureAwait(true);
                 return new ToolResult { Output = answer };
+            }
+            if (team != null && call.Name == DelegateTool.Name)
+            {
+                var remaining = spec.MaxCostUsd is { } budget ? budget - state.CostUsd : (double?)null;
+                var delegated = await team.RunAsync(turn, index, call, remaining).ConfigureAwait(true);
+                if (delegated.Usage != null) AddUsage(delegated.Usage);
+                return delegated.Result;
             }
             if (call.Name == LlmToolCatalog.Checkpoint)
             {

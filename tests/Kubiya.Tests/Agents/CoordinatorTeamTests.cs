@@ -1,0 +1,175 @@
+using Kubiya.Testing.FakeOpenAi;
+using Kubiya.Tests.PowerShell;
+
+namespace Kubiya.Tests.Agents;
+
+/// <summary>
+/// Teams with <c>mode: coordinator</c> through the built module: the coordinator model (the fake
+/// OpenAI endpoint) delegates to members, each member runs as its own child execution, and the
+/// team's log, tokens and cost include the members'.
+/// </summary>
+[Collection(ModuleCollection.Name)]
+[Trait("Category", "Agents")]
+public sealed class CoordinatorTeamTests(ModuleFixture fx)
+{
+    private static void Team(PsSession s, string name, string members, string extra = "") =>
+        TestAgents.WriteProjectAgent(s.WorkingDirectory, name,
+            $"name: {name}\nkind: team\nmode: coordinator\nmodel: fast\ndescription: test crew\nagents: [{members}]\n{extra}");
+
+    private static List<PSObjectView> Children(PsSession s, string parentId) =>
+        s.Run($"$q = (Get-KubiyaExecution -Id '{parentId}').Queue; Get-KubiyaExecution -Queue $q | Where-Object ParentExecutionId -eq '{parentId}' | Sort-Object CreatedAt | ForEach-Object {{ \"$($_.Id)|$($_.Agent)|$($_.Status)|$($_.InputTokens)|$($_.CostUsd)\" }}")
+            .Ok().Output.Select(o => new PSObjectView(o.ToString()!)).ToList();
+
+    [Fact]
+    public async Task CoordinatorDelegatesToARunbookAndAnLlmMemberAndRollsUpLogAndCost()
+    {
+        using var s = fx.NewSession();
+        using var kit = new LlmTestKit(fx, s);
+        TestAgents.WriteProjectAgent(s.WorkingDirectory, "lister",
+            "name: lister\ndescription: lists things\nsteps:\n  - name: say\n    shell: echo \"RUNBOOK-SAYS: $KUBIYA_PROMPT\"\n");
+        TestAgents.WriteProjectAgent(s.WorkingDirectory, "writer",
+            "name: writer\nkind: llm\nmodel: cheap\ndescription: writes files\ninstructions: You write files.\ntools: [write_file]\n");
+        Team(s, "crew", "lister, writer");
+        kit.Fake.Enqueue(
+            Reply.ToolCall("delegate", new { agent = "lister", task = "list the things" }).WithUsage(100, 10),
+            Reply.ToolCall("delegate", new { agent = "writer", task = "write report.txt saying done" }).WithUsage(200, 20),
+            Reply.ToolCall("write_file", new { path = "report.txt", content = "done" }).WithUsage(50, 5),
+            Reply.Text("WRITER-FINISHED the report.").WithUsage(60, 6),
+            Reply.Text("TEAM-DONE: listed and written.").WithUsage(300, 30));
+
+        var r = s.Run($"Invoke-KubiyaExec -Team crew 'list then write' -Local -ModelConfig '{kit.ModelsFile}'", TimeSpan.FromSeconds(120)).Ok();
+        var id = r.Prop<string>("Id");
+        Assert.Equal("Completed", r.Prop<string>("Status"));
+        Assert.Equal("TEAM-DONE: listed and written.", r.Prop<string>("Output"));
+        Assert.Equal("done", File.ReadAllText(s.PathOf("report.txt")));
+
+        // One request per turn, in order, each to its own model: no finished turn was asked twice.
+        Assert.Equal(new[] { "gpt-4o-mini", "gpt-4o-mini", "gpt-cheap", "gpt-cheap", "gpt-4o-mini" }, kit.Fake.ChatRequests.Select(q => q.Model));
+        Assert.Equal(0, kit.Fake.PendingReplies);
+        var first = kit.Fake.ChatRequests[0];
+        Assert.Equal(new[] { "delegate" }, first.ToolNames);
+        Assert.Contains("\"lister\"", first.Tools!.Value.GetRawText());
+        Assert.Contains("\"writer\"", first.Tools!.Value.GetRawText());
+        Assert.Contains("lister (runbook)", first.Messages[0].Content);
+        var listerResult = kit.Fake.ChatRequests[1].Messages.Last(m => m.Role == "tool").Content!;
+        Assert.Contains("RUNBOOK-SAYS: list the things", listerResult);
+        Assert.Equal("write report.txt saying done", kit.Fake.ChatRequests[2].Messages.Last(m => m.Role == "user").Content);
+        Assert.Contains("WRITER-FINISHED the report.", kit.Fake.ChatRequests[4].Messages.Last(m => m.Role == "tool").Content);
+
+        // Both members ran as their own executions, children of the team's.
+        var children = Children(s, id);
+        Assert.Equal(new[] { "lister", "writer" }, children.Select(c => c.Agent));
+        Assert.All(children, c => Assert.Equal("Completed", c.Status));
+        var writer = s.Run($"Get-KubiyaExecution -Id {children[1].Id}").Ok();
+        Assert.Equal(id, writer.Prop<string>("ParentExecutionId"));
+        Assert.Equal(110L, writer.Prop<long>("InputTokens"));
+        Assert.Equal("cheap", writer.Prop<string>("Model"));
+        var writerCost = 110 * LlmTestKit.CheapInputPrice + 11 * LlmTestKit.CheapOutputPrice;
+        Assert.Equal(writerCost, writer.Prop<double>("CostUsd"), 12);
+
+        // The team's totals hold the coordinator's and the members'.
+        var team = s.Run($"Get-KubiyaExecution -Id {id}").Ok();
+        Assert.Equal(600L + 110L, team.Prop<long>("InputTokens"));
+        Assert.Equal(60L + 11L, team.Prop<long>("OutputTokens"));
+        Assert.Equal(3, team.Prop<int>("ToolCalls"));
+        Assert.Equal(3, team.Prop<int>("Turns"));
+        Assert.Equal(600 * LlmTestKit.InputPrice + 60 * LlmTestKit.OutputPrice + writerCost, team.Prop<double>("CostUsd"), 12);
+        Assert.Equal("crew", team.Prop<string>("Team"));
+
+        // The team's log shows each delegation and the members' own output and messages, tagged with the member.
+        var log = s.Run($"Get-KubiyaExecutionLog -Id {id} | ForEach-Object {{ \"$($_.Kind)|$($_.Step)|$($_.ExecutionId)|$($_.Text)\" }}").Ok()
+            .Output.Select(o => o.ToString()!).ToList();
+        var text = string.Join("\n", log);
+        Assert.Contains(log, l => l.StartsWith("ToolCall|delegate|") && l.Contains("lister (") && l.Contains("list the things"));
+        Assert.Contains(log, l => l.StartsWith($"Output|lister/say|{children[0].Id}|RUNBOOK-SAYS: list the things"));
+        Assert.Contains(log, l => l.StartsWith($"Message|writer/model|{children[1].Id}|WRITER-FINISHED the report."));
+        Assert.Contains(log, l => l.StartsWith("ToolCall|writer/tool:write_file|"));
+        Assert.Contains(log, l => l.StartsWith("StepCompleted|writer|") && l.Contains("Member 'writer'"));
+        Assert.Contains(log, l => l.StartsWith("ToolResult|delegate|") && l.Contains("writer completed"));
+        Assert.True(log.FindIndex(l => l.Contains("RUNBOOK-SAYS")) < log.FindIndex(l => l.Contains("WRITER-FINISHED")), text);
+        Assert.Equal("Completed", log.Last().Split('|')[0]);
+
+        await kit.AssertKeyAbsentAsync(id);
+        foreach (var c in children) await kit.AssertKeyAbsentAsync(c.Id);
+    }
+
+    [Fact]
+    public async Task UnknownMemberIsAToolErrorAndStartsNothing()
+    {
+        using var s = fx.NewSession();
+        using var kit = new LlmTestKit(fx, s);
+        TestAgents.WriteProjectAgent(s.WorkingDirectory, "helper", "name: helper\nsteps:\n  - shell: echo helped\n");
+        Team(s, "crew2", "helper");
+        kit.Fake.Enqueue(
+            Reply.ToolCall("delegate", new { agent = "ghost", task = "haunt" }),
+            Reply.Text("No ghost on this team."));
+        var r = s.Run($"Invoke-KubiyaExec -Team crew2 'find the ghost' -Local -ModelConfig '{kit.ModelsFile}'", TimeSpan.FromSeconds(120)).Ok();
+        Assert.Equal("Completed", r.Prop<string>("Status"));
+        var tool = kit.Fake.ChatRequests[1].Messages.Last(m => m.Role == "tool").Content!;
+        Assert.StartsWith("ERROR:", tool);
+        Assert.Contains("no team member named 'ghost'", tool);
+        Assert.Contains("helper", tool);
+        Assert.Empty(Children(s, r.Prop<string>("Id")));
+        await kit.AssertKeyAbsentAsync(r.Prop<string>("Id"));
+    }
+
+    [Fact]
+    public void TeamYamlErrorsNameTheFileLineAndColumn()
+    {
+        using var s = fx.NewSession();
+        var badMode = TestAgents.WriteProjectAgent(s.WorkingDirectory, "boss", "name: boss\nkind: team\nmode: boss\nagents: [a]\n");
+        var noModel = TestAgents.WriteProjectAgent(s.WorkingDirectory, "nomodel", "name: nomodel\nkind: team\nmode: coordinator\nagents: [a]\n");
+        var ghost = TestAgents.WriteProjectAgent(s.WorkingDirectory, "haunted", "name: haunted\nkind: team\nmode: coordinator\nmodel: fast\nagents:\n  - a\n  - ghost\n");
+        TestAgents.WriteProjectAgent(s.WorkingDirectory, "a", "name: a\nsteps:\n  - shell: echo a\n");
+
+        var mode = s.Run("Invoke-KubiyaExec -Team boss 'x' -Local");
+        Assert.StartsWith("InvalidAgentDefinition,", Assert.Single(mode.Errors).FullyQualifiedErrorId);
+        Assert.Contains($"{badMode}:3:7: mode: 'boss' is not one of sequential, coordinator", mode.ErrorText);
+
+        var model = s.Run("Invoke-KubiyaExec -Team nomodel 'x' -Local");
+        Assert.StartsWith("InvalidAgentDefinition,", Assert.Single(model.Errors).FullyQualifiedErrorId);
+        Assert.Contains($"{noModel}:3:7: model: a coordinator team needs 'model:'", model.ErrorText);
+
+        var member = s.Run("Invoke-KubiyaExec -Team haunted 'x' -Local");
+        Assert.StartsWith("TeamMemberNotFound,", Assert.Single(member.Errors).FullyQualifiedErrorId);
+        Assert.Contains($"{ghost}:7:5: agents[1]: team 'haunted' names 'ghost', which is not an agent here", member.ErrorText);
+        Assert.Empty(member.Output);
+    }
+
+    [Fact]
+    public async Task CancellingTheTeamCancelsTheRunningMember()
+    {
+        using var s = fx.NewSession();
+        using var kit = new LlmTestKit(fx, s);
+        TestAgents.WriteProjectAgent(s.WorkingDirectory, "slow",
+            "name: slow\nsteps:\n  - name: nap\n    shell: echo started > started.txt; sleep 30; echo late > late.txt\n");
+        Team(s, "crew3", "slow");
+        kit.Fake.Enqueue(Reply.ToolCall("delegate", new { agent = "slow", task = "take a nap" }), Reply.Text("unreached"));
+        var q = ModuleFixture.Unique("team-cancel");
+        kit.StartWorker(q);
+        var id = s.Run($"(Invoke-KubiyaExec -Team crew3 'nap' -Queue {q} -NoWait -WarningAction SilentlyContinue).Id").Ok().Single().ToString()!;
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (!File.Exists(s.PathOf("started.txt")) && DateTime.UtcNow < deadline) await Task.Delay(100);
+        Assert.True(File.Exists(s.PathOf("started.txt")), "the member's step started");
+        var child = Assert.Single(Children(s, id));
+        Assert.Equal("Running", child.Status);
+
+        s.Run($"Stop-KubiyaExecution -Id {id} -Confirm:$false").Ok();
+        var e = s.Run($"Wait-KubiyaExecution -Id {id} -Timeout 60", TimeSpan.FromSeconds(90));
+        Assert.Equal("Cancelled", e.Prop<string>("Status"));
+        Assert.Equal("Cancelled", s.Run($"(Get-KubiyaExecution -Id {child.Id}).Status").Ok().Single().ToString());
+        await Task.Delay(2000);
+        Assert.False(File.Exists(s.PathOf("late.txt")), "the member's step process was stopped");
+        Assert.Single(kit.Fake.ChatRequests);
+        await kit.AssertKeyAbsentAsync(id);
+    }
+
+    /// <summary>One line of the children listing: id|agent|status|inputTokens|cost.</summary>
+    private sealed record PSObjectView(string Line)
+    {
+        private string[] Parts => Line.Split('|');
+        public string Id => Parts[0];
+        public string Agent => Parts[1];
+        public string Status => Parts[2];
+    }
+}
