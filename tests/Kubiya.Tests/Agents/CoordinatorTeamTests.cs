@@ -17,8 +17,8 @@ public sealed class CoordinatorTeamTests(ModuleFixture fx)
             $"name: {name}\nkind: team\nmode: coordinator\nmodel: fast\ndescription: test crew\nagents: [{members}]\n{extra}");
 
     private static List<PSObjectView> Children(PsSession s, string parentId) =>
-        s.Run($"$q = (Get-KubiyaExecution -Id '{parentId}').Queue; Get-KubiyaExecution -Queue $q | Where-Object ParentExecutionId -eq '{parentId}' | Sort-Object CreatedAt | ForEach-Object {{ \"$($_.Id)|$($_.Agent)|$($_.Status)|$($_.InputTokens)|$($_.CostUsd)\" }}")
-            .Ok().Output.Select(o => new PSObjectView(o.ToString()!)).ToList();
+        s.Run($"$q = (Get-KubiyaExecution -Id '{parentId}').Queue; Get-KubiyaExecution -Queue $q | Where-Object ParentExecutionId -eq '{parentId}' | ForEach-Object {{ \"$($_.Id)|$($_.Agent)|$($_.Status)|$($_.InputTokens)|$($_.CostUsd)\" }}")
+            .Ok().Output.Select(o => new PSObjectView(o.ToString()!)).OrderBy(c => c.Id, StringComparer.Ordinal).ToList();
 
     [Fact]
     public async Task CoordinatorDelegatesToARunbookAndAnLlmMemberAndRollsUpLogAndCost()
@@ -26,7 +26,7 @@ public sealed class CoordinatorTeamTests(ModuleFixture fx)
         using var s = fx.NewSession();
         using var kit = new LlmTestKit(fx, s);
         TestAgents.WriteProjectAgent(s.WorkingDirectory, "lister",
-            "name: lister\ndescription: lists things\nsteps:\n  - name: say\n    shell: echo \"RUNBOOK-SAYS: $KUBIYA_PROMPT\"\n");
+            "name: lister\ndescription: lists things\nsteps:\n  - name: say\n    shell: 'echo \"RUNBOOK-SAYS: $KUBIYA_PROMPT\"'\n");
         TestAgents.WriteProjectAgent(s.WorkingDirectory, "writer",
             "name: writer\nkind: llm\nmodel: cheap\ndescription: writes files\ninstructions: You write files.\ntools: [write_file]\n");
         Team(s, "crew", "lister, writer");
