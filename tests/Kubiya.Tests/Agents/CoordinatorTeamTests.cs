@@ -173,3 +173,56 @@ public sealed class CoordinatorTeamTests(ModuleFixture fx)
         public string Status => Parts[2];
     }
 }
+
+/// <summary>A worker killed with kill -9 while a member works: another worker finishes the team, and nothing finished runs again.</summary>
+[Collection(ModuleCollection.Name)]
+[Trait("Category", "Agents")]
+public sealed class CoordinatorTeamDurabilityTests(ModuleFixture fx)
+{
+    [Fact]
+    public async Task SecondWorkerFinishesTheTeamAfterTheFirstIsKilledMidDelegation()
+    {
+        using var s = fx.NewSession();
+        using var kit = new LlmTestKit(fx, s);
+        TestAgents.WriteProjectAgent(s.WorkingDirectory, "worker-bee",
+            "name: worker-bee\nkind: llm\nmodel: cheap\ninstructions: You run commands.\ntools: [shell]\n");
+        TestAgents.WriteProjectAgent(s.WorkingDirectory, "hive",
+            "name: hive\nkind: team\nmode: coordinator\nmodel: fast\nagents: [worker-bee]\n");
+        kit.Fake.Enqueue(
+            Reply.ToolCall("delegate", new { agent = "worker-bee", task = "run the long job" }).WithUsage(10, 1),
+            Reply.ToolCall("shell", new { command = "echo attempt >> attempts.txt; sleep 8; echo finished" }).WithUsage(20, 2),
+            Reply.Text("The job was interrupted; I did not rerun it.").WithUsage(30, 3),
+            Reply.Text("Team finished after the crash.").WithUsage(40, 4));
+        var q = ModuleFixture.Unique("team-crash");
+        using var first = WorkerProcess.Start(q, $"-ModelConfig '{kit.ModelsFile}'");
+        try
+        {
+            var id = s.Run($"(Invoke-KubiyaExec -Team hive 'survive a crash' -Queue {q} -Cwd . -NoWait -WarningAction SilentlyContinue).Id").Ok().Single().ToString()!;
+            var marker = s.PathOf("attempts.txt");
+            var deadline = DateTime.UtcNow.AddSeconds(60);
+            while (!File.Exists(marker) && DateTime.UtcNow < deadline) await Task.Delay(100);
+            Assert.True(File.Exists(marker), "the member started its long tool call:\n" + first.OutputText);
+            Assert.Equal(2, kit.Fake.ChatRequests.Count);
+
+            await first.KillAsync();
+
+            s.Run($"$null = Start-KubiyaWorker -QueueId {q} -ModelConfig '{kit.ModelsFile}'").Ok();
+            var e = s.Run($"Wait-KubiyaExecution -Id {id} -Timeout 90", TimeSpan.FromSeconds(120)).Ok();
+            Assert.Equal("Completed", e.Prop<string>("Status"));
+            Assert.Equal("Team finished after the crash.", e.Prop<string>("Output"));
+            // One request per turn across both workers: no finished model call of the team or the member ran twice.
+            Assert.Equal(new[] { "gpt-4o-mini", "gpt-cheap", "gpt-cheap", "gpt-4o-mini" }, kit.Fake.ChatRequests.Select(r => r.Model));
+            Assert.Single(File.ReadAllLines(marker));
+            Assert.Contains("not run again", kit.Fake.ChatRequests[2].Messages.Last(m => m.Role == "tool").Content);
+            // The member started once, as one child execution.
+            var children = s.Run($"Get-KubiyaExecution -Queue {q} | Where-Object ParentExecutionId -eq '{id}' | ForEach-Object Status").Ok().Output;
+            Assert.Equal("Completed", Assert.Single(children).ToString());
+            Assert.Equal(100L, e.Prop<long>("InputTokens"));
+            await kit.AssertKeyAbsentAsync(id);
+        }
+        finally
+        {
+            await first.KillAsync();
+        }
+    }
+}

@@ -112,6 +112,12 @@ public sealed class HelpTests(ModuleFixture fx)
         Assert.Equal(new[] { "shell", "shell", "changes", "powershell", "approval", "powershell" }, steps.Select(x => x.Properties["Kind"].Value.ToString()));
         var team = s.Run("Get-KubiyaAgent -Name release").Ok().Single();
         Assert.Equal("team", team.Properties["Kind"].Value);
+        TestAgents.WriteProjectAgent(s.WorkingDirectory, "fixer", "name: fixer\nkind: llm\nmodel: fast\ntools: [read_file]\n");
+        TestAgents.WriteProjectAgent(s.WorkingDirectory, "release-crew", IndentedBlock(topic, "COORDINATOR TEAMS", "name: release-crew"));
+        var crew = s.Run("Get-KubiyaAgent -Name release-crew").Ok().Single();
+        Assert.Equal("coordinator", crew.Properties["Mode"].Value);
+        Assert.Equal("fast", crew.Properties["Model"].Value);
+        Assert.Equal(2.0, (double)crew.Properties["MaxCostUsd"].Value);
 
         // The error the topic shows is the one a real file gets.
         TestAgents.WriteProjectAgent(s.WorkingDirectory, "bad", "name: bad\nsteps:\n  - shell: echo ok\n  - shell: make\n    powershell: Invoke-Build\n");
