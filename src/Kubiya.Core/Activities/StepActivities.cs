@@ -58,9 +58,11 @@ namespace Kubiya.Core.Activities
         /// <summary>Steps finished since the worker started.</summary>
         public long CompletedSteps => Interlocked.Read(ref completed);
 
-        /// <summary>Runs one shell or PowerShell command.</summary>
+        /// <summary>Runs one shell or PowerShell command; its outcome is reported so that it survives a server outage.</summary>
         [Activity(WorkflowNames.RunStepActivity)]
-        public async Task<StepResult> RunStepAsync(StepRequest request)
+        public Task<StepResult> RunStepAsync(StepRequest request) => OutcomeReporter.RunAsync(client, logger, () => RunStepCoreAsync(request));
+
+        private async Task<StepResult> RunStepCoreAsync(StepRequest request)
         {
             var ctx = ActivityExecutionContext.Current;
             var cwd = ResolveDirectory(request.WorkingDirectory);

@@ -265,7 +265,7 @@ public sealed partial class WorkflowEngine
                 return;
             case "wft-timeout":
                 if (s.Wft is { StartedEventId: > 0 } w && w.ScheduledEventId == t.Ref && w.Attempt == t.Stamp
-                    && w.StartedTimeMs + TimeoutOf(s, w) <= now)
+                    && WorkflowTaskDeadline(s, w) <= now)
                     TimeOutWorkflowTask(tx, e);
                 return;
             case "first-task":
@@ -293,18 +293,18 @@ public sealed partial class WorkflowEngine
                     TimeOutActivity(tx, e, a, TimeoutType.ScheduleToStart);
                 return;
             case "act-s2c":
-                if (a.Started && a.Attempt == t.Stamp && a.StartedTimeMs + a.StartToCloseMs <= now)
+                if (a.Started && a.Attempt == t.Stamp && StartToCloseDeadline(a) <= now)
                     // An attempt's timeout never outlives the activity's: past that deadline too, it is
                     // the schedule-to-close timeout that ended it (as Temporal caps the attempt timer).
-                    TimeOutActivity(tx, e, a, a.ScheduleToCloseMs > 0 && a.FirstScheduledTimeMs + a.ScheduleToCloseMs <= now
+                    TimeOutActivity(tx, e, a, a.ScheduleToCloseMs > 0 && ScheduleToCloseDeadline(a) <= now
                         ? TimeoutType.ScheduleToClose : TimeoutType.StartToClose);
                 return;
             case "act-hb":
-                if (a.Started && a.Attempt == t.Stamp && a.HeartbeatTimeoutMs > 0 && (a.LastHeartbeatMs ?? a.StartedTimeMs) + a.HeartbeatTimeoutMs <= now)
+                if (a.Started && a.Attempt == t.Stamp && a.HeartbeatTimeoutMs > 0 && HeartbeatDeadline(a) <= now)
                     TimeOutActivity(tx, e, a, TimeoutType.Heartbeat);
                 return;
             case "act-sc":
-                if (a.ScheduleToCloseMs > 0 && a.FirstScheduledTimeMs + a.ScheduleToCloseMs <= now)
+                if (a.ScheduleToCloseMs > 0 && ScheduleToCloseDeadline(a) <= now)
                     TimeOutActivity(tx, e, a, TimeoutType.ScheduleToClose);
                 return;
         }

@@ -51,6 +51,7 @@ public sealed partial class WorkflowEngine : IAsyncDisposable
         await gate.WaitAsync().ConfigureAwait(false);
         try
         {
+            resumedAtMs = Clock.NowMs();
             var open = store.LoadOpenRunIds();
             foreach (var (ns, runId) in open)
             {
@@ -326,7 +327,7 @@ public sealed partial class WorkflowEngine : IAsyncDisposable
                         wft.ScheduledTimeMs + (s.StickyScheduleToStartMs > 0 ? s.StickyScheduleToStartMs : 5000));
             }
             else
-                Timer(e, "wft-timeout", wft.ScheduledEventId, wft.Attempt, wft.StartedTimeMs + TimeoutOf(s, wft));
+                Timer(e, "wft-timeout", wft.ScheduledEventId, wft.Attempt, WorkflowTaskDeadline(s, wft));
         }
         if (s.FirstTaskDueMs is { } firstTask) Timer(e, "first-task", 0, 0, firstTask);
         if (s.Wft == null && e.ParkedQueries.Count > 0)
@@ -349,12 +350,12 @@ public sealed partial class WorkflowEngine : IAsyncDisposable
             else
             {
                 if (a.StartToCloseMs > 0)
-                    Timer(e, "act-s2c", a.ScheduledEventId, a.Attempt, a.StartedTimeMs + a.StartToCloseMs);
+                    Timer(e, "act-s2c", a.ScheduledEventId, a.Attempt, StartToCloseDeadline(a));
                 if (a.HeartbeatTimeoutMs > 0)
-                    Timer(e, "act-hb", a.ScheduledEventId, a.Attempt, (a.LastHeartbeatMs ?? a.StartedTimeMs) + a.HeartbeatTimeoutMs);
+                    Timer(e, "act-hb", a.ScheduledEventId, a.Attempt, HeartbeatDeadline(a));
             }
             if (a.ScheduleToCloseMs > 0)
-                Timer(e, "act-sc", a.ScheduledEventId, 0, a.FirstScheduledTimeMs + a.ScheduleToCloseMs);
+                Timer(e, "act-sc", a.ScheduledEventId, 0, ScheduleToCloseDeadline(a));
         }
         foreach (var t in s.Timers.Values) Timer(e, "timer", t.StartedEventId, 0, t.FireTimeMs);
         if (s.RunDeadlineMs is { } run) Timer(e, "run-timeout", 0, 0, run);
@@ -392,4 +393,10 @@ public sealed record EngineLimits
     public long DefaultWorkflowTaskTimeoutMs { get; init; } = 10_000;
     /// <summary>Start activities a completing worker asks to run itself in the same transition (Temporal's eager activity dispatch).</summary>
     public bool EagerActivities { get; init; } = true;
+    /// <summary>
+    /// How long after a restart the server waits to hear from the workers of attempts that were
+    /// running when it stopped, before their heartbeat or start-to-close deadlines (passed during
+    /// the outage) time them out. Kubiya's clients retry every few seconds while the server is down.
+    /// </summary>
+    public TimeSpan ResumeGrace { get; init; } = TimeSpan.FromSeconds(30);
 }

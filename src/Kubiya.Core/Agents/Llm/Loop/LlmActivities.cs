@@ -52,7 +52,9 @@ namespace Kubiya.Core.Agents.Llm.Loop
 
         /// <summary>One model call; its text streams to the log as <c>Message</c> lines.</summary>
         [Activity(WorkflowNames.ModelTurnActivity)]
-        public async Task<ModelTurnOutput> ModelTurnAsync(ModelTurnInput input)
+        public Task<ModelTurnOutput> ModelTurnAsync(ModelTurnInput input) => OutcomeReporter.RunAsync(client, logger, () => ModelTurnCoreAsync(input));
+
+        private async Task<ModelTurnOutput> ModelTurnCoreAsync(ModelTurnInput input)
         {
             var ctx = ActivityExecutionContext.Current;
             using var heartbeatStop = new CancellationTokenSource();
@@ -83,7 +85,9 @@ namespace Kubiya.Core.Agents.Llm.Loop
 
         /// <summary>One tool call, confined to the execution's folder; heartbeats while it runs.</summary>
         [Activity(WorkflowNames.RunToolActivity)]
-        public async Task<ToolCallOutput> RunToolAsync(ToolCallInput input)
+        public Task<ToolCallOutput> RunToolAsync(ToolCallInput input) => OutcomeReporter.RunAsync(client, logger, () => RunToolCoreAsync(input));
+
+        private async Task<ToolCallOutput> RunToolCoreAsync(ToolCallInput input)
         {
             var watch = System.Diagnostics.Stopwatch.StartNew();
             var ctx = ActivityExecutionContext.Current;
