@@ -81,7 +81,7 @@ catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessExceptio
     return 1;
 }
 builder.Services.AddSingleton(secret);
-builder.Services.AddSingleton(new EngineLimits { EagerActivities = !options.NoEagerActivities });
+builder.Services.AddSingleton(new EngineLimits { EagerActivities = !options.NoEagerActivities, ResumeGrace = options.ResumeGrace });
 builder.Services.AddSingleton<WorkflowEngine>();
 builder.Services.AddSingleton<StorageHealth>();
 builder.Services.AddSingleton<WorkflowServiceHandler>();

@@ -19,6 +19,8 @@ public sealed class ServerOptions
     public bool NoAuth { get; set; }
     /// <summary>Dispatch every activity through polls, never eagerly in the workflow task answer.</summary>
     public bool NoEagerActivities { get; set; }
+    /// <summary>How long after a restart attempts that were running may take to be heard from (see <see cref="Engine.EngineLimits.ResumeGrace"/>).</summary>
+    public TimeSpan ResumeGrace { get; set; } = new Engine.EngineLimits().ResumeGrace;
 
     /// <summary>The token file used when neither an API key nor --no-auth is given.</summary>
     public string EffectiveTokenFile => TokenFile ?? Security.ServerToken.DefaultPath(DbPath);
@@ -27,7 +29,7 @@ public sealed class ServerOptions
         Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".kubiya", "server", "kubiya.db");
 
     public const string Usage =
-        "usage: Kubiya.Server [--port N] [--db FILE] [--bind ADDRESS] [--allow-remote --api-key KEY] [--tls-cert FILE --tls-key FILE] [--token-file FILE | --no-auth] [--no-eager-activities] [--log-level LEVEL]\n" +
+        "usage: Kubiya.Server [--port N] [--db FILE] [--bind ADDRESS] [--allow-remote --api-key KEY] [--tls-cert FILE --tls-key FILE] [--token-file FILE | --no-auth] [--no-eager-activities] [--resume-grace SECONDS] [--log-level LEVEL]\n" +
         "  --port N        port to listen on (default 7233; 0 picks a free port)\n" +
         "  --db FILE       SQLite database (default ~/.kubiya/server/kubiya.db)\n" +
         "  --bind ADDRESS  address to listen on (default 127.0.0.1)\n" +
@@ -37,6 +39,7 @@ public sealed class ServerOptions
         "  --token-file F  caller token (default server.token beside the db; created owner-only at first start)\n" +
         "  --no-auth       accept callers without the token (tests, or a front that authenticates callers itself)\n" +
         "  --no-eager-activities  hand every activity out through polls (by default one a worker asks to run itself starts at once)\n" +
+        "  --resume-grace S  seconds after a restart that steps running before it have to report or heartbeat (default 30)\n" +
         "  --log-level L   Trace, Debug, Information, Warning (default), Error";
 
     /// <summary>Parses arguments; throws ArgumentException with a one-line message on bad input.</summary>
@@ -63,6 +66,12 @@ public sealed class ServerOptions
                 case "--token-file": o.TokenFile = Value(); break;
                 case "--no-auth": o.NoAuth = true; break;
                 case "--no-eager-activities": o.NoEagerActivities = true; break;
+                case "--resume-grace":
+                    var g = Value();
+                    if (!double.TryParse(g, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var grace) || grace < 0 || grace > 86_400)
+                        throw new ArgumentException($"--resume-grace must be 0-86400 seconds, not '{g}'.");
+                    o.ResumeGrace = TimeSpan.FromSeconds(grace);
+                    break;
                 case "-h": case "--help": throw new HelpRequested();
                 default: throw new ArgumentException($"Unknown option '{args[i]}'.");
             }

@@ -91,8 +91,6 @@ public sealed class ServerOutageTests(ITestOutputHelper output)
         }
         finally
         {
-            File.WriteAllText("/tmp/outage-worker.log", worker.Stdout + "\n---stderr---\n" + worker.Stderr);
-            File.WriteAllLines("/tmp/outage-server.log", server.Output);
             worker.Signal("TERM");
             // A worker that does not stop in time is killed by the wait itself.
             try { await worker.WaitForExitAsync(TimeSpan.FromSeconds(60)); } catch (TimeoutException) { }
