@@ -44,6 +44,18 @@ Describe 'Executions as pipeline objects' {
         (Get-KubiyaExecutionLog -Id $e.Id | Where-Object Kind -eq 'Output').Text | Should -Be 'logged'
     }
 
+    It 'keeps the order of stdout and stderr lines, streamed, in Output and in the log' {
+        # Pauses between writes: two pipes cannot order writes made microseconds apart.
+        $script = 'for i in 1 2 3 4; do echo out$i; sleep 0.1; echo err$i >&2; sleep 0.1; done'
+        $expected = 'out1', 'err1', 'out2', 'err2', 'out3', 'err3', 'out4', 'err4'
+        $e = Invoke-KubiyaExec -Agent shell $script -Queue $q -Cwd . -InformationVariable info -InformationAction SilentlyContinue
+        @($info | ForEach-Object { "$($_.MessageData)" } | Where-Object { $_ -match '^(out|err)\d$' }) | Should -Be $expected
+        @($e.Output -split "`n" | Where-Object { $_ -match '^(out|err)\d$' }) | Should -Be $expected
+        $log = Get-KubiyaExecutionLog -Id $e.Id | Where-Object Kind -in 'Output', 'Error'
+        @($log.Text) | Should -Be $expected
+        @($log | Where-Object Kind -eq 'Error').Text | Should -Be 'err1', 'err2', 'err3', 'err4'
+    }
+
     It 'writes ExecutionNotFound for a bad id' {
         Get-KubiyaExecution -Id exec-missing -ErrorVariable err -ErrorAction SilentlyContinue
         $err[0].FullyQualifiedErrorId | Should -BeLike 'ExecutionNotFound,*'

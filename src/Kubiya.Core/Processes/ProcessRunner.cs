@@ -34,19 +34,16 @@ namespace Kubiya.Core.Processes
             foreach (var kv in env) psi.Environment[kv.Key] = kv.Value;
 
             using var process = new Process { StartInfo = psi, EnableRaisingEvents = true };
-            var outDone = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
-            var errDone = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
             var exited = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
-            process.OutputDataReceived += (_, e) => { if (e.Data == null) outDone.TrySetResult(true); else onLine(e.Data, false); };
-            process.ErrorDataReceived += (_, e) => { if (e.Data == null) errDone.TrySetResult(true); else onLine(e.Data, true); };
             process.Exited += (_, _) => exited.TrySetResult(true);
             process.Start();
             StepProcessGroup.Started(process);
+            // Both pipes are read by one ordered reader, so stdout and stderr lines keep the order the
+            // step wrote them in (to the precision two pipes allow: see OrderedOutputReader).
+            var output = new OrderedOutputReader(process.StandardOutput.BaseStream, process.StandardError.BaseStream, onLine);
             // Under the launcher, stdin is the worker-alive pipe: it stays open until the step ends
             // (the step reads /dev/null). Without one, close it so a command reading stdin ends.
             if (!StepProcessGroup.Supported) process.StandardInput.Close();
-            process.BeginOutputReadLine();
-            process.BeginErrorReadLine();
             try
             {
                 using var timeoutCts = new CancellationTokenSource(timeout);
@@ -58,17 +55,18 @@ namespace Kubiya.Core.Processes
                     if (first != exited.Task)
                     {
                         await Task.Run(() => StepProcessGroup.Stop(process, TimeSpan.FromSeconds(StepProcessGroup.GraceSeconds))).ConfigureAwait(false);
-                        await Task.WhenAny(Task.WhenAll(outDone.Task, errDone.Task), Task.Delay(2000)).ConfigureAwait(false);
+                        await Task.WhenAny(output.Completion, Task.Delay(2000)).ConfigureAwait(false);
                         if (cancellationToken.IsCancellationRequested) throw new OperationCanceledException(cancellationToken);
                         throw new TimeoutException($"Killed after {timeout.TotalSeconds:0.###}s.");
                     }
                 }
                 // Output pipes may still hold lines after exit; a process that left the group can keep them open, so bound the wait.
-                await Task.WhenAny(Task.WhenAll(outDone.Task, errDone.Task), Task.Delay(5000)).ConfigureAwait(false);
+                await Task.WhenAny(output.Completion, Task.Delay(5000)).ConfigureAwait(false);
                 return process.ExitCode;
             }
             finally
             {
+                output.Detach();
                 StepProcessGroup.Ended(process);
                 CloseQuietly(process);
             }
