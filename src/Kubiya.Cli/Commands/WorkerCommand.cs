@@ -49,11 +49,10 @@ internal static class WorkerCommand
         {
             var paths = new WorkerPaths(ctx.Get(queue)!, ctx.Runtime.Settings.Paths);
             var opts = daemonOptions.Read(ctx.Parse);
-            if (ctx.Get(daemon) && (ctx.Get(proxyFile) ?? ctx.Get(proxyJson)) != null)
-                throw new Core.Errors.KubiyaException(Core.Errors.KubiyaErrorKind.InvalidArgument, "ModelConfigWithDaemon",
-                    "A daemon worker reads ~/.kubiya/models.yaml; --proxy-config-file / --proxy-config-json are for foreground workers.", null);
             if (ctx.Get(daemon))
             {
+                var modelFile = ctx.Get(proxyFile) is { } file ? Path.GetFullPath(file, ctx.CurrentDirectory) : null;
+                opts = opts with { ModelConfigPath = DaemonModelConfig.Prepare(paths, modelFile, ctx.Get(proxyJson)) };
                 var supervisor = KubiyaCli.Supervisor(KubiyaCli.Self(Array.Empty<string>()), paths.QueueId, opts);
                 var status = await DaemonControl.StartAsync(paths, supervisor, TimeSpan.FromSeconds(60), ctx.Cancellation);
                 var view = WorkerView.From(paths, status);
@@ -81,7 +80,9 @@ internal static class WorkerCommand
         var command = new Command("supervise", "Run a daemon: supervise a foreground worker for the queue.") { Hidden = true };
         var queue = QueueId();
         var daemonOptions = new DaemonOptionSet(visible: false);
+        var proxyFile = new Option<string?>("--proxy-config-file") { Description = "Model configuration file the worker reads." };
         command.Add(queue);
+        command.Add(proxyFile);
         daemonOptions.AddTo(command);
         command.SetAction(async ctx =>
         {
@@ -96,7 +97,7 @@ internal static class WorkerCommand
                 "worker", "start", "--queue-id", paths.QueueId, "--supervised",
                 "--supervisor-pid", Environment.ProcessId.ToString(CultureInfo.InvariantCulture),
                 "--drain-timeout", opts.DrainTimeout.TotalSeconds.ToString(CultureInfo.InvariantCulture),
-            });
+            }.Concat(ctx.Get(proxyFile) is { } models ? new[] { "--proxy-config-file", models } : Array.Empty<string>()));
             var supervisor = new WorkerSupervisor(paths, child, opts, Version());
             return await supervisor.RunAsync(ctx.Cancellation);
         });

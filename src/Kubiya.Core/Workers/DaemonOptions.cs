@@ -23,6 +23,8 @@ namespace Kubiya.Core.Workers
         public TimeSpan StableAfter { get; init; } = TimeSpan.FromSeconds(60);
         /// <summary>How long a stopping worker may drain running steps; the supervisor kills it a little later.</summary>
         public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromSeconds(60);
+        /// <summary>Model configuration file the worker reads (see <see cref="DaemonModelConfig"/>); null = <c>~/.kubiya/models.yaml</c>.</summary>
+        public string? ModelConfigPath { get; init; }
 
         /// <summary>Rejects limits that cannot work, with a message naming the option.</summary>
         public DaemonOptions Validate()
@@ -53,6 +55,12 @@ namespace Kubiya.Core.Workers
             yield return Seconds(StableAfter);
             yield return "--drain-timeout";
             yield return Seconds(DrainTimeout);
+            if (ModelConfigPath != null)
+            {
+                // A path only: keys stay in the file (or the worker's environment), never on a command line.
+                yield return "--proxy-config-file";
+                yield return ModelConfigPath;
+            }
         }
 
         private static string Seconds(TimeSpan t) => t.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture);

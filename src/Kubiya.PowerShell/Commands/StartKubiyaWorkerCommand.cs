@@ -54,6 +54,7 @@ namespace Kubiya.PowerShell.Commands
 
         /// <summary>Model configuration for llm agents (LiteLLM model_list YAML; default ~/.kubiya/models.yaml).</summary>
         [Parameter(ParameterSetName = JobSet)]
+        [Parameter(ParameterSetName = DaemonSet)]
         [ValidateNotNullOrEmpty]
         public string? ModelConfig { get; set; }
 
@@ -120,8 +121,13 @@ namespace Kubiya.PowerShell.Commands
                 return;
             }
             var defaults = new DaemonOptions();
-            var options = defaults with { MaxLogBytes = MaxLogSize ?? defaults.MaxLogBytes, MaxLogBackups = MaxLogBackups ?? defaults.MaxLogBackups };
             var paths = new WorkerPaths(QueueId, Runtime.Settings.Paths);
+            var options = defaults with
+            {
+                MaxLogBytes = MaxLogSize ?? defaults.MaxLogBytes,
+                MaxLogBackups = MaxLogBackups ?? defaults.MaxLogBackups,
+                ModelConfigPath = DaemonModelConfig.Prepare(paths, ModelConfig != null ? ResolveDirectory(ModelConfig) : null, null),
+            };
             var command = KubiyaCli.Supervisor(KubiyaCli.Command(cli, new string[0]), QueueId, options);
             var status = Run((pump, ct) => DaemonControl.StartAsync(paths, command, TimeSpan.FromSeconds(60), ct));
             WriteObject(DaemonWorkers.ToWorkerInfo(QueueId, status));

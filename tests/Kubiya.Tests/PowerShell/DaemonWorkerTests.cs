@@ -42,6 +42,36 @@ public sealed class DaemonWorkerTests(ModuleFixture fx)
         }
     }
 
+    [Fact]
+    public async Task StartKubiyaWorkerDaemonServesLlmAgentsWithItsModelConfigFile()
+    {
+        var q = ModuleFixture.Unique("psdm");
+        var pidFile = Path.Combine(fx.Home, "workers", q, "worker.pid");
+        using var s = fx.NewSession();
+        using var kit = new Agents.LlmTestKit(fx, s);
+        kit.Agent("daemon-talker", "tools: [read_file]");
+        kit.Fake.Enqueue(Kubiya.Testing.FakeOpenAi.Reply.Text("hello from the daemon").WithUsage(5, 1));
+        try
+        {
+            s.Run($"Start-KubiyaWorker -QueueId {q} -Daemon -ModelConfig '{kit.ModelsFile}'").Ok();
+            var pid = int.Parse(File.ReadAllText(pidFile).Trim());
+            var cmdline = File.ReadAllText($"/proc/{pid}/cmdline").Replace('\0', ' ');
+            Assert.Contains($"--proxy-config-file {kit.ModelsFile}", cmdline);
+            Assert.DoesNotContain(kit.Key, cmdline);
+            var e = s.Run($"Invoke-KubiyaExec -Agent daemon-talker 'say hello' -Queue {q}", TimeSpan.FromSeconds(90)).Ok();
+            Assert.Equal("Completed", e.Prop<string>("Status"));
+            Assert.Equal("hello from the daemon", e.Prop<string>("Output"));
+            Assert.Single(kit.Fake.ChatRequests);
+            await kit.AssertKeyAbsentAsync(e.Prop<string>("Id"));
+            s.Run($"Stop-KubiyaWorker -QueueId {q}").Ok();
+            Assert.False(IsRunning(pid));
+        }
+        finally
+        {
+            if (File.Exists(pidFile) && int.TryParse(File.ReadAllText(pidFile).Trim(), out var pid) && IsRunning(pid)) System.Diagnostics.Process.GetProcessById(pid).Kill();
+        }
+    }
+
     /// <summary>Alive and not a zombie waiting to be reaped.</summary>
     private static bool IsRunning(int pid)
     {
