@@ -127,7 +127,10 @@ function Write-TestSummary {
             if ($null -eq $counters) { continue }
             $passed += [int] $counters.passed
             $failed += [int] $counters.failed
-            $skipped += [int] $counters.notExecuted
+            # VSTest leaves skipped xunit tests out of 'notExecuted' (they only show as results with
+            # outcome NotExecuted), so they are counted from the results themselves.
+            $notExecuted = @($doc.GetElementsByTagName('UnitTestResult') | Where-Object { $_.outcome -eq 'NotExecuted' }).Count
+            $skipped += [Math]::Max([int] $counters.notExecuted, $notExecuted)
         }
         else {
             # Pester's NUnit 2.5 'total' counts skipped tests but not 'not-run' ones.
