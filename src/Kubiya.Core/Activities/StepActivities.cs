@@ -29,18 +29,16 @@ namespace Kubiya.Core.Activities
         private readonly string identity;
         private readonly TimeSpan heartbeatInterval;
         private readonly ILogger logger;
-        private readonly IPowerShellStepRunner? powerShellRunner;
         private int active;
         private long completed;
 
         /// <summary>Creates the activities of one worker.</summary>
-        public StepActivities(ITemporalClient client, string identity, TimeSpan heartbeatInterval, ILogger logger, IPowerShellStepRunner? powerShellRunner)
+        public StepActivities(ITemporalClient client, string identity, TimeSpan heartbeatInterval, ILogger logger)
         {
             this.client = client;
             this.identity = identity;
             this.heartbeatInterval = heartbeatInterval;
             this.logger = logger;
-            this.powerShellRunner = powerShellRunner;
         }
 
         /// <summary>Folder for steps that name none; null = the process's current folder.</summary>
@@ -157,9 +155,9 @@ namespace Kubiya.Core.Activities
             {
                 var ps = CommandLocator.PowerShell(request.Command);
                 if (ps != null) return await ProcessRunner.RunAsync(Withheld(ps, env), cwd, env, onLine, timeout, ct).ConfigureAwait(false);
-                if (powerShellRunner != null) return await powerShellRunner.RunAsync(request.Command, cwd, env, onLine, timeout, ct).ConfigureAwait(false);
+                // Never in this process: the step would see the worker's credentials.
                 throw new ApplicationFailureException(
-                    $"PowerShell step '{request.Step}' needs pwsh (PowerShell 7) on worker {identity}, or a worker started from the Kubiya PowerShell module.",
+                    $"PowerShell step '{request.Step}' needs pwsh (PowerShell 7) on worker {identity}: install it on PATH, or start the worker from pwsh or Windows PowerShell.",
                     NonRetryableErrorType, nonRetryable: true);
             }
             return await ProcessRunner.RunAsync(Withheld(CommandLocator.Shell(request.Command), env), cwd, env, onLine, timeout, ct).ConfigureAwait(false);

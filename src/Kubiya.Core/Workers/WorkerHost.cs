@@ -110,7 +110,7 @@ namespace Kubiya.Core.Workers
             coreLog = CoreRuntime.Listen(loggerFactory.CreateLogger("Temporalio.Core"));
             WriteQueueMarker();
             var connection = await TemporalConnector.ConnectAsync(settings, loggerFactory, ct).ConfigureAwait(false);
-            activities = new StepActivities(connection.Client, Identity, settings.HeartbeatInterval, loggerFactory.CreateLogger("Kubiya.Steps"), options.PowerShellRunner)
+            activities = new StepActivities(connection.Client, Identity, settings.HeartbeatInterval, loggerFactory.CreateLogger("Kubiya.Steps"))
             {
                 DefaultWorkingDirectory = options.DefaultWorkingDirectory,
                 WithheldVariables = Secrets.ProductSecrets.EnvironmentNames(settings.Paths),

@@ -14,8 +14,6 @@ namespace Kubiya.Core.Workers
         public int? MaxConcurrentWorkflows { get; init; }
         /// <summary>An ephemeral worker removes its queue folder when it stops (used by local executions).</summary>
         public bool Ephemeral { get; init; }
-        /// <summary>Runs PowerShell steps in-process when no pwsh exists.</summary>
-        public IPowerShellStepRunner? PowerShellRunner { get; init; }
         /// <summary>Receives every formatted log line (e.g. a job's output).</summary>
         public Action<Logging.LogSeverity, string>? LogSink { get; init; }
         /// <summary>Also log to the console.</summary>

@@ -1,6 +1,7 @@
 using System;
 using System.Management.Automation;
 using System.Management.Automation.Runspaces;
+using Kubiya.Core.Activities;
 using Kubiya.Core.Configuration;
 using Kubiya.Core.Workers;
 
@@ -42,7 +43,9 @@ namespace Kubiya.PowerShell.Jobs
         {
             var command = $"Start-KubiyaWorker -QueueId {options.Queue}";
             name ??= $"KubiyaWorker:{options.Queue}";
-            var spec = new Spec(name, runspace, settings, options with { PowerShellRunner = options.PowerShellRunner ?? new InProcessPowerShellRunner() });
+            // PowerShell steps run in their own process; without pwsh on PATH, in this PowerShell's own executable.
+            CommandLocator.PowerShellHome ??= System.IO.Path.GetDirectoryName(typeof(PSObject).Assembly.Location);
+            var spec = new Spec(name, runspace, settings, options);
             var definition = new JobDefinition(typeof(KubiyaWorkerJobSourceAdapter), command, name);
             var parameters = new CommandParameterCollection { new CommandParameter(SpecParameter, spec) };
             return (KubiyaWorkerJob)manager.NewJob(new JobInvocationInfo(definition, parameters));

@@ -204,16 +204,6 @@ public sealed class ExecTests(ModuleFixture fx)
     }
 
     [Fact]
-    public void PowerShellAgentRunsTheScript()
-    {
-        using var s = fx.NewSession();
-        // No pwsh here: the module's worker runs the script in an in-process runspace.
-        var r = s.Run("Invoke-KubiyaExec -Agent powershell '\"sum=\" + (2 + 3); $env:KUBIYA_AGENT' -Local").Ok();
-        Assert.Equal("Completed", r.Prop<string>("Status"));
-        Assert.Equal("sum=5\npowershell", r.Prop<string>("Output").Trim());
-    }
-
-    [Fact]
     public void BadInputGetsSpecificErrors()
     {
         using var s = fx.NewSession();

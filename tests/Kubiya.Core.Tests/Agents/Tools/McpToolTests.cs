@@ -131,7 +131,7 @@ public sealed class McpToolTests : IDisposable
     public async Task DisposingStopsTheServerProcess()
     {
         var source = new McpToolSource();
-        var runner = new ToolRunner(null, source);
+        var runner = new ToolRunner(source);
         var r = await runner.RunAsync(Call("test__pid", new { }, Server()), (_, _) => { }, default);
         var pid = int.Parse(r.Output);
         Assert.True(ToolWorkspace.IsAlive(pid));
@@ -145,7 +145,7 @@ public sealed class McpToolTests : IDisposable
     public async Task AnIdleServerIsStopped()
     {
         await using var source = new McpToolSource(idleTimeout: TimeSpan.FromSeconds(1));
-        var runner = new ToolRunner(null, source);
+        var runner = new ToolRunner(source);
         var r = await runner.RunAsync(Call("test__pid", new { }, Server()), (_, _) => { }, default);
         var pid = int.Parse(r.Output);
         Assert.True(await ToolWorkspace.WaitGoneAsync(pid, TimeSpan.FromSeconds(15)), $"idle MCP server {pid} still runs");

@@ -38,7 +38,7 @@ public sealed class PowerShellToolTests : IClassFixture<PwshFixture>, IDisposabl
 
     public PowerShellToolTests(PwshFixture pwsh)
     {
-        runner = new ToolRunner(null, null, script => CommandLocator.PowerShell(script, pwsh.Pwsh));
+        runner = new ToolRunner(null, script => CommandLocator.PowerShell(script, pwsh.Pwsh));
     }
 
     public void Dispose()

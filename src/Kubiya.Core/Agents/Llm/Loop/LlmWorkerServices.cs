@@ -36,7 +36,7 @@ namespace Kubiya.Core.Agents.Llm.Loop
                 settings.Paths, Environment.GetEnvironmentVariable, warning => log.LogWarning("Model configuration: {Warning}", warning));
             if (gateway is ModelGateway g && g.Catalog.Source != null) log.LogInformation("Models from {Source}: {Names}", g.Catalog.Source, string.Join(", ", g.Catalog.Names));
             // One runner per worker: MCP servers it starts are shared by the worker's calls and stopped with it.
-            var tools = new ToolRunner(options.PowerShellRunner)
+            var tools = new ToolRunner()
             {
                 // The product's credentials, including the keys models.yaml refers to, stay out of tools.
                 WithheldVariables = Secrets.ProductSecrets.EnvironmentNames(settings.Paths),

@@ -14,15 +14,13 @@ namespace Kubiya.Core.Agents.Llm.Tools
     internal sealed class ProcessTools
     {
         private static readonly string[] GitRefusedReadOptions = { "--output", "--no-index", "--ext-diff", "--exec-path", "--upload-pack", "--receive-pack" };
-        private readonly IPowerShellStepRunner? powerShellRunner;
         private readonly Func<string, ProcessStartInfo?> powerShellProcess;
 
         /// <summary>Inherited variables a tool's process never sees unless the agent sets them.</summary>
         public ICollection<string>? WithheldVariables { get; set; }
 
-        public ProcessTools(IPowerShellStepRunner? powerShellRunner, Func<string, ProcessStartInfo?>? powerShellProcess)
+        public ProcessTools(Func<string, ProcessStartInfo?>? powerShellProcess)
         {
-            this.powerShellRunner = powerShellRunner;
             this.powerShellProcess = powerShellProcess ?? CommandLocator.PowerShell;
         }
 
@@ -43,9 +41,7 @@ namespace Kubiya.Core.Agents.Llm.Tools
             var psi = powerShellProcess(script);
             if (psi != null)
                 return RunAsync(paths, request, args, maxBytes, onLine, ct, psi, (env, line, timeout, token) => ProcessRunner.RunAsync(psi, paths.Root, env, line, timeout, token), null);
-            if (powerShellRunner != null)
-                return RunAsync(paths, request, args, maxBytes, onLine, ct, null, (env, line, timeout, token) => powerShellRunner.RunAsync(script, paths.Root, env, line, timeout, token), null);
-            throw new ToolException("powershell: this worker has no pwsh (PowerShell 7); install it, or run the worker from the Kubiya PowerShell module");
+            throw new ToolException("powershell: this worker has no pwsh (PowerShell 7); install it on PATH, or start the worker from pwsh or Windows PowerShell");
         }
 
         public Task<ToolResult> GitAsync(WorkspacePaths paths, ToolRequest request, ToolArguments args, int maxBytes, Action<string, bool> onLine, CancellationToken ct)

@@ -23,19 +23,18 @@ namespace Kubiya.Core.Agents.Llm.Tools
         private readonly bool ownsMcp;
 
         /// <summary>
-        /// Creates a runner. <paramref name="powerShellRunner"/> runs the <c>powershell</c> tool in
-        /// process when the worker has no <c>pwsh</c> (the module supplies one); <paramref name="mcpTools"/>
-        /// shares started MCP servers (a new source, owned and disposed by this runner, when null).
+        /// Creates a runner. <paramref name="mcpTools"/> shares started MCP servers (a new source,
+        /// owned and disposed by this runner, when null).
         /// </summary>
-        public ToolRunner(IPowerShellStepRunner? powerShellRunner = null, McpToolSource? mcpTools = null)
-            : this(powerShellRunner, mcpTools, null)
+        public ToolRunner(McpToolSource? mcpTools = null)
+            : this(mcpTools, null)
         {
         }
 
         /// <summary>For tests: <paramref name="powerShellProcess"/> replaces how the pwsh process is built.</summary>
-        internal ToolRunner(IPowerShellStepRunner? powerShellRunner, McpToolSource? mcpTools, Func<string, ProcessStartInfo?>? powerShellProcess)
+        internal ToolRunner(McpToolSource? mcpTools, Func<string, ProcessStartInfo?>? powerShellProcess)
         {
-            processes = new ProcessTools(powerShellRunner, powerShellProcess);
+            processes = new ProcessTools(powerShellProcess);
             ownsMcp = mcpTools == null;
             mcp = mcpTools ?? new McpToolSource();
             WithheldVariables = new HashSet<string>(ProductSecrets.WellKnown, StringComparer.OrdinalIgnoreCase);
