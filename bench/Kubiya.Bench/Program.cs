@@ -10,6 +10,8 @@ var suites = new Dictionary<string, Func<Task>>(StringComparer.OrdinalIgnoreCase
     ["schedules"] = ScheduleBench.RunAsync,
     ["agents"] = AgentsBench.RunAsync,
 };
+// The server bench's worker, run as a child process so its CPU time is its own.
+if (args.Length == 3 && args[0] == "server-worker") return await BenchWorkerProcess.RunChildAsync(args[1], args[2]);
 var chosen = args.Length == 0 ? suites.Keys.ToArray() : args;
 foreach (var name in chosen)
 {

@@ -3,7 +3,6 @@ using Kubiya.Tests.Infrastructure;
 using Microsoft.Data.Sqlite;
 using Temporalio.Activities;
 using Temporalio.Client;
-using Temporalio.Worker;
 using Temporalio.Workflows;
 
 namespace Kubiya.Bench;
@@ -27,30 +26,32 @@ public static class ServerBench
 
     public static async Task RunAsync()
     {
-        await using var server = new ServerProcess();
+        // Callers are not authenticated here: the bench measures the engine.
+        await using var server = new ServerProcess(null, "--no-auth");
         await server.StartAsync();
         var client = await server.ConnectAsync();
         var queue = "bench-" + Guid.NewGuid().ToString("N");
-        using var worker = new TemporalWorker(client, new TemporalWorkerOptions(queue)
-        {
-            MaxConcurrentWorkflowTasks = 100,
-            MaxConcurrentActivities = 100,
-        }.AddWorkflow<OneActivityWorkflow>().AddActivity(Echo));
-        using var stop = new CancellationTokenSource();
-        var run = worker.ExecuteAsync(stop.Token);
+        await using var worker = await BenchWorkerProcess.StartAsync(server.Address, queue);
+        var pids = new Pids(ProcessCpu.FindServerPid(server.DbPath), worker.Pid);
+        var scale = int.TryParse(Environment.GetEnvironmentVariable("KUBIYA_BENCH_SCALE"), out var k) && k > 0 ? k : 1;
 
-        await Measure(client, queue, starters: 1, perStarter: 50, label: "warm-up", print: false);
-        await Measure(client, queue, starters: 1, perStarter: 300, label: "1 starter");
-        await Measure(client, queue, starters: 8, perStarter: 150, label: "8 starters");
+        await Measure(client, queue, pids, starters: 1, perStarter: 50, label: "warm-up", print: false);
+        await Measure(client, queue, pids, starters: 1, perStarter: 300 * scale, label: "1 starter");
+        var ours = await Measure(client, queue, pids, starters: 8, perStarter: 150 * scale, label: "8 starters");
         Console.WriteLine($"sqlite raw commits/s (same disk, WAL, synchronous=NORMAL): {SqliteCommitRate(Path.GetDirectoryName(server.DbPath)!):F0}");
-
-        stop.Cancel();
-        try { await run; } catch (OperationCanceledException) { }
+        await HangfireBench.CompareAsync(ours, enqueuers: 8, perEnqueuer: 150 * scale);
     }
 
-    private static async Task Measure(TemporalClient client, string queue, int starters, int perStarter, string label, bool print = true)
+    /// <summary>The server's and the worker's process ids (the starters are this process).</summary>
+    private sealed record Pids(int Server, int Worker);
+
+    /// <summary>Throughput and latency of one measured phase.</summary>
+    public sealed record Result(int Count, double PerSecond, double P50Ms, double P99Ms);
+
+    private static async Task<Result> Measure(TemporalClient client, string queue, Pids pids, int starters, int perStarter, string label, bool print = true)
     {
         var latencies = new List<double>();
+        var cpu0 = (Server: ProcessCpu.CpuMs(pids.Server), Worker: ProcessCpu.CpuMs(pids.Worker), Starter: ProcessCpu.SelfCpuMs());
         var sw = Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(0, starters).Select(async s =>
         {
@@ -64,11 +65,20 @@ public static class ServerBench
             }
         }));
         sw.Stop();
-        if (!print) return;
+        var n = latencies.Count;
+        var server = (ProcessCpu.CpuMs(pids.Server) - cpu0.Server) / n;
+        var worker = (ProcessCpu.CpuMs(pids.Worker) - cpu0.Worker) / n;
+        var starter = (ProcessCpu.SelfCpuMs() - cpu0.Starter) / n;
         latencies.Sort();
-        double P(double q) => latencies[Math.Min(latencies.Count - 1, (int)(q * latencies.Count))];
-        Console.WriteLine($"{label}: {latencies.Count} executions in {sw.Elapsed.TotalSeconds:F2}s = {latencies.Count / sw.Elapsed.TotalSeconds:F1} executions/s; " +
-                          $"start-to-close p50 {P(0.50):F1} ms, p99 {P(0.99):F1} ms");
+        double P(double q) => latencies[Math.Min(n - 1, (int)(q * n))];
+        var r = new Result(n, n / sw.Elapsed.TotalSeconds, P(0.50), P(0.99));
+        if (!print) return r;
+        Console.WriteLine($"{label}: {n} executions in {sw.Elapsed.TotalSeconds:F2}s = {r.PerSecond:F1} executions/s; " +
+                          $"start-to-close p50 {r.P50Ms:F1} ms, p99 {r.P99Ms:F1} ms");
+        var total = server + worker + starter;
+        Console.WriteLine($"  CPU per execution: server {server:F2} ms, worker {worker:F2} ms, starter {starter:F2} ms; " +
+                          $"server share {100 * server / total:F0} % (targets: server <= 3 ms and <= 1/3 of the total)");
+        return r;
     }
 
     /// <summary>Small single-row transactions per second with the server's pragmas.</summary>
