@@ -33,13 +33,16 @@ public static class ServerBench
         var queue = "bench-" + Guid.NewGuid().ToString("N");
         await using var worker = await BenchWorkerProcess.StartAsync(server.Address, queue);
         var pids = new Pids(ProcessCpu.FindServerPid(server.DbPath), worker.Pid);
+        Console.WriteLine($"processes: server {pids.Server}, worker {pids.Worker}, starters {Environment.ProcessId} (for a profiler to attach)");
         var scale = int.TryParse(Environment.GetEnvironmentVariable("KUBIYA_BENCH_SCALE"), out var k) && k > 0 ? k : 1;
 
         await Measure(client, queue, pids, starters: 1, perStarter: 50, label: "warm-up", print: false);
         await Measure(client, queue, pids, starters: 1, perStarter: 300 * scale, label: "1 starter");
         var ours = await Measure(client, queue, pids, starters: 8, perStarter: 150 * scale, label: "8 starters");
         Console.WriteLine($"sqlite raw commits/s (same disk, WAL, synchronous=NORMAL): {SqliteCommitRate(Path.GetDirectoryName(server.DbPath)!):F0}");
-        await HangfireBench.CompareAsync(ours, enqueuers: 8, perEnqueuer: 150 * scale);
+        // KUBIYA_BENCH_PEERS=0 skips the peer (for quick before/after runs of the engine alone).
+        if (Environment.GetEnvironmentVariable("KUBIYA_BENCH_PEERS") != "0")
+            await HangfireBench.CompareAsync(ours, enqueuers: 8, perEnqueuer: 150 * scale);
     }
 
     /// <summary>The server's and the worker's process ids (the starters are this process).</summary>

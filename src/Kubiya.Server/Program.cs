@@ -26,7 +26,13 @@ catch (ArgumentException ex)
 }
 
 OwnerOnly.RestrictNewFiles();
-var builder = WebApplication.CreateSlimBuilder();
+// No configuration files are read from the working directory, and none is watched: the default
+// reload-on-change puts a recursive file watcher on the content root (often a busy build tree).
+var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+{
+    Args = ["--hostBuilder:reloadConfigOnChange=false"],
+    ContentRootPath = AppContext.BaseDirectory,
+});
 builder.Logging.ClearProviders();
 builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
 builder.Logging.SetMinimumLevel(Enum.TryParse<LogLevel>(options.LogLevel, true, out var lvl) ? lvl : LogLevel.Warning);
@@ -86,6 +92,9 @@ builder.Services.AddSingleton<WorkflowEngine>();
 builder.Services.AddSingleton<StorageHealth>();
 builder.Services.AddSingleton<WorkflowServiceHandler>();
 builder.Services.AddSingleton<OperatorServiceHandler>();
+// Interceptors resolved from DI as singletons: otherwise gRPC creates each one per call.
+builder.Services.AddSingleton<AuthInterceptor>();
+builder.Services.AddSingleton<ErrorInterceptor>();
 builder.Services.AddGrpc(o =>
 {
     o.MaxReceiveMessageSize = 16 * 1024 * 1024;

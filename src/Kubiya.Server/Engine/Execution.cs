@@ -22,6 +22,8 @@ public sealed class Execution
     /// <summary>How many leading events of <see cref="History"/> are already in the database.</summary>
     public int PersistedEvents { get; set; }
     public bool IsNew { get; set; }
+    /// <summary>The visibility columns as last written (null: unknown, so the next save writes them all).</summary>
+    public SavedVisibility? SavedVisibility { get; set; }
     /// <summary>Encoded size of <see cref="History"/>, kept up to date by the engine's append (not recomputed per task).</summary>
     public long HistorySizeBytes { get; set; }
     public bool IsOpen => State.Status == (int)Temporalio.Api.Enums.V1.WorkflowExecutionStatus.Running;

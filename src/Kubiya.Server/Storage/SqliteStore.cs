@@ -15,6 +15,8 @@ public sealed class SqliteStore : IDisposable
     private static readonly JsonSerializerOptions Json = new() { IncludeFields = false };
     private readonly SqliteConnection conn;
     private readonly FileStream ownerLock;
+    private SqliteTransaction? transaction;
+    private PreparedCommand? insertExecution, updateExecution, updateState, upsertCurrent, insertHistory, selectState, selectHistory, selectCurrent;
 
     /// <summary>Opens (creating when absent) the database at <paramref name="path"/>.</summary>
     public SqliteStore(string path)
@@ -75,7 +77,13 @@ public sealed class SqliteStore : IDisposable
         cmd.ExecuteNonQuery();
     }
 
-    public SqliteTransaction Begin() => conn.BeginTransaction();
+    public SqliteTransaction Begin() => transaction = conn.BeginTransaction();
+
+    /// <summary>The transaction in progress on the connection, if any (kept commands must enlist in it).</summary>
+    private SqliteTransaction? Active => transaction?.Connection != null ? transaction : null;
+
+    private PreparedCommand Kept(ref PreparedCommand? slot, string sql, params (string, SqliteType)[] parameters) =>
+        (slot ??= new PreparedCommand(conn, sql, parameters));
 
     public IEnumerable<(string Name, string Id, byte[]? Data)> LoadNamespaces()
     {
@@ -98,31 +106,21 @@ public sealed class SqliteStore : IDisposable
     }
 
     /// <summary>The run id currently associated with a workflow id, if any.</summary>
-    public string? LoadCurrentRunId(string ns, string workflowId)
-    {
-        using var cmd = conn.CreateCommand();
-        cmd.CommandText = "SELECT run_id FROM current_executions WHERE ns=$ns AND workflow_id=$w";
-        cmd.Parameters.AddWithValue("$ns", ns);
-        cmd.Parameters.AddWithValue("$w", workflowId);
-        return cmd.ExecuteScalar() as string;
-    }
+    public string? LoadCurrentRunId(string ns, string workflowId) =>
+        Kept(ref selectCurrent, "SELECT run_id FROM current_executions WHERE ns=$ns AND workflow_id=$w", ("$ns", SqliteType.Text), ("$w", SqliteType.Text))
+            .Set("$ns", ns).Set("$w", workflowId).In(Active).ExecuteScalar() as string;
 
     public ExecutionState? LoadState(string ns, string runId)
     {
-        using var cmd = conn.CreateCommand();
-        cmd.CommandText = "SELECT state FROM executions WHERE ns=$ns AND run_id=$r";
-        cmd.Parameters.AddWithValue("$ns", ns);
-        cmd.Parameters.AddWithValue("$r", runId);
-        var blob = cmd.ExecuteScalar() as byte[];
+        var blob = Kept(ref selectState, "SELECT state FROM executions WHERE ns=$ns AND run_id=$r", ("$ns", SqliteType.Text), ("$r", SqliteType.Text))
+            .Set("$ns", ns).Set("$r", runId).In(Active).ExecuteScalar() as byte[];
         return blob == null ? null : JsonSerializer.Deserialize<ExecutionState>(blob, Json);
     }
 
     public List<HistoryEvent> LoadHistory(string runId)
     {
-        using var cmd = conn.CreateCommand();
-        cmd.CommandText = "SELECT data FROM history WHERE run_id=$r ORDER BY event_id";
-        cmd.Parameters.AddWithValue("$r", runId);
-        using var r = cmd.ExecuteReader();
+        using var r = Kept(ref selectHistory, "SELECT data FROM history WHERE run_id=$r ORDER BY event_id", ("$r", SqliteType.Text))
+            .Set("$r", runId).In(Active).ExecuteReader();
         var list = new List<HistoryEvent>();
         while (r.Read()) list.Add(HistoryEvent.Parser.ParseFrom((byte[])r[0]));
         return list;
@@ -139,67 +137,80 @@ public sealed class SqliteStore : IDisposable
         return list;
     }
 
-    /// <summary>Writes a run's state, its visibility columns and its new history events.</summary>
+    /// <summary>
+    /// Writes a run's state, its visibility columns and its new history events. When no visibility
+    /// column changed since the last save, only the state and history length are written, so the
+    /// visibility indexes on those columns are not rewritten by every transition.
+    /// </summary>
     public void SaveExecution(Execution e, bool isNew)
     {
         var s = e.State;
-        using (var cmd = conn.CreateCommand())
-        {
-            cmd.CommandText = isNew
-                ? @"INSERT INTO executions(ns, workflow_id, run_id, state, status, workflow_type, task_queue, start_time, execution_time, close_time, history_length, parent_workflow_id, parent_run_id, memo, search_attributes, first_run_id)
-                    VALUES($ns,$w,$r,$s,$st,$wt,$tq,$start,$exec,$close,$hl,$pw,$pr,$memo,$sa,$fr)"
-                : @"UPDATE executions SET state=$s, status=$st, close_time=$close, history_length=$hl, memo=$memo, search_attributes=$sa, task_queue=$tq, execution_time=$exec
-                    WHERE ns=$ns AND run_id=$r";
-            cmd.Parameters.AddWithValue("$ns", s.Namespace);
-            cmd.Parameters.AddWithValue("$w", s.WorkflowId);
-            cmd.Parameters.AddWithValue("$r", s.RunId);
-            cmd.Parameters.AddWithValue("$s", JsonSerializer.SerializeToUtf8Bytes(s, Json));
-            cmd.Parameters.AddWithValue("$st", s.Status);
-            cmd.Parameters.AddWithValue("$wt", s.WorkflowType);
-            cmd.Parameters.AddWithValue("$tq", s.TaskQueue);
-            cmd.Parameters.AddWithValue("$start", s.StartTimeMs);
-            cmd.Parameters.AddWithValue("$exec", s.ExecutionTimeMs);
-            cmd.Parameters.AddWithValue("$close", (object?)s.CloseTimeMs ?? DBNull.Value);
-            cmd.Parameters.AddWithValue("$hl", s.NextEventId - 1);
-            cmd.Parameters.AddWithValue("$pw", (object?)s.Parent?.WorkflowId ?? DBNull.Value);
-            cmd.Parameters.AddWithValue("$pr", (object?)s.Parent?.RunId ?? DBNull.Value);
-            cmd.Parameters.AddWithValue("$memo", (object?)s.Memo ?? DBNull.Value);
-            cmd.Parameters.AddWithValue("$sa", (object?)s.SearchAttributes ?? DBNull.Value);
-            cmd.Parameters.AddWithValue("$fr", s.FirstRunId);
-            cmd.ExecuteNonQuery();
-        }
+        var tx = Active;
+        var visibility = new SavedVisibility(s.Status, s.CloseTimeMs, s.TaskQueue, s.ExecutionTimeMs, s.Memo, s.SearchAttributes);
+        var state = JsonSerializer.SerializeToUtf8Bytes(s, Json);
         if (isNew)
         {
-            using var cur = conn.CreateCommand();
-            cur.CommandText = "INSERT INTO current_executions(ns, workflow_id, run_id) VALUES($ns,$w,$r) ON CONFLICT(ns, workflow_id) DO UPDATE SET run_id=excluded.run_id";
-            cur.Parameters.AddWithValue("$ns", s.Namespace);
-            cur.Parameters.AddWithValue("$w", s.WorkflowId);
-            cur.Parameters.AddWithValue("$r", s.RunId);
-            cur.ExecuteNonQuery();
+            Kept(ref insertExecution,
+                    @"INSERT INTO executions(ns, workflow_id, run_id, state, status, workflow_type, task_queue, start_time, execution_time, close_time, history_length, parent_workflow_id, parent_run_id, memo, search_attributes, first_run_id)
+                      VALUES($ns,$w,$r,$s,$st,$wt,$tq,$start,$exec,$close,$hl,$pw,$pr,$memo,$sa,$fr)",
+                    ("$ns", SqliteType.Text), ("$w", SqliteType.Text), ("$r", SqliteType.Text), ("$s", SqliteType.Blob), ("$st", SqliteType.Integer),
+                    ("$wt", SqliteType.Text), ("$tq", SqliteType.Text), ("$start", SqliteType.Integer), ("$exec", SqliteType.Integer), ("$close", SqliteType.Integer),
+                    ("$hl", SqliteType.Integer), ("$pw", SqliteType.Text), ("$pr", SqliteType.Text), ("$memo", SqliteType.Blob), ("$sa", SqliteType.Blob), ("$fr", SqliteType.Text))
+                .Set("$ns", s.Namespace).Set("$w", s.WorkflowId).Set("$r", s.RunId).Set("$s", state).Set("$st", s.Status)
+                .Set("$wt", s.WorkflowType).Set("$tq", s.TaskQueue).Set("$start", s.StartTimeMs).Set("$exec", s.ExecutionTimeMs).Set("$close", s.CloseTimeMs)
+                .Set("$hl", s.NextEventId - 1).Set("$pw", s.Parent?.WorkflowId).Set("$pr", s.Parent?.RunId).Set("$memo", s.Memo).Set("$sa", s.SearchAttributes)
+                .Set("$fr", s.FirstRunId).In(tx).ExecuteNonQuery();
+            Kept(ref upsertCurrent,
+                    "INSERT INTO current_executions(ns, workflow_id, run_id) VALUES($ns,$w,$r) ON CONFLICT(ns, workflow_id) DO UPDATE SET run_id=excluded.run_id",
+                    ("$ns", SqliteType.Text), ("$w", SqliteType.Text), ("$r", SqliteType.Text))
+                .Set("$ns", s.Namespace).Set("$w", s.WorkflowId).Set("$r", s.RunId).In(tx).ExecuteNonQuery();
+        }
+        else if (e.SavedVisibility is { } saved && saved.Same(visibility))
+        {
+            Kept(ref updateState, "UPDATE executions SET state=$s, history_length=$hl WHERE ns=$ns AND run_id=$r",
+                    ("$s", SqliteType.Blob), ("$hl", SqliteType.Integer), ("$ns", SqliteType.Text), ("$r", SqliteType.Text))
+                .Set("$s", state).Set("$hl", s.NextEventId - 1).Set("$ns", s.Namespace).Set("$r", s.RunId).In(tx).ExecuteNonQuery();
+        }
+        else
+        {
+            Kept(ref updateExecution,
+                    @"UPDATE executions SET state=$s, status=$st, close_time=$close, history_length=$hl, memo=$memo, search_attributes=$sa, task_queue=$tq, execution_time=$exec
+                      WHERE ns=$ns AND run_id=$r",
+                    ("$s", SqliteType.Blob), ("$st", SqliteType.Integer), ("$close", SqliteType.Integer), ("$hl", SqliteType.Integer), ("$memo", SqliteType.Blob),
+                    ("$sa", SqliteType.Blob), ("$tq", SqliteType.Text), ("$exec", SqliteType.Integer), ("$ns", SqliteType.Text), ("$r", SqliteType.Text))
+                .Set("$s", state).Set("$st", s.Status).Set("$close", s.CloseTimeMs).Set("$hl", s.NextEventId - 1).Set("$memo", s.Memo)
+                .Set("$sa", s.SearchAttributes).Set("$tq", s.TaskQueue).Set("$exec", s.ExecutionTimeMs).Set("$ns", s.Namespace).Set("$r", s.RunId)
+                .In(tx).ExecuteNonQuery();
         }
         if (e.PersistedEvents < e.History.Count)
         {
-            using var ins = conn.CreateCommand();
-            ins.CommandText = "INSERT INTO history(run_id, event_id, data) VALUES($r,$id,$d)";
-            var pr = ins.Parameters.Add("$r", SqliteType.Text);
-            var pid = ins.Parameters.Add("$id", SqliteType.Integer);
-            var pd = ins.Parameters.Add("$d", SqliteType.Blob);
-            pr.Value = s.RunId;
+            var ins = Kept(ref insertHistory, "INSERT INTO history(run_id, event_id, data) VALUES($r,$id,$d)",
+                ("$r", SqliteType.Text), ("$id", SqliteType.Integer), ("$d", SqliteType.Blob)).Set("$r", s.RunId);
             for (var i = e.PersistedEvents; i < e.History.Count; i++)
-            {
-                pid.Value = e.History[i].EventId;
-                pd.Value = e.History[i].ToByteArray();
-                ins.ExecuteNonQuery();
-            }
+                ins.Set("$id", e.History[i].EventId).Set("$d", e.History[i].ToByteArray()).In(tx).ExecuteNonQuery();
         }
         e.OnSaveHook?.Invoke(this, e);
+        // Recorded now, trusted only once the transaction commits (a failed commit drops the run from the cache).
+        e.SavedVisibility = visibility;
     }
 
     public void Dispose()
     {
+        foreach (var c in new[] { insertExecution, updateExecution, updateState, upsertCurrent, insertHistory, selectState, selectHistory, selectCurrent }) c?.Dispose();
         conn.Dispose();
         ownerLock.Dispose();
     }
+}
+
+/// <summary>The visibility columns of a run as last written, to tell whether a save must rewrite them.</summary>
+public sealed record SavedVisibility(int Status, long? CloseTimeMs, string TaskQueue, long ExecutionTimeMs, byte[]? Memo, byte[]? SearchAttributes)
+{
+    /// <summary>Whether <paramref name="other"/> holds the same column values.</summary>
+    public bool Same(SavedVisibility other) =>
+        Status == other.Status && CloseTimeMs == other.CloseTimeMs && TaskQueue == other.TaskQueue && ExecutionTimeMs == other.ExecutionTimeMs &&
+        SameBytes(Memo, other.Memo) && SameBytes(SearchAttributes, other.SearchAttributes);
+
+    private static bool SameBytes(byte[]? a, byte[]? b) => a == null ? b == null : b != null && a.AsSpan().SequenceEqual(b);
 }
 
 /// <summary>Another server process holds the database.</summary>
