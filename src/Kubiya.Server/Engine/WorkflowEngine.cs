@@ -8,8 +8,8 @@ namespace Kubiya.Server.Engine;
 
 /// <summary>
 /// The single-node workflow engine. Every state transition runs under one lock, mutates the
-/// in-memory run, and is committed to SQLite as one transaction before any task, timer or
-/// waiter sees it. A transition that throws is rolled back by dropping the touched runs from
+/// in-memory run, and is committed to SQLite before any task, timer or waiter sees it
+/// (transitions queued meanwhile share one commit: WorkflowEngine.GroupCommit.cs). A transition that throws is rolled back by dropping the touched runs from
 /// the cache, so the next access reloads the last committed state.
 /// </summary>
 public sealed partial class WorkflowEngine : IAsyncDisposable
@@ -76,40 +76,6 @@ public sealed partial class WorkflowEngine : IAsyncDisposable
         public void Poke(Execution e) { if (!Poked.Contains(e)) Poked.Add(e); }
     }
 
-    internal async Task<T> MutateAsync<T>(Func<Tx, T> apply)
-    {
-        await gate.WaitAsync().ConfigureAwait(false);
-        try
-        {
-            var tx = new Tx();
-            T result;
-            try
-            {
-                result = apply(tx);
-                Commit(tx);
-                Storage?.OnSuccess();
-            }
-            catch (Exception ex)
-            {
-                Storage?.OnFailure(ex);
-                foreach (var e in tx.Touched) cache.Remove((e.State.Namespace, e.State.RunId));
-                throw;
-            }
-            foreach (var e in tx.Touched)
-            {
-                Reconcile(e);
-                e.NotifyChanged();
-            }
-            foreach (var e in tx.Poked) Reconcile(e);
-            foreach (var a in tx.AfterCommit)
-            {
-                try { a(); } catch (Exception ex) { log.LogError(ex, "post-commit action failed"); }
-            }
-            return result;
-        }
-        finally { gate.Release(); }
-    }
-
     internal Task MutateAsync(Action<Tx> apply) => MutateAsync<bool>(tx => { apply(tx); return true; });
 
     /// <summary>Runs a read under the engine lock, so it never sees a half-applied transition.</summary>
@@ -118,25 +84,6 @@ public sealed partial class WorkflowEngine : IAsyncDisposable
         await gate.WaitAsync().ConfigureAwait(false);
         try { return read(); }
         finally { gate.Release(); }
-    }
-
-    private void Commit(Tx tx)
-    {
-        if (tx.Touched.Count == 0 && tx.Writes.Count == 0) return;
-        using var txn = store.Begin();
-        foreach (var e in tx.Touched)
-        {
-            e.OnSaveHook = OnSave;
-            store.SaveExecution(e, e.IsNew);
-        }
-        foreach (var write in tx.Writes) write(store);
-        txn.Commit();
-        foreach (var e in tx.Touched)
-        {
-            e.IsNew = false;
-            e.PersistedEvents = e.History.Count;
-        }
-        TrimCache();
     }
 
     private void TrimCache()

@@ -16,7 +16,7 @@ public sealed class SqliteStore : IDisposable
     private readonly SqliteConnection conn;
     private readonly FileStream ownerLock;
     private SqliteTransaction? transaction;
-    private PreparedCommand? insertExecution, updateExecution, updateState, upsertCurrent, insertHistory, selectState, selectHistory, selectCurrent;
+    private PreparedCommand? insertExecution, updateExecution, updateState, upsertCurrent, insertHistory, selectState, selectHistory, selectCurrent, savepoint, release, rollbackTo;
 
     /// <summary>Opens (creating when absent) the database at <paramref name="path"/>.</summary>
     public SqliteStore(string path)
@@ -78,6 +78,19 @@ public sealed class SqliteStore : IDisposable
     }
 
     public SqliteTransaction Begin() => transaction = conn.BeginTransaction();
+
+    /// <summary>Opens a savepoint for one transition inside the current transaction.</summary>
+    public void Savepoint() => Kept(ref savepoint, "SAVEPOINT transition").In(Active).ExecuteNonQuery();
+
+    /// <summary>Keeps the transition's writes in the enclosing transaction.</summary>
+    public void ReleaseSavepoint() => Kept(ref release, "RELEASE transition").In(Active).ExecuteNonQuery();
+
+    /// <summary>Undoes the transition's writes, keeping the rest of the transaction.</summary>
+    public void RollbackToSavepoint()
+    {
+        Kept(ref rollbackTo, "ROLLBACK TO transition").In(Active).ExecuteNonQuery();
+        ReleaseSavepoint();
+    }
 
     /// <summary>The transaction in progress on the connection, if any (kept commands must enlist in it).</summary>
     private SqliteTransaction? Active => transaction?.Connection != null ? transaction : null;
@@ -196,7 +209,7 @@ public sealed class SqliteStore : IDisposable
 
     public void Dispose()
     {
-        foreach (var c in new[] { insertExecution, updateExecution, updateState, upsertCurrent, insertHistory, selectState, selectHistory, selectCurrent }) c?.Dispose();
+        foreach (var c in new[] { insertExecution, updateExecution, updateState, upsertCurrent, insertHistory, selectState, selectHistory, selectCurrent, savepoint, release, rollbackTo }) c?.Dispose();
         conn.Dispose();
         ownerLock.Dispose();
     }
