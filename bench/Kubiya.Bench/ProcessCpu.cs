@@ -30,6 +30,24 @@ public static class ProcessCpu
         return (long.Parse(fields[11]) + long.Parse(fields[12])) * 10.0;
     }
 
+    /// <summary>Kernel (system) CPU time of the process in milliseconds: syscalls, scheduling, page faults.</summary>
+    public static double SysMs(int pid)
+    {
+        var stat = File.ReadAllText($"/proc/{pid}/stat");
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        return long.Parse(fields[12]) * 10.0;
+    }
+
+    /// <summary>Voluntary + involuntary context switches of every thread of the process (how often it slept or was preempted).</summary>
+    public static long ContextSwitches(int pid)
+    {
+        long n = 0;
+        foreach (var line in File.ReadLines($"/proc/{pid}/status"))
+            if (line.StartsWith("voluntary_ctxt_switches:") || line.StartsWith("nonvoluntary_ctxt_switches:"))
+                n += long.Parse(line[(line.IndexOf(':') + 1)..].Trim());
+        return n;
+    }
+
     /// <summary>This process's CPU time in milliseconds.</summary>
     public static double SelfCpuMs() => Process.GetCurrentProcess().TotalProcessorTime.TotalMilliseconds;
 }
