@@ -114,6 +114,36 @@ public sealed class CoordinatorTeamTests(ModuleFixture fx)
     }
 
     [Fact]
+    public async Task TeamBudgetHoldsForCoordinatorAndMembersTogether()
+    {
+        using var s = fx.NewSession();
+        using var kit = new LlmTestKit(fx, s);
+        TestAgents.WriteProjectAgent(s.WorkingDirectory, "reader",
+            "name: reader\nkind: llm\nmodel: cheap\ninstructions: You list files.\ntools: [list_files]\n");
+        Team(s, "thrifty", "reader", "maxCostUsd: 0.001\n");
+        kit.Fake.Enqueue(
+            Reply.ToolCall("delegate", new { agent = "reader", task = "list everything" }).WithUsage(100, 10),
+            Reply.ToolCall("list_files", new { pattern = "*" }).WithUsage(3000, 0),
+            Reply.Text("never reached"));
+        var r = s.Run($"Invoke-KubiyaExec -Team thrifty 'spend' -Local -ModelConfig '{kit.ModelsFile}'", TimeSpan.FromSeconds(120));
+        var coordinatorCost = 100 * LlmTestKit.InputPrice + 10 * LlmTestKit.OutputPrice;
+        var memberCost = 3000 * LlmTestKit.CheapInputPrice;
+        Assert.True(coordinatorCost < 0.001 && memberCost < 0.001 && coordinatorCost + memberCost > 0.001, "each alone is within the budget, together they are not");
+        Assert.Equal("Failed", r.Prop<string>("Status"));
+        Assert.Equal("BudgetExceeded", r.Prop<string>("ErrorId"));
+        Assert.Contains("coordinator and members", r.Prop<string>("Error"));
+        Assert.Contains("budget of $0.001", r.Prop<string>("Error"));
+        Assert.Equal(coordinatorCost + memberCost, r.Prop<double>("CostUsd"), 12);
+        // The member got only what was left of the team's budget, so it stopped after its first turn.
+        Assert.Equal(2, kit.Fake.ChatRequests.Count);
+        Assert.Equal(1, kit.Fake.PendingReplies);
+        var child = Assert.Single(Children(s, r.Prop<string>("Id")));
+        Assert.Equal("Failed", child.Status);
+        Assert.Equal("BudgetExceeded", s.Run($"(Get-KubiyaExecution -Id {child.Id}).ErrorId").Ok().Single().ToString());
+        await kit.AssertKeyAbsentAsync(r.Prop<string>("Id"));
+    }
+
+    [Fact]
     public void TeamYamlErrorsNameTheFileLineAndColumn()
     {
         using var s = fx.NewSession();
