@@ -42,6 +42,9 @@ public sealed class CoordinatorTeamTests(ModuleFixture fx)
         Assert.Equal("Completed", r.Prop<string>("Status"));
         Assert.Equal("TEAM-DONE: listed and written.", r.Prop<string>("Output"));
         Assert.Equal("done", File.ReadAllText(s.PathOf("report.txt")));
+        // Followed live, the team's run shows its members' output as they write it.
+        Assert.Contains(r.Information, i => i.MessageData.ToString()!.Contains("RUNBOOK-SAYS: list the things"));
+        Assert.Contains(r.Information, i => i.Tags.Contains("Message") && i.MessageData.ToString()!.Contains("WRITER-FINISHED the report."));
 
         // One request per turn, in order, each to its own model: no finished turn was asked twice.
         Assert.Equal(new[] { "gpt-4o-mini", "gpt-4o-mini", "gpt-cheap", "gpt-cheap", "gpt-4o-mini" }, kit.Fake.ChatRequests.Select(q => q.Model));
