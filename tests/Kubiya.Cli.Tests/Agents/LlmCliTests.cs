@@ -88,6 +88,43 @@ public sealed class LlmCliTests(CliFixture fx) : IDisposable
     }
 
     [Fact]
+    public async Task CoordinatorTeamDelegatesAndTheLogHoldsTheMembersEntries()
+    {
+        _ = Env;
+        var member = CliFixture.Unique("member");
+        fx.WriteAgent(member, $"name: {member}\ndescription: says a word\nsteps:\n  - name: say\n    shell: 'echo \"member heard: $KUBIYA_PROMPT\"'\n");
+        var team = CliFixture.Unique("team");
+        fx.WriteAgent(team, $"name: {team}\nkind: team\nmode: coordinator\nmodel: smart\nagents: [{member}]\n");
+        fake.Enqueue(
+            Reply.ToolCall("delegate", new { agent = member, task = "the word is kiwi" }).WithUsage(40, 4),
+            Reply.Text("The member heard kiwi.").WithUsage(50, 5));
+        var r = (await Env.RunAsync(new[] { "exec", "team", team, "pass the word", "--local", "--cwd", work, "--proxy-config-file", ModelsFile, "-o", "json" },
+            null, TimeSpan.FromSeconds(120))).Exit(0).Json;
+        Assert.Equal("Completed", r.GetProperty("status").GetString());
+        Assert.Equal(team, r.GetProperty("team").GetString());
+        Assert.Equal("The member heard kiwi.", r.GetProperty("output").GetString());
+        Assert.Equal(90, r.GetProperty("inputTokens").GetInt64());
+        Assert.Equal(90 * InputPrice + 9 * OutputPrice, r.GetProperty("costUsd").GetDouble(), 12);
+        Assert.Equal(1, r.GetProperty("toolCalls").GetInt32());
+        var id = r.GetProperty("id").GetString()!;
+        Assert.Contains("member heard: the word is kiwi", fake.ChatRequests[1].Messages.Last(m => m.Role == "tool").Content);
+
+        var lines = (await Env.RunAsync("execution", "logs", id, "-o", "json")).Exit(0).Stdout
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        var output = Assert.Single(lines, l => l.GetProperty("kind").GetString() == "Output");
+        Assert.Equal($"{member}/say", output.GetProperty("step").GetString());
+        Assert.Equal("member heard: the word is kiwi", output.GetProperty("text").GetString());
+        var child = output.GetProperty("executionId").GetString()!;
+        Assert.NotEqual(id, child);
+        var childInfo = (await Env.RunAsync("execution", "get", child, "-o", "json")).Exit(0).Json;
+        Assert.Equal("Completed", childInfo.GetProperty("status").GetString());
+        Assert.Equal(id, childInfo.GetProperty("parentExecutionId").GetString());
+        Assert.Equal(member, childInfo.GetProperty("agent").GetString());
+        await AssertKeyAbsentAsync(id);
+        await AssertKeyAbsentAsync(child);
+    }
+
+    [Fact]
     public async Task TextModeStreamsTheAnswerToStdoutAndTheLogReadsBackEveryKind()
     {
         var agent = Agent("tools: [shell]");
