@@ -21,6 +21,20 @@ Describe 'Worker jobs' {
         (Receive-Job $w) -join "`n" | Should -Match "polling queue '$q'"
     }
 
+    It 'refuses a queue id that cannot be a folder name' {
+        { Start-KubiyaWorker -QueueId 'a/b' -ErrorAction Stop } | Should -Throw -ErrorId 'InvalidQueueId,Kubiya.PowerShell.Commands.StartKubiyaWorkerCommand'
+        @(Get-Job | Where-Object PSJobTypeName -eq 'KubiyaWorker').Count | Should -Be 0
+    }
+
+    It 'lists a stopped and removed worker as Stopped, not Polling' {
+        $w = Start-KubiyaWorker -QueueId $q
+        $id = $w.Identity
+        $deadline = [DateTime]::UtcNow.AddSeconds(30)
+        while (-not (Get-KubiyaWorker -QueueId $q | Where-Object Source -eq 'Server') -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 200 }
+        $w | Stop-Job -PassThru | Remove-Job
+        (Get-KubiyaWorker -QueueId $q | Where-Object Identity -eq $id).State | Should -Be 'Stopped'
+    }
+
     It 'Stop-Job stops it gracefully' {
         $w = Start-KubiyaWorker -QueueId $q
         Stop-Job $w

@@ -212,7 +212,12 @@ namespace Kubiya.PowerShell.Commands
                         Warning = w => pump.Post(() => WriteWarning(w)),
                         Answer = (question, _) => Ask(pump, question),
                     };
-                    return Runtime.Exec.RunAsync(request, lookup, observer, launcher, ct);
+                    var running = Runtime.Exec.RunAsync(request, lookup, observer, launcher, ct);
+                    _ = ProgressRecords.RepeatUntil(running, () => pump.Post(() =>
+                    {
+                        if (progress.Current is { Completed: false } p) WriteProgress(ProgressRecords.From(activityId, p));
+                    }));
+                    return running;
                 });
                 if (progress.Current is { Completed: false }) WriteProgress(ProgressRecords.From(activityId, progress.Finish(info.Status.ToString())));
                 ci.Finished(info);

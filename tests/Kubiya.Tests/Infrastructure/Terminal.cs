@@ -35,6 +35,23 @@ public sealed class Terminal : IDisposable
     /// <summary>What the terminal shows now (with its scrollback).</summary>
     public string Screen() => Tmux("capture-pane", "-p", "-S", "-200", "-t", "0");
 
+    /// <summary>The screen with the escape sequences the programs wrote (colours, attributes) kept.</summary>
+    public string ScreenWithEscapes() => Tmux("capture-pane", "-p", "-e", "-S", "-200", "-t", "0");
+
+    /// <summary>
+    /// The rows printed between a row reading exactly <paramref name="begin"/> and one reading
+    /// exactly <paramref name="end"/> (escapes kept), so the typed command line itself is left out.
+    /// </summary>
+    public IReadOnlyList<string> RowsBetween(string begin, string end)
+    {
+        var rows = ScreenWithEscapes().Split('\n');
+        var plain = rows.Select(r => System.Text.RegularExpressions.Regex.Replace(r, "\u001b\\[[0-9;?]*[A-Za-z]", "").Trim()).ToList();
+        var first = plain.LastIndexOf(begin);
+        var last = plain.LastIndexOf(end);
+        if (first < 0 || last <= first) throw new InvalidOperationException($"No rows between '{begin}' and '{end}'; the terminal shows:\n{Screen()}");
+        return rows.Skip(first + 1).Take(last - first - 1).ToList();
+    }
+
     /// <summary>Waits until the screen shows <paramref name="text"/>.</summary>
     public async Task WaitForAsync(string text, TimeSpan timeout)
     {

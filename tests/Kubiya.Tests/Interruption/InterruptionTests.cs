@@ -25,15 +25,23 @@ public sealed class InterruptionTests(ModuleFixture fx)
         terminal.TypeLine($"Import-Module '{RepoPaths.ModuleDir}'; $e = Invoke-KubiyaExec -Agent shell 'echo $KUBIYA_EXECUTION_ID > id.txt; sleep 120 # {token}' -Local; 'exec-returned'");
         var id = await FileWait.ReadWhenWrittenAsync(s.PathOf("id.txt"));
         Assert.NotEmpty(ProcessScan.WithToken(token));
+        // While it waits, the progress bar names the running step.
+        await terminal.WaitForAsync("step 1 of 1: shell", TimeSpan.FromSeconds(10));
 
         terminal.CtrlC();
 
-        var r = s.Run($"$x = Wait-KubiyaExecution -Id {id} -Timeout 60 -ErrorAction Ignore; $x.Status", Long).Ok();
+        var r = s.Run($"$x = Wait-KubiyaExecution -Id {id} -Timeout 60 -ErrorAction Ignore; $x.Status; $x.Queue", Long).Ok();
         Assert.Equal("Cancelled", r.Output[0].ToString());
         var left = await ProcessScan.WaitGoneAsync(token, TimeSpan.FromSeconds(10));
         Assert.True(left.Count == 0, "step processes left behind:\n" + ProcessScan.Describe(left));
         terminal.TypeLine("\"jobs=$(@(Get-Job).Count)\"");
         await terminal.WaitForAsync("jobs=0", TimeSpan.FromSeconds(30));
+        // No worker is left: none polls the private queue (the server's lagging entry reads Stopped), its folder is gone.
+        var queue = r.Output[1].ToString();
+        Assert.StartsWith("local-", queue);
+        var live = s.Run($"Get-KubiyaWorker -QueueId {queue} | Where-Object State -ne Stopped | ForEach-Object {{ $_.Source + ' ' + $_.Identity + ' ' + $_.State }}").Ok();
+        Assert.True(live.Output.Count == 0, "workers left: " + string.Join("; ", live.Output));
+        Assert.False(Directory.Exists(Path.Combine(fx.Home, "workers", queue)), "the local worker's folder is left");
     }
 
     [Fact]
