@@ -215,7 +215,7 @@ namespace Kubiya.PowerShell.Commands
                     var running = Runtime.Exec.RunAsync(request, lookup, observer, launcher, ct);
                     _ = ProgressRecords.RepeatUntil(running, () => pump.Post(() =>
                     {
-                        if (progress.Current is { Completed: false } p) WriteProgress(ProgressRecords.From(activityId, p));
+                        if (!ct.IsCancellationRequested && progress.Current is { Completed: false } p) WriteProgress(ProgressRecords.From(activityId, p));
                     }));
                     return running;
                 });

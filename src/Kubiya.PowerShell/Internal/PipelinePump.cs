@@ -26,12 +26,45 @@ namespace Kubiya.PowerShell.Internal
             }
         }
 
-        /// <summary>Starts <paramref name="work"/> on the thread pool and pumps posted callbacks until it ends.</summary>
+        /// <summary>How long the work may still run its clean-up after a callback failed.</summary>
+        private static readonly TimeSpan CleanupGrace = TimeSpan.FromSeconds(30);
+
+        /// <summary>
+        /// Starts <paramref name="work"/> on the thread pool and pumps posted callbacks until it ends.
+        /// A callback that throws (a Write* after Ctrl+C throws PipelineStoppedException) ends the
+        /// callbacks, but the command still waits (up to <see cref="CleanupGrace"/>) for the work's
+        /// own clean-up, such as cancelling a local run and stopping its worker, before it rethrows.
+        /// </summary>
         public T Run<T>(Func<Task<T>> work)
         {
             var task = Task.Run(work);
             task.ContinueWith(_ => queue.CompleteAdding(), TaskScheduler.Default);
-            foreach (var action in queue.GetConsumingEnumerable()) action();
+            Exception? failed = null;
+            foreach (var action in queue.GetConsumingEnumerable())
+            {
+                try
+                {
+                    action();
+                }
+                catch (Exception ex)
+                {
+                    failed = ex;
+                    break;
+                }
+            }
+            if (failed != null)
+            {
+                // Bounded: work that waits for a callback (an answer to a question) would wait forever.
+                try
+                {
+                    task.Wait(CleanupGrace);
+                }
+                catch (AggregateException)
+                {
+                    // Its outcome is moot once writing failed.
+                }
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(failed).Throw();
+            }
             return task.GetAwaiter().GetResult();
         }
     }
