@@ -52,6 +52,8 @@ public static class ModuleBench
         }
         Console.WriteLine($"warm Invoke-KubiyaExec -Agent shell 'echo hi' -Local -Yes: median {Median(local):0} ms, max {local.Max():0} ms (target <= 1000 ms)");
 
+        await ThreadJobPeerAsync(moduleDir);
+
         // Idle worker memory: a host process with the module imported and a worker polling,
         // against the same host with the module imported and no worker.
         var hostDll = Path.Combine(RepoRoot(), "tests", "Kubiya.TestHost", "bin", Configuration, "net10.0", "Kubiya.TestHost.dll");
@@ -76,6 +78,41 @@ public static class ModuleBench
         Console.WriteLine($"{count} executions through one persistent worker: {completed} completed in {total.Elapsed.TotalSeconds:0.00} s = {count / total.Elapsed.TotalSeconds:0.0} executions/s (submit + wait from one session)");
         Run(session, "Stop-Job $w");
         try { Directory.Delete(home, true); } catch (IOException) { }
+    }
+
+    /// <summary>
+    /// The in-session peer: ThreadJob (bundled with pwsh) beside a warm local exec, both in one real
+    /// pwsh 7.6.9 session from the tool manifest (<c>dotnet pwsh</c>), printed as a ratio.
+    /// </summary>
+    private static async Task ThreadJobPeerAsync(string moduleDir)
+    {
+        const int runs = 10;
+        var script = $$"""
+            $ErrorActionPreference = 'Stop'
+            Import-Module '{{moduleDir}}'
+            function Time([scriptblock] $block) { $sw = [Diagnostics.Stopwatch]::StartNew(); & $block; $sw.Elapsed.TotalMilliseconds }
+            $null = Start-ThreadJob { echo hi } | Receive-Job -Wait -AutoRemoveJob
+            $null = Invoke-KubiyaExec -Agent shell 'echo hi' -Local -Yes
+            $tj = 1..{{runs}} | ForEach-Object { Time { if ((Start-ThreadJob { echo hi } | Receive-Job -Wait -AutoRemoveJob) -ne 'hi') { throw 'ThreadJob output' } } }
+            $kx = 1..{{runs}} | ForEach-Object { Time { if ((Invoke-KubiyaExec -Agent shell 'echo hi' -Local -Yes).Status -ne 'Completed') { throw 'local exec did not complete' } } }
+            function Median($v) { ($v | Sort-Object)[[int][Math]::Floor($v.Count / 2)] }
+            "RESULT {0:F1} {1:F1} $($PSVersionTable.PSVersion)" -f (Median $tj), (Median $kx)
+            """;
+        var root = RepoRoot();
+        using (var restore = Process.Start(new ProcessStartInfo("dotnet", "tool restore") { WorkingDirectory = root, RedirectStandardOutput = true, UseShellExecute = false })!)
+            await restore.WaitForExitAsync();
+        var psi = new ProcessStartInfo("dotnet") { WorkingDirectory = root, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in new[] { "pwsh", "-NoProfile", "-NonInteractive", "-Command", script }) psi.ArgumentList.Add(a);
+        using var p = Process.Start(psi)!;
+        var stderr = p.StandardError.ReadToEndAsync();
+        var output = await p.StandardOutput.ReadToEndAsync();
+        await p.WaitForExitAsync();
+        var line = output.Split('\n').FirstOrDefault(l => l.StartsWith("RESULT "));
+        if (line == null) throw new InvalidOperationException("pwsh peer run failed:\n" + output + await stderr);
+        var f = line.Split(' ');
+        double threadJob = double.Parse(f[1], System.Globalization.CultureInfo.InvariantCulture), local = double.Parse(f[2], System.Globalization.CultureInfo.InvariantCulture);
+        Console.WriteLine($"pwsh {f[3].Trim()} (one session, median of {runs}): Start-ThreadJob {{ echo hi }} | Receive-Job -Wait {threadJob:0.0} ms; " +
+                          $"warm Invoke-KubiyaExec -Agent shell 'echo hi' -Local -Yes {local:0.0} ms; ratio {local / threadJob:0.0}x (target <= 3x)");
     }
 
     private static string Configuration => new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent?.Name ?? "Release";

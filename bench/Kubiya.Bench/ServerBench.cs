@@ -36,7 +36,9 @@ public static class ServerBench
         Console.WriteLine($"processes: server {pids.Server}, worker {pids.Worker}, starters {Environment.ProcessId} (for a profiler to attach)");
         var scale = int.TryParse(Environment.GetEnvironmentVariable("KUBIYA_BENCH_SCALE"), out var k) && k > 0 ? k : 1;
 
-        await Measure(client, queue, pids, starters: 1, perStarter: 50, label: "warm-up", print: false);
+        // Warm-up long enough for tiered JIT to finish recompiling the hot paths of all three processes:
+        // with 50 executions, the first measured phase still paid several seconds of rejit CPU.
+        await Measure(client, queue, pids, starters: 8, perStarter: 60, label: "warm-up", print: false);
         await Measure(client, queue, pids, starters: 1, perStarter: 300 * scale, label: "1 starter");
         var ours = await Measure(client, queue, pids, starters: 8, perStarter: 150 * scale, label: "8 starters");
         Console.WriteLine($"sqlite raw commits/s (same disk, WAL, synchronous=NORMAL): {SqliteCommitRate(Path.GetDirectoryName(server.DbPath)!):F0}");

@@ -60,7 +60,8 @@ namespace Kubiya.Core.Connection
                 {
                     ct.ThrowIfCancellationRequested();
                     if (await IsListeningAsync(port).ConfigureAwait(false)) return;
-                    await Task.Delay(100, ct).ConfigureAwait(false);
+                    // A refused connect costs nothing: poll often so the first command does not idle after the server is up.
+                    await Task.Delay(20, ct).ConfigureAwait(false);
                 }
                 throw new KubiyaException(KubiyaErrorKind.ServerUnreachable, "EmbeddedServerNotReady",
                     $"The embedded server did not answer on 127.0.0.1:{port} within {StartTimeout.TotalSeconds:0}s; see {log}.", log);
