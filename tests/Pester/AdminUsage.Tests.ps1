@@ -132,6 +132,17 @@ Describe 'Errors caught with -ErrorAction Stop' {
             Should -Be 'WorkerJobNotFound,Kubiya.PowerShell.Commands.StopKubiyaWorkerCommand'
     }
 
+    It 'messages give PowerShell syntax, not the CLI''s' {
+        $err = $null
+        Invoke-KubiyaExec -Agent shell 'echo x' -ErrorVariable err -ErrorAction SilentlyContinue
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'QueueRequired,*'
+        "$($err[0])" | Should -Match '\(-Queue\)'
+        "$($err[0])" | Should -Match '\(-Local\)'
+        "$($err[0])" | Should -Not -Match '--queue|--local'
+        Invoke-KubiyaExec -Team shell 'x' -Local -ErrorVariable err -ErrorAction SilentlyContinue
+        "$($err[0])" | Should -Match 'use -Agent\.'
+    }
+
     It 'a parameter value PowerShell itself rejects' {
         Get-CaughtErrorId { Get-KubiyaExecution -Status Sleeping -ErrorAction Stop } |
             Should -Be 'ParameterArgumentValidationError,Kubiya.PowerShell.Commands.GetKubiyaExecutionCommand'

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Help;
 using System.CommandLine.Invocation;
 using Kubiya.Cli.Infrastructure;
 
@@ -12,6 +13,12 @@ public static class KubiyaCommand
     {
         var root = Create();
         var parse = root.Parse(args);
+        if (UnknownOptions.Find(parse) is { } unknown && parse.Action is not HelpAction)
+        {
+            var path = string.Join(" ", Path(parse.CommandResult.Command));
+            Console.Error.WriteLine($"kubiya: error: Unknown option '{unknown}' for '{path}' (see '{path} --help'; a value that starts with '-' goes after '--').");
+            return ExitCodes.Usage;
+        }
         if (parse.Errors.Count > 0 && parse.Action is ParseErrorAction)
         {
             // One readable line instead of the whole help text.

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Kubiya.Cli.Output;
 using Kubiya.Core.Errors;
+using Kubiya.Core.Messages;
 
 namespace Kubiya.Cli.Infrastructure;
 
@@ -33,7 +34,7 @@ public static class CommandRunner
         }
         catch (KubiyaException ex)
         {
-            context.Output.Error(ex.Message, ex.ErrorId);
+            context.Output.Error(ex.MessageFor(KubiyaFront.Cli), ex.ErrorId);
             return ExitCodes.For(ex);
         }
         catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)

@@ -1,3 +1,4 @@
+using Kubiya.Core.Messages;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using YamlDotNet.Serialization;
@@ -95,6 +96,7 @@ public sealed class Renderer
     /// <summary>An error line on stderr: <c>kubiya: error: MESSAGE [Id]</c>.</summary>
     public void Error(string message, string? errorId = null)
     {
+        message = FrontText.Render(message, KubiyaFront.Cli);
         Err.WriteLine(errorId == null ? $"kubiya: error: {message}" : $"kubiya: error: {message} [{errorId}]");
         Err.Flush();
     }
@@ -102,7 +104,7 @@ public sealed class Renderer
     /// <summary>A warning line on stderr.</summary>
     public void Warning(string message)
     {
-        Err.WriteLine($"kubiya: warning: {message}");
+        Err.WriteLine($"kubiya: warning: {FrontText.Render(message, KubiyaFront.Cli)}");
         Err.Flush();
     }
 }

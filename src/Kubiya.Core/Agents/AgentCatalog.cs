@@ -98,7 +98,7 @@ namespace Kubiya.Core.Agents
             var broken = Errors.FirstOrDefault(e => e.Target is string f &&
                 string.Equals(Path.GetFileNameWithoutExtension(f), name, StringComparison.OrdinalIgnoreCase));
             if (broken != null) throw broken;
-            var suffix = Errors.Count > 0 ? $" ({Errors.Count} agent file(s) could not be read; run Get-KubiyaAgent to see why)" : "";
+            var suffix = Errors.Count > 0 ? $" ({Errors.Count} agent file(s) could not be read; run {{Get-KubiyaAgent}} to see why)" : "";
             throw new KubiyaException(KubiyaErrorKind.NotFound, "AgentNotFound",
                 $"No agent named '{name}'. Known agents: {string.Join(", ", byName.Keys.OrderBy(k => k, StringComparer.OrdinalIgnoreCase))}{suffix}.", name);
         }

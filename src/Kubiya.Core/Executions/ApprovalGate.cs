@@ -62,7 +62,7 @@ namespace Kubiya.Core.Executions
                     Failure = new KubiyaException(KubiyaErrorKind.InvalidState, ApprovalRequired,
                         $"Execution {question.ExecutionId} needs approval ('{question.Text}') and nobody can answer it here" +
                         (request.ApprovalTimeout is { } t ? $" (no answer within {t.TotalSeconds:0.#} s)" : " (non-interactive)") +
-                        ". Approve it up front (-Yes / --yes), or allow time for an answer from elsewhere (-ApprovalTimeout / --approval-timeout).",
+                        ". Approve it up front ({-Yes}), or allow time for an answer from elsewhere ({-ApprovalTimeout}).",
                         question.ExecutionId);
                 }
                 else

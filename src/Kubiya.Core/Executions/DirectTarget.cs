@@ -47,14 +47,14 @@ namespace Kubiya.Core.Executions
                 throw new KubiyaException(KubiyaErrorKind.InvalidArgument, "AgentAndTeam", "Choose an agent or a team, not both.", null);
             var name = request.Agent ?? request.Team
                 ?? throw new KubiyaException(KubiyaErrorKind.InvalidArgument, "AgentRequired",
-                    "Direct mode needs an agent or a team (e.g. -Agent shell); without one, Invoke-KubiyaExec and kubiya exec plan first.", null);
+                    "Direct mode needs an agent or a team (e.g. {-Agent} shell); without one, {Invoke-KubiyaExec} plans first.", null);
             var catalog = AgentCatalog.Load(settings.Paths, lookupDirectory);
             var agent = catalog.Get(name);
             if (warning != null) foreach (var w in catalog.WarningsFor(agent)) warning(w);
             if (request.Team != null && agent.Kind != AgentKind.Team)
-                throw new KubiyaException(KubiyaErrorKind.InvalidArgument, "NotATeam", $"'{name}' is an agent, not a team; use -Agent.", name);
+                throw new KubiyaException(KubiyaErrorKind.InvalidArgument, "NotATeam", $"'{name}' is an agent, not a team; use {{-Agent}}.", name);
             if (request.Agent != null && agent.Kind == AgentKind.Team)
-                throw new KubiyaException(KubiyaErrorKind.InvalidArgument, "NotAnAgent", $"'{name}' is a team, not an agent; use -Team.", name);
+                throw new KubiyaException(KubiyaErrorKind.InvalidArgument, "NotAnAgent", $"'{name}' is a team, not an agent; use {{-Team}}.", name);
             LlmExecutionSpec? llm = null;
             Agents.Teams.CoordinatorSpec? coordinator = null;
             if (Agents.Teams.CoordinatorBuilder.IsCoordinator(agent))

@@ -40,7 +40,7 @@ namespace Kubiya.Core.Executions
             ILocalWorkerLauncher? launcher, CancellationToken cancellationToken)
         {
             if (request.Local && request.NoWait)
-                throw new KubiyaException(KubiyaErrorKind.InvalidArgument, "LocalNoWait", "-NoWait cannot be combined with -Local: the local worker stops when the command returns.", null);
+                throw new KubiyaException(KubiyaErrorKind.InvalidArgument, "LocalNoWait", "{-NoWait} cannot be combined with {-Local}: the local worker stops when the command returns.", null);
             var settings = runtime.Settings;
             var queue = request.Local ? "local-" + Guid.NewGuid().ToString("N").Substring(0, 12) : QueueFor(request);
             var executions = await runtime.ExecutionsAsync(cancellationToken).ConfigureAwait(false);
@@ -124,7 +124,7 @@ namespace Kubiya.Core.Executions
 
         private string QueueFor(ExecutionRequest request) =>
             request.Queue ?? runtime.Settings.Queue ?? throw new KubiyaException(KubiyaErrorKind.InvalidArgument, "QueueRequired",
-                "No queue: name one (-Queue / --queue), set QUEUE_ID (or 'queue' in config.yaml), or run it here (-Local / --local).", null);
+                "No queue: name one ({-Queue}), set QUEUE_ID (or 'queue' in config.yaml), or run it here ({-Local}).", null);
 
         private async Task WarnIfNoWorkerAsync(string queue, ExecObserver observer, CancellationToken ct)
         {
@@ -132,7 +132,7 @@ namespace Kubiya.Core.Executions
             try
             {
                 if (await runtime.LivePollerCountAsync(queue, ct).ConfigureAwait(false) == 0)
-                    observer.Warning($"No worker polls queue '{queue}' right now; the execution stays Pending until one starts (Start-KubiyaWorker -QueueId {queue}, or kubiya worker start --queue-id {queue}).");
+                    observer.Warning($"No worker polls queue '{queue}' right now; the execution stays Pending until one starts ({{Start-KubiyaWorker}} {{-QueueId}} {queue}).");
             }
             catch (KubiyaException)
             {

@@ -66,7 +66,7 @@ namespace Kubiya.Core.Planning
             if (Candidates.Count == 0)
                 throw new KubiyaException(KubiyaErrorKind.NotFound, PlanErrors.NoAgentMatched,
                     "No agent fits: there are no agents or teams besides the built-in shell and powershell, which planning never picks. " +
-                    "Add agent files to ~/.kubiya/agents or ./.kubiya/agents, or name one with -Agent / --agent.", request.Prompt);
+                    "Add agent files to ~/.kubiya/agents or ./.kubiya/agents, or name one with {-Agent}.", request.Prompt);
 
             var model = request.Offline ? null : request.Model ?? defaultModel;
             ModelSelection? selection = null;
@@ -193,7 +193,7 @@ namespace Kubiya.Core.Planning
                 ? "Closest: " + string.Join("; ", closest.Select(r => $"{r.Candidate.Name} ({r.Score.ToString("0.00", CultureInfo.InvariantCulture)}, {Describe(r.Candidate)})"))
                 : "Known agents: " + string.Join(", ", ranked.Take(8).Select(r => r.Candidate.Name)) + (ranked.Count > 8 ? $" and {ranked.Count - 8} more" : "");
             return new KubiyaException(KubiyaErrorKind.NotFound, PlanErrors.NoAgentMatched,
-                $"No agent fits \"{Short(prompt, 60)}\". {list}. Name one with -Agent / --agent, or add an agent whose description or tags say what the task does.", prompt);
+                $"No agent fits \"{Short(prompt, 60)}\". {list}. Name one with {{-Agent}}, or add an agent whose description or tags say what the task does.", prompt);
         }
 
         private static string Describe(PlanningCandidate c) => c.Description.Length > 0 ? Short(c.Description, 50) : c.Kind;

@@ -233,9 +233,9 @@ namespace Kubiya.Core.Schedules
             if (r.Agent != null && r.Team != null)
                 throw new KubiyaException(KubiyaErrorKind.InvalidArgument, "AgentAndTeam", "Choose an agent or a team, not both.", r.Name);
             if (string.IsNullOrWhiteSpace(r.Agent) && string.IsNullOrWhiteSpace(r.Team))
-                throw new KubiyaException(KubiyaErrorKind.InvalidArgument, "AgentRequired", "A schedule runs an agent or a team: give -Agent or -Team.", r.Name);
+                throw new KubiyaException(KubiyaErrorKind.InvalidArgument, "AgentRequired", "A schedule runs an agent or a team: give {-Agent} or {-Team}.", r.Name);
             if (string.IsNullOrWhiteSpace(r.Queue))
-                throw new KubiyaException(KubiyaErrorKind.InvalidArgument, "QueueRequired", "A schedule needs the queue whose workers run it (-Queue).", r.Name);
+                throw new KubiyaException(KubiyaErrorKind.InvalidArgument, "QueueRequired", "A schedule needs the queue whose workers run it ({-Queue}).", r.Name);
             var environment = r.Environment ?? settings.Environment;
             var input = new ExecutionInput
             {

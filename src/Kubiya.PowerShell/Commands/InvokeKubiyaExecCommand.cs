@@ -1,5 +1,6 @@
 using System.IO;
 using System.Management.Automation;
+using Kubiya.Core.Messages;
 using Kubiya.Core.Executions;
 using Kubiya.Core.Errors;
 using Kubiya.Core.Logs;
@@ -209,7 +210,7 @@ namespace Kubiya.PowerShell.Commands
                             ci.Around(e, WriteLogEntry);
                             if (progress.OnEntry(e) is { } p) WriteProgress(ProgressRecords.From(activityId, p));
                         }),
-                        Warning = w => pump.Post(() => WriteWarning(w)),
+                        Warning = w => pump.Post(() => WriteWarning(FrontText.Render(w, KubiyaFront.PowerShell))),
                         Answer = (question, _) => Ask(pump, question),
                     };
                     var running = Runtime.Exec.RunAsync(request, lookup, observer, launcher, ct);

@@ -2,6 +2,7 @@ using System;
 using System.Management.Automation;
 using Kubiya.Core.Errors;
 using Kubiya.Core.Executions;
+using Kubiya.Core.Messages;
 
 namespace Kubiya.PowerShell.Internal
 {
@@ -11,7 +12,12 @@ namespace Kubiya.PowerShell.Internal
         public static ErrorRecord From(Exception ex, object? target)
         {
             if (ex is KubiyaException k)
-                return new ErrorRecord(k, k.ErrorId, Category(k.Kind), k.Target ?? target);
+            {
+                var record = new ErrorRecord(k, k.ErrorId, Category(k.Kind), k.Target ?? target);
+                // The message in PowerShell's syntax (-Agent, Get-KubiyaAgent), not the CLI's.
+                if (FrontText.HasTokens(k.Template)) record.ErrorDetails = new ErrorDetails(k.MessageFor(KubiyaFront.PowerShell));
+                return record;
+            }
             if (ex is AggregateException agg && agg.InnerExceptions.Count == 1) return From(agg.InnerExceptions[0], target);
             return new ErrorRecord(ex, "KubiyaUnexpectedError", ErrorCategory.NotSpecified, target);
         }

@@ -3,6 +3,7 @@ using System.Collections.ObjectModel;
 using System.Linq;
 using System.Management.Automation;
 using System.Management.Automation.Host;
+using Kubiya.Core.Messages;
 using Kubiya.Core.Errors;
 using Kubiya.Core.Executions;
 using Kubiya.Core.Logs;
@@ -73,7 +74,7 @@ namespace Kubiya.PowerShell.Internal
                 {
                     Submitted = e => pump.Post(() => cmdlet.WriteVerbose($"Plan {plan.PlanId}: submitted execution {e.Id} to queue {e.Queue}.")),
                     Log = e => pump.Post(() => writeLog(e)),
-                    Warning = w => pump.Post(() => cmdlet.WriteWarning(w)),
+                    Warning = w => pump.Post(() => cmdlet.WriteWarning(FrontText.Render(w, KubiyaFront.PowerShell))),
                     Answer = (question, _) => ask(pump, question),
                 };
                 return flow.RunAsync(plan, options, savePath, observer, launcher, ct);

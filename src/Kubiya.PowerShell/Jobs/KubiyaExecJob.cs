@@ -3,6 +3,7 @@ using System.ComponentModel;
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
+using Kubiya.Core.Messages;
 using Kubiya.Core.Errors;
 using Kubiya.Core.Executions;
 using Kubiya.Core.Logs;
@@ -87,7 +88,7 @@ namespace Kubiya.PowerShell.Jobs
                     AddProgress(tracker.Start(e));
                 },
                 Log = OnLog,
-                Warning = w => Warning.Add(new WarningRecord(w)),
+                Warning = w => Warning.Add(new WarningRecord(FrontText.Render(w, KubiyaFront.PowerShell))),
                 // Nobody can answer inside a job: approvals behave as in a non-interactive host.
                 Answer = null,
             };

@@ -9,7 +9,10 @@ public sealed class UsageTests(CliFixture fx)
 {
     [Theory]
     [InlineData("exec agent shell", "Required argument 'prompt' missing")]
-    [InlineData("exec agent shell x --bogus", "Unrecognized command or argument '--bogus'")]
+    [InlineData("exec agent shell x --bogus", "Unknown option '--bogus'")]
+    [InlineData("exec --bogus --agent shell", "Unknown option '--bogus' for 'kubiya exec'")]
+    [InlineData("exec --agent shell --nope x", "Unknown option '--nope'")]
+    [InlineData("schedule list --bogus", "Unknown option '--bogus' for 'kubiya schedule list'")]
     [InlineData("exec agent shell x --priority urgent", "urgent")]
     [InlineData("agent list --output xml", "xml")]
     [InlineData("worker start", "Option '--queue-id' is required")]
@@ -24,6 +27,35 @@ public sealed class UsageTests(CliFixture fx)
         Assert.Contains(expected, lines[0]);
         Assert.Contains("--help", lines[0]);
         Assert.Equal("", r.Stdout);
+    }
+
+    [Fact]
+    public async Task AValueThatStartsWithADashGoesAfterDoubleDash()
+    {
+        var r = (await fx.Env.RunAsync("exec", "--agent", "shell", "--local", "--yes", "-o", "json", "--", "-x; echo dash-ok")).Exit(1);
+        Assert.Equal("-x; echo dash-ok", r.Json.GetProperty("prompt").GetString());
+    }
+
+    [Fact]
+    public async Task MessagesGiveTheCliSyntaxNotPowerShells()
+    {
+        // No queue anywhere: the advice names --queue and --local.
+        var noQueue = (await fx.Env.RunAsync("exec", "--agent", "shell", "echo x")).Exit(2);
+        Assert.Contains("[QueueRequired]", noQueue.Stderr);
+        Assert.Contains("(--queue)", noQueue.Stderr);
+        Assert.Contains("(--local)", noQueue.Stderr);
+        Assert.DoesNotMatch(@"(?<!-)-(Queue|Local)\b", noQueue.Stderr);
+
+        // A prompt nothing fits: planning says so first, and names --agent.
+        var noFit = (await fx.Env.RunAsync("exec", "qzxv wlorp frumble")).Exit(1);
+        Assert.Single(noFit.Stderr.Trim().Split('\n'));
+        Assert.Contains("[NoAgentMatched]", noFit.Stderr);
+        Assert.DoesNotContain("QueueRequired", noFit.Stderr);
+        Assert.Contains("--agent", noFit.Stderr);
+        Assert.DoesNotMatch(@"(?<!-)-Agent\b", noFit.Stderr);
+
+        var notATeam = (await fx.Env.RunAsync("exec", "team", "shell", "x", "--local")).Exit(2);
+        Assert.Contains("use --agent", notATeam.Stderr);
     }
 
     [Theory]

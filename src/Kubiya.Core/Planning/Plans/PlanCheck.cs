@@ -54,7 +54,7 @@ namespace Kubiya.Core.Planning
         {
             var id = AgentChanged ? PlanErrors.PlanAgentChanged : PlanErrors.PlanApprovalRequired;
             return new KubiyaException(KubiyaErrorKind.InvalidState, id,
-                $"Plan {plan.PlanId} needs approval: {string.Join("; ", Reasons)}. Review it and run again with -Yes (kubiya: --yes) to approve.", plan.PlanId);
+                $"Plan {plan.PlanId} needs approval: {string.Join("; ", Reasons)}. Review it and run again with {{-Yes}} to approve.", plan.PlanId);
         }
     }
 }

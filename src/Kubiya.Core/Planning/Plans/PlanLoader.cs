@@ -54,7 +54,7 @@ namespace Kubiya.Core.Planning
             if (gh.Success && !source.StartsWith(".", StringComparison.Ordinal) && !Path.IsPathRooted(source))
                 return await LoadGitHubAsync(gh, source, cancellationToken).ConfigureAwait(false);
             if (PlanStore.IsPlanId(source))
-                throw PlanErrors.Create(KubiyaErrorKind.NotFound, PlanErrors.PlanNotFound, $"No saved plan '{source}' in {store.Directory}. Get-KubiyaPlan (or 'kubiya plan list') lists saved plans.", source);
+                throw PlanErrors.Create(KubiyaErrorKind.NotFound, PlanErrors.PlanNotFound, $"No saved plan '{source}' in {store.Directory}. {{Get-KubiyaPlan}} lists saved plans.", source);
             throw PlanErrors.Create(KubiyaErrorKind.NotFound, PlanErrors.PlanNotFound, $"Plan file '{Path.GetFullPath(path)}' does not exist.", source);
         }
 

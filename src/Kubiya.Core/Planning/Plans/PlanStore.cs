@@ -51,7 +51,7 @@ namespace Kubiya.Core.Planning
         {
             var path = PathOf(planId);
             if (!IsPlanId(planId) || !File.Exists(path))
-                throw new KubiyaException(KubiyaErrorKind.NotFound, PlanErrors.PlanNotFound, $"No saved plan '{planId}' in {Directory}. Get-KubiyaPlan (or 'kubiya plan list') lists saved plans.", planId);
+                throw new KubiyaException(KubiyaErrorKind.NotFound, PlanErrors.PlanNotFound, $"No saved plan '{planId}' in {Directory}. {{Get-KubiyaPlan}} lists saved plans.", planId);
             var plan = PlanJson.Read(File.ReadAllText(path), path);
             plan.Origin = null;
             return plan;

@@ -229,7 +229,7 @@ namespace Kubiya.Core.Agents.Llm.Loop
             {
                 if (spec.FailOnApproval)
                     throw new AgentLoopFailure("ApprovalRequired",
-                        $"Tool '{call.Name}' needs approval before it runs and nobody can answer in this non-interactive local run; rerun with -ApproveTools / --approve-tools, or queue it to a worker and answer with Send-KubiyaExecutionInput.");
+                        $"Tool '{call.Name}' needs approval before it runs and nobody can answer in this non-interactive local run; rerun with -ApproveTools / --approve-tools, or queue it to a worker and answer with Send-KubiyaExecutionInput (kubiya execution input).");
                 var answer = await ask("approve:" + call.Name, $"Allow tool '{call.Name}' to run with {Short(call.ArgumentsJson)}? (yes/no)").ConfigureAwait(true);
                 if (!YesAnswers.Contains(answer.Trim().ToLowerInvariant()))
                     return new ToolResult { IsError = true, Output = $"A person did not approve this call of '{call.Name}' (answer: '{answer}'). Do not retry it unchanged." };

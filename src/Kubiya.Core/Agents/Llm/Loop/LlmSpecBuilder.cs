@@ -18,7 +18,7 @@ namespace Kubiya.Core.Agents.Llm.Loop
         {
             var model = NonEmpty(request.Model) ?? NonEmpty(settings.Model) ?? NonEmpty(agent.Model)
                 ?? throw new KubiyaException(KubiyaErrorKind.InvalidArgument, "ModelRequired",
-                    $"Agent '{agent.Name}' names no model: add 'model:' to {agent.Source}, pass -Model / --model, or set KUBIYA_MODEL.", agent.Name);
+                    $"Agent '{agent.Name}' names no model: add 'model:' to {agent.Source}, pass {{-Model}}, or set KUBIYA_MODEL.", agent.Name);
             return new LlmExecutionSpec
             {
                 Model = model,

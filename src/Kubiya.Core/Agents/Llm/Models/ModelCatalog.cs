@@ -118,7 +118,7 @@ namespace Kubiya.Core.Agents.Llm.Models
             var name = NonEmpty(overrideModel) ?? NonEmpty(agentModel) ?? Models.FirstOrDefault()?.Name;
             if (name == null)
                 throw new KubiyaException(KubiyaErrorKind.NotFound, ModelErrorIds.NotFound,
-                    "No model is configured: name one in the agent (model:), with -Model / --model or KUBIYA_MODEL, and list it in models.yaml or set OPENAI_API_KEY.");
+                    "No model is configured: name one in the agent (model:), with {-Model} or KUBIYA_MODEL, and list it in models.yaml or set OPENAI_API_KEY.");
             Resolve(name);
             return name;
         }
