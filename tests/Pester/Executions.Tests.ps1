@@ -46,7 +46,7 @@ Describe 'Executions as pipeline objects' {
 
     It 'keeps the order of stdout and stderr lines, streamed, in Output and in the log' {
         # Pauses between writes: two pipes cannot order writes made microseconds apart.
-        $script = 'for i in 1 2 3 4; do echo out$i; sleep 0.1; echo err$i >&2; sleep 0.1; done'
+        $script = 'for i in 1 2 3 4; do echo out$i; sleep 0.3; echo err$i >&2; sleep 0.3; done'
         $expected = 'out1', 'err1', 'out2', 'err2', 'out3', 'err3', 'out4', 'err4'
         $e = Invoke-KubiyaExec -Agent shell $script -Queue $q -Cwd . -InformationVariable info -InformationAction SilentlyContinue
         @($info | ForEach-Object { "$($_.MessageData)" } | Where-Object { $_ -match '^(out|err)\d$' }) | Should -Be $expected

@@ -25,7 +25,16 @@ namespace Kubiya.Core.Activities
         {
             var baseRef = Expand(changes.Base, env);
             var paths = new List<string>();
-            await GitAsync(workingDirectory, "diff --name-only " + CommandLocator.Quote(baseRef) + " --", paths, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await GitAsync(workingDirectory, "diff --name-only " + CommandLocator.Quote(baseRef) + " --", paths, cancellationToken).ConfigureAwait(false);
+            }
+            catch (InvalidOperationException ex)
+            {
+                // Say which base it was, as written and as resolved (a ${VAR:-default} is resolved here, on the worker).
+                var from = baseRef != changes.Base ? $" (from {changes.Base})" : "";
+                throw new InvalidOperationException($"cannot list the changes since '{baseRef}'{from}: {ex.Message}", ex);
+            }
             await GitAsync(workingDirectory, "ls-files --others --exclude-standard", paths, cancellationToken).ConfigureAwait(false);
             var distinct = paths.Where(p => p.Length > 0).Distinct(StringComparer.Ordinal).ToList();
             return new ChangesResult { Base = baseRef, ChangedPaths = distinct, Commands = Select(changes, distinct) };

@@ -38,8 +38,13 @@ namespace Kubiya.Core.Activities
         /// <summary>A PowerShell script through the given PowerShell executable (or <c>dotnet</c> with <paramref name="pwshDll"/>).</summary>
         public static ProcessStartInfo PowerShell(string script, string exe, string? pwshDll = null)
         {
-            // Stop on the first error and hand native exit codes back, as a CI step would expect.
-            var wrapped = "$ErrorActionPreference = 'Stop'\n" + script + "\nif ($LASTEXITCODE) { exit $LASTEXITCODE }";
+            // Stop on the first error and hand native exit codes back, as a CI step would expect. The
+            // user's script runs as a script block made from its own text, so an error's "Line | N"
+            // is the line of the step's script, not of this wrapper.
+            var text = Convert.ToBase64String(Encoding.UTF8.GetBytes(script));
+            var wrapped = "$ErrorActionPreference = 'Stop'\n" +
+                "& ([scriptblock]::Create([Text.Encoding]::UTF8.GetString([Convert]::FromBase64String('" + text + "'))))\n" +
+                "if ($LASTEXITCODE) { exit $LASTEXITCODE }";
             var encoded = Convert.ToBase64String(Encoding.Unicode.GetBytes(wrapped));
             var arguments = "-NoLogo -NoProfile -NonInteractive -OutputFormat Text -EncodedCommand " + encoded;
             return new ProcessStartInfo(exe) { Arguments = pwshDll == null ? arguments : Quote(pwshDll) + " " + arguments };

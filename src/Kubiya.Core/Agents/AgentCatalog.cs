@@ -163,6 +163,8 @@ namespace Kubiya.Core.Agents
         {
             var env = new Dictionary<string, string>(agent.Env, StringComparer.Ordinal);
             foreach (var kv in s.Env) env[kv.Key] = kv.Value;
+            // In a team, each member's steps see that member as KUBIYA_AGENT (KUBIYA_TEAM names the team).
+            if (prefix != null) env["KUBIYA_AGENT"] = agent.Name;
             return new StepDefinition
             {
                 Name = (prefix ?? "") + s.Name,

@@ -46,8 +46,10 @@ namespace Kubiya.Core.Agents
                 foreach (var key in root.Children.Keys)
                 {
                     var name = (key as YamlScalarNode)?.Value ?? "";
-                    if (!LlmKeys.Contains(name))
-                        problems.Add(Fail(key, name, $"unknown field for an llm agent; expected one of {string.Join(", ", LlmKeys.OrderBy(x => x, StringComparer.Ordinal))}"));
+                    if (LlmKeys.Contains(name)) continue;
+                    var closest = Values.ClosestName.Find(name, LlmKeys);
+                    problems.Add(Fail(key, name, "unknown field for an llm agent" + (closest != null ? $" (did you mean '{closest}'?)" : "") +
+                        $"; expected one of {string.Join(", ", LlmKeys.OrderBy(x => x, StringComparer.Ordinal))}"));
                 }
                 a.Name = Collect(() =>
                 {
@@ -70,10 +72,7 @@ namespace Kubiya.Core.Agents
                 Collect(() => Policy(root, a));
                 a.Policy.Approve = Collect(() => ToolNameList(root, "approve", a)) ?? new List<string>();
                 a.Policy.Idempotent = Collect(() => ToolNameList(root, "idempotent", a)) ?? new List<string>();
-                if (problems.Count == 1) throw problems[0];
-                if (problems.Count > 1)
-                    throw new KubiyaException(KubiyaErrorKind.InvalidDefinition, "InvalidAgentDefinition",
-                        string.Join(Environment.NewLine, problems.Select(p => p.Message)), source);
+                ThrowProblems();
                 return a;
             }
 

@@ -67,42 +67,64 @@ namespace Kubiya.Core.Agents
             public AgentDefinition Agent(YamlMappingNode root)
             {
                 if (OptionalScalarOrNull(root, "kind") == AgentKind.Llm) return LlmAgent(root);
-                if (Child(root, "steps") != null && OptionalScalarOrNull(root, "kind") == AgentKind.Team)
-                    throw Fail(Child(root, "steps")!, "steps", "a team has agents, not steps");
-                CheckKeys(root, OptionalScalarOrNull(root, "kind") == AgentKind.Team ? TeamKeys : AgentKeys, "");
+                // Every problem of the file is collected (each FILE:LINE:COLUMN), not only the first.
                 var a = new AgentDefinition { Source = source };
-                a.Name = RequiredScalar(root, "name", "name");
-                if (!NamePattern.IsMatch(a.Name)) throw Fail(Child(root, "name")!, "name", $"'{a.Name}' may only contain letters, digits, '-', '_' and '.'");
-                a.Description = OptionalScalar(root, "description", "description") ?? "";
-                a.Tags = StringList(root, "tags", "tags");
-                a.Env = StringMap(root, "env", "env");
-                var kindNode = Child(root, "kind");
-                a.Kind = OptionalScalar(root, "kind", "kind") ?? AgentKind.Runbook;
-                if (a.Kind != AgentKind.Runbook && a.Kind != AgentKind.Team && a.Kind != AgentKind.Llm)
-                    throw Fail(kindNode!, "kind", $"'{a.Kind}' is not one of runbook, team, llm");
-                if (a.Kind == AgentKind.Team)
+                var isTeam = OptionalScalarOrNull(root, "kind") == AgentKind.Team;
+                if (Child(root, "steps") != null && isTeam)
+                    problems.Add(Fail(Child(root, "steps")!, "steps", "a team has agents, not steps"));
+                CheckKeys(root, isTeam ? TeamKeys : AgentKeys, "");
+                a.Name = Collect(() =>
                 {
-                    Team(root, a);
-                    return a;
-                }
+                    var n = RequiredScalar(root, "name", "name");
+                    if (!NamePattern.IsMatch(n)) throw Fail(Child(root, "name")!, "name", $"'{n}' may only contain letters, digits, '-', '_' and '.'");
+                    return n;
+                }) ?? "";
+                a.Description = Collect(() => OptionalScalar(root, "description", "description")) ?? "";
+                a.Tags = Collect(() => StringList(root, "tags", "tags")) ?? new List<string>();
+                a.Env = Collect(() => StringMap(root, "env", "env")) ?? new Dictionary<string, string>();
+                a.Kind = Collect(() =>
+                {
+                    var kind = OptionalScalar(root, "kind", "kind") ?? AgentKind.Runbook;
+                    if (kind != AgentKind.Runbook && kind != AgentKind.Team && kind != AgentKind.Llm)
+                        throw Fail(Child(root, "kind")!, "kind", $"'{kind}' is not one of runbook, team, llm");
+                    return kind;
+                }) ?? AgentKind.Runbook;
+                if (a.Kind == AgentKind.Team) Collect(() => Team(root, a));
+                else if (!isTeam) Collect(() => Steps(root, a));
+                ThrowProblems();
+                return a;
+            }
+
+            /// <summary>Throws what <see cref="Collect{T}"/> gathered: the one problem, or all of them in one error.</summary>
+            private void ThrowProblems()
+            {
+                if (problems.Count == 1) throw problems[0];
+                if (problems.Count > 1)
+                    throw new KubiyaException(KubiyaErrorKind.InvalidDefinition, "InvalidAgentDefinition",
+                        string.Join(Environment.NewLine, problems.Select(p => p.Message)), source);
+            }
+
+            private void Steps(YamlMappingNode root, AgentDefinition a)
+            {
                 var steps = Child(root, "steps");
                 if (steps == null) throw Fail(root, "steps", "a runbook needs a 'steps' list");
                 if (!(steps is YamlSequenceNode seq) || seq.Children.Count == 0) throw Fail(steps, "steps", "must be a non-empty list of steps");
                 var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
                 for (var i = 0; i < seq.Children.Count; i++)
                 {
-                    var step = Step(seq.Children[i], $"steps[{i}]", i);
-                    if (!names.Add(step.Name)) throw Fail(seq.Children[i], $"steps[{i}].name", $"'{step.Name}' is used by an earlier step");
+                    var index = i;
+                    var step = Collect(() => Step(seq.Children[index], $"steps[{index}]", index));
+                    if (step == null) continue;
+                    if (!names.Add(step.Name)) problems.Add(Fail(seq.Children[i], $"steps[{i}].name", $"'{step.Name}' is used by an earlier step"));
                     a.Steps.Add(step);
                 }
-                return a;
             }
 
             private StepDefinition Step(YamlNode node, string path, int index)
             {
                 if (!(node is YamlMappingNode m)) throw Fail(node, path, "a step must be a mapping (e.g. '- shell: make test')");
                 CheckKeys(m, StepKeys, path + ".");
-                var s = new StepDefinition { Name = OptionalScalar(m, "name", path + ".name") ?? $"step-{index + 1}" };
+                var s = new StepDefinition { Name = Collect(() => OptionalScalar(m, "name", path + ".name")) ?? $"step-{index + 1}" };
                 var actions = new[] { StepKind.Shell, StepKind.PowerShell, StepKind.Approval, StepKind.Changes }
                     .Where(k => Child(m, k) != null).ToList();
                 if (actions.Count != 1)
@@ -114,22 +136,22 @@ namespace Kubiya.Core.Agents
                 {
                     case StepKind.Shell:
                     case StepKind.PowerShell:
-                        s.Command = RequiredScalar(m, s.Kind, $"{path}.{s.Kind}");
+                        s.Command = Collect(() => RequiredScalar(m, s.Kind, $"{path}.{s.Kind}"));
                         break;
                     case StepKind.Approval:
-                        s.Question = RequiredScalar(m, "approval", $"{path}.approval");
+                        s.Question = Collect(() => RequiredScalar(m, "approval", $"{path}.approval"));
                         break;
                     case StepKind.Changes:
-                        s.Changes = Changes(Child(m, "changes")!, $"{path}.changes");
+                        s.Changes = Collect(() => Changes(Child(m, "changes")!, $"{path}.changes"));
                         break;
                 }
-                s.Env = StringMap(m, "env", path + ".env");
-                s.TimeoutSeconds = OptionalNumber(m, "timeout", path + ".timeout", 0.001, 30 * 24 * 3600);
-                s.Retries = (int)(OptionalNumber(m, "retries", path + ".retries", 0, 100, integer: true) ?? 0);
-                s.ContinueOnError = OptionalBool(m, "continueOnError", path + ".continueOnError") ?? false;
-                s.WorkingDirectory = OptionalScalar(m, "workingDirectory", path + ".workingDirectory");
+                s.Env = Collect(() => StringMap(m, "env", path + ".env")) ?? new Dictionary<string, string>();
+                s.TimeoutSeconds = Collect(() => OptionalNumber(m, "timeout", path + ".timeout", 0.001, 30 * 24 * 3600));
+                s.Retries = (int)(Collect(() => OptionalNumber(m, "retries", path + ".retries", 0, 100, integer: true)) ?? 0);
+                s.ContinueOnError = Collect(() => OptionalBool(m, "continueOnError", path + ".continueOnError")) ?? false;
+                s.WorkingDirectory = Collect(() => OptionalScalar(m, "workingDirectory", path + ".workingDirectory"));
                 if (Security.WorkingDirectoryGuard.Escapes(s.WorkingDirectory))
-                    throw Fail(Child(m, "workingDirectory")!, path + ".workingDirectory", Security.WorkingDirectoryGuard.Explain(s.WorkingDirectory!));
+                    problems.Add(Fail(Child(m, "workingDirectory")!, path + ".workingDirectory", Security.WorkingDirectoryGuard.Explain(s.WorkingDirectory!)));
                 return s;
             }
 
@@ -169,8 +191,10 @@ namespace Kubiya.Core.Agents
                 foreach (var key in m.Children.Keys)
                 {
                     var name = (key as YamlScalarNode)?.Value ?? "";
-                    if (!allowed.Contains(name))
-                        throw Fail(key, prefix + name, $"unknown field; expected one of {string.Join(", ", allowed.OrderBy(x => x, StringComparer.Ordinal))}");
+                    if (allowed.Contains(name)) continue;
+                    var closest = Values.ClosestName.Find(name, allowed);
+                    problems.Add(Fail(key, prefix + name, "unknown field" + (closest != null ? $" (did you mean '{closest}'?)" : "") +
+                        $"; expected one of {string.Join(", ", allowed.OrderBy(x => x, StringComparer.Ordinal))}"));
                 }
             }
 

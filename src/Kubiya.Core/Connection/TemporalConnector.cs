@@ -48,7 +48,7 @@ namespace Kubiya.Core.Connection
                         ? $"The server on {address} refused this Kubiya home's token ({EmbeddedServerControl.TokenFile(settings.Paths)}): it was started by another account or another Kubiya home. Set KUBIYA_SERVER_PORT to a free port to start your own."
                         : $"Temporal at {address} refused the credentials: set KUBIYA_API_KEY (or temporal.apiKey in config.yaml) to a key it accepts.", address, ex);
                 throw new KubiyaException(KubiyaErrorKind.ServerUnreachable, "TemporalUnreachable",
-                    $"Cannot reach Temporal at {address} (namespace '{settings.Namespace}'): {Describe(ex)}", address, ex);
+                    $"Cannot reach Temporal at {address} (namespace '{settings.Namespace}'): {TransportReason.Describe(ex)}.", address, ex);
             }
         }
 
@@ -120,11 +120,5 @@ namespace Kubiya.Core.Connection
             }
         }
 
-        private static string Describe(Exception ex)
-        {
-            var e = ex;
-            while (e.InnerException != null && (e is AggregateException || e.Message.Length == 0)) e = e.InnerException;
-            return e.Message;
-        }
     }
 }

@@ -22,7 +22,7 @@ namespace Kubiya.Core.Errors
                         return new KubiyaException(KubiyaErrorKind.InvalidArgument, "InvalidExecutionId", $"'{executionId}' is not a valid execution id: {rpc.Message}", executionId, ex);
                     case RpcException.StatusCode.Unavailable:
                     case RpcException.StatusCode.DeadlineExceeded:
-                        return new KubiyaException(KubiyaErrorKind.ServerUnreachable, "TemporalUnreachable", $"The Temporal server did not answer: {rpc.Message}", executionId, ex);
+                        return new KubiyaException(KubiyaErrorKind.ServerUnreachable, "TemporalUnreachable", $"The Temporal server did not answer: {Connection.TransportReason.Describe(rpc.Message)}.", executionId, ex);
                     case RpcException.StatusCode.Unimplemented:
                         return new KubiyaException(KubiyaErrorKind.Internal, "NotSupportedByServer", $"The Temporal server does not support this operation: {rpc.Message}", executionId, ex);
                 }

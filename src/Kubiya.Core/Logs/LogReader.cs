@@ -5,6 +5,7 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using Google.Protobuf;
+using Kubiya.Core.Agents;
 using Kubiya.Core.Agents.Llm.Loop;
 using Kubiya.Core.Connection;
 using Kubiya.Core.Errors;
@@ -173,7 +174,12 @@ namespace Kubiya.Core.Logs
                     else if (a.ActivityType.Name == WorkflowNames.DetectChangesActivity)
                     {
                         var req = Decode<ChangesRequest>(a.Input?.Payloads_.FirstOrDefault());
-                        if (req != null) yield return Entry(LogEntryKind.Checkpoint, $"Step '{req.Step}': looking for changes since {req.Changes.Base}", req.Step);
+                        if (req == null) break;
+                        // Remembered so a failure names its step; its result is logged by the workflow.
+                        steps[e.EventId] = new StepRequest { ExecutionId = req.ExecutionId, Step = req.Step, Kind = StepKind.Changes };
+                        // The base may name variables only the worker resolves: the workflow's checkpoint gives the resolved one.
+                        var since = req.Changes.Base.IndexOf("${", StringComparison.Ordinal) < 0 ? $" since {req.Changes.Base}" : "";
+                        yield return Entry(LogEntryKind.Checkpoint, $"Step '{req.Step}': looking for changes{since}", req.Step);
                     }
                     break;
                 }
@@ -186,7 +192,7 @@ namespace Kubiya.Core.Logs
                             yield return Entry(entry.Kind, entry.Text, entry.Step, entry.Attempt, entry.Worker);
                         break;
                     }
-                    if (!steps.TryGetValue(a.ScheduledEventId, out var req)) break;
+                    if (!steps.TryGetValue(a.ScheduledEventId, out var req) || req.Kind == StepKind.Changes) break;
                     var result = Decode<StepResult>(a.Result?.Payloads_.FirstOrDefault());
                     if (result == null) break;
                     var took = TimeSpan.FromMilliseconds(result.DurationMs).TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture);

@@ -25,7 +25,7 @@ namespace Kubiya.Core.Schedules
                         return new KubiyaException(KubiyaErrorKind.InvalidState, "ScheduleChanged", $"Schedule '{name}' was changed by someone else meanwhile; try again.", name, ex);
                     case RpcException.StatusCode.Unavailable:
                     case RpcException.StatusCode.DeadlineExceeded:
-                        return new KubiyaException(KubiyaErrorKind.ServerUnreachable, "TemporalUnreachable", $"The Temporal server did not answer: {rpc.Message}", name, ex);
+                        return new KubiyaException(KubiyaErrorKind.ServerUnreachable, "TemporalUnreachable", $"The Temporal server did not answer: {Connection.TransportReason.Describe(rpc.Message)}.", name, ex);
                     case RpcException.StatusCode.Unimplemented:
                         return new KubiyaException(KubiyaErrorKind.Internal, "SchedulesNotSupported", $"The Temporal server does not support schedules: {rpc.Message}", name, ex);
                 }

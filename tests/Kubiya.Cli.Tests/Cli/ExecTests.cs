@@ -142,6 +142,10 @@ public sealed class ExecTests(CliFixture fx)
     {
         var r = (await fx.Env.With("KUBIYA_TEMPORAL_ADDRESS", "127.0.0.1:1").RunAsync("exec", "agent", "shell", "echo x", "--local")).Exit(3);
         Assert.Contains("[TemporalUnreachable]", r.Stderr);
+        // The reason in the user's terms, not the transport's debug text.
+        Assert.Contains("Cannot reach Temporal at 127.0.0.1:1 (namespace 'default'): connection refused", r.Stderr);
+        Assert.DoesNotContain("tonic", r.Stderr);
+        Assert.DoesNotContain("Os {", r.Stderr);
         (await fx.Env.With("KUBIYA_TEMPORAL_ADDRESS", "127.0.0.1:1").RunAsync("execution", "list")).Exit(3);
     }
 }
