@@ -25,7 +25,7 @@ catch (ArgumentException ex)
     return 2;
 }
 
-OwnerOnly.RestrictNewFiles();
+OwnerOnly.RestrictNewFiles(Path.GetDirectoryName(Path.GetFullPath(options.DbPath))!);
 // No configuration files are read from the working directory, and none is watched: the default
 // reload-on-change puts a recursive file watcher on the content root (often a busy build tree).
 var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions

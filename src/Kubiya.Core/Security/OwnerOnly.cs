@@ -6,8 +6,10 @@ namespace Kubiya.Core.Security
 {
     /// <summary>
     /// Keeps the product's files private to the account that owns them (Unix: folders 0700, files
-    /// 0600): the Kubiya home, worker folders, logs, the server token and database all hold
-    /// commands, output or credentials. On Windows the user profile's default ACL already is private.
+    /// 0600; Windows: <see cref="OwnerOnlyAcl"/>, full control for this account, SYSTEM and
+    /// Administrators only, not inherited from the parent): the Kubiya home, worker folders, logs,
+    /// the server token and database all hold commands, output or credentials. A folder kept
+    /// elsewhere than the user profile (KUBIYA_HOME on a shared drive) would otherwise be readable by Users.
     /// </summary>
     public static class OwnerOnly
     {
@@ -21,13 +23,16 @@ namespace Kubiya.Core.Security
         {
             Directory.CreateDirectory(path);
             if (IsUnix) Chmod(path, FolderMode);
+            else WindowsFileAcl.TryRestrict(path, folder: true);
             return path;
         }
 
         /// <summary>Restricts an existing file to its owner; a missing one is ignored.</summary>
         public static void File(string path)
         {
-            if (IsUnix && System.IO.File.Exists(path)) Chmod(path, OwnerFileMode);
+            if (!System.IO.File.Exists(path)) return;
+            if (IsUnix) Chmod(path, OwnerFileMode);
+            else WindowsFileAcl.TryRestrict(path, folder: false);
         }
 
         /// <summary>Writes <paramref name="text"/> to a new or existing owner-only file.</summary>

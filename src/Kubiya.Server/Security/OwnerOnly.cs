@@ -1,9 +1,11 @@
 using System.Runtime.InteropServices;
+using Kubiya.Core.Security;
 
 namespace Kubiya.Server.Security;
 
 /// <summary>
-/// Keeps the server's files readable by their owner only (0700 folders, 0600 files on Unix):
+/// Keeps the server's files readable by their owner only (0700 folders, 0600 files on Unix; on
+/// Windows full control for this account, SYSTEM and Administrators, not inherited: <see cref="OwnerOnlyAcl"/>):
 /// the database holds every execution's input and output, the token lets its holder run commands.
 /// </summary>
 public static class OwnerOnly
@@ -13,11 +15,16 @@ public static class OwnerOnly
 
     /// <summary>
     /// Makes every file and folder this process creates from now on owner-only (umask 077), so
-    /// SQLite's journal, WAL and shared-memory files follow the database.
+    /// SQLite's journal, WAL and shared-memory files follow the database. Windows has no umask: the
+    /// database's folder gets the owner-only ACL, which what is created inside it inherits.
     /// </summary>
-    public static void RestrictNewFiles()
+    public static void RestrictNewFiles(string databaseFolder)
     {
-        if (OperatingSystem.IsWindows()) return;
+        if (OperatingSystem.IsWindows())
+        {
+            Folder(databaseFolder);
+            return;
+        }
         try { umask(0x3F); } catch (DllNotFoundException) { } catch (EntryPointNotFoundException) { }
     }
 
@@ -30,6 +37,7 @@ public static class OwnerOnly
         if (OperatingSystem.IsWindows())
         {
             Directory.CreateDirectory(path);
+            WindowsFileAcl.TryRestrict(path, folder: true);
             return;
         }
         if (!Directory.Exists(path)) Directory.CreateDirectory(path, FolderMode);
@@ -39,7 +47,9 @@ public static class OwnerOnly
     /// <summary>Restricts an existing file to its owner; a missing file is ignored.</summary>
     public static void File(string path)
     {
-        if (!OperatingSystem.IsWindows() && System.IO.File.Exists(path)) TrySet(path, FileMode);
+        if (!System.IO.File.Exists(path)) return;
+        if (OperatingSystem.IsWindows()) WindowsFileAcl.TryRestrict(path, folder: false);
+        else TrySet(path, FileMode);
     }
 
     /// <summary>Creates an empty owner-only file unless it exists (so SQLite, which copies the mode, inherits it).</summary>
