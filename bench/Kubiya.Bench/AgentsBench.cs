@@ -76,7 +76,9 @@ public static class AgentsBench
             }
         }
 
-        await Conversation(20, 40);
+        // Warm-up long enough for both processes to finish tiered JIT of the hot paths.
+        await Conversation(150, 40);
+        await Conversation(150, 40);
         var serverPid = ProcessCpu.FindServerPid(server.DbPath);
         var serverCpu = ProcessCpu.CpuMs(serverPid);
         var selfCpu = ProcessCpu.SelfCpuMs();
