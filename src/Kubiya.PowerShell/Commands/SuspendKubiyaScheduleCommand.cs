@@ -1,6 +1,7 @@
 using System.Management.Automation;
+using System.Threading;
+using System.Threading.Tasks;
 using Kubiya.Core.Schedules;
-using Kubiya.PowerShell.Internal;
 
 namespace Kubiya.PowerShell.Commands
 {
@@ -9,34 +10,13 @@ namespace Kubiya.PowerShell.Commands
     /// </summary>
     [Cmdlet(VerbsLifecycle.Suspend, "KubiyaSchedule", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
     [OutputType(typeof(ScheduleInfo))]
-    public sealed class SuspendKubiyaScheduleCommand : KubiyaCmdlet
+    public sealed class SuspendKubiyaScheduleCommand : ScheduleStateCommand
     {
-        /// <summary>Schedule names.</summary>
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-        [ValidateNotNullOrEmpty]
-        public string[] Name { get; set; } = new string[0];
-
-        /// <summary>A note kept with the schedule's state.</summary>
-        [Parameter]
-        [ValidateNotNullOrEmpty]
-        public string? Note { get; set; }
-
-        /// <summary>Return the schedule.</summary>
-        [Parameter]
-        public SwitchParameter PassThru { get; set; }
+        /// <inheritdoc />
+        protected override string Action => "Pause schedule";
 
         /// <inheritdoc />
-        protected override void ProcessRecord()
-        {
-            foreach (var name in Name)
-            {
-                if (!ShouldProcess(name, "Pause schedule")) continue;
-                TryRun(() =>
-                {
-                    var info = Run(async (pump, ct) => await (await Runtime.SchedulesAsync(ct).ConfigureAwait(false)).PauseAsync(name, Note, ct).ConfigureAwait(false));
-                    if (PassThru) WriteObject(info);
-                }, name);
-            }
-        }
+        protected override Task<ScheduleInfo> ChangeAsync(ScheduleService schedules, string name, string? note, CancellationToken ct) =>
+            schedules.PauseAsync(name, note, ct);
     }
 }
