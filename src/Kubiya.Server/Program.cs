@@ -108,10 +108,12 @@ builder.Services.AddSingleton<Grpc.AspNetCore.Server.Model.IServiceMethodProvide
 builder.Services.AddSingleton<Grpc.AspNetCore.Server.Model.IServiceMethodProvider<OperatorServiceHandler>>(
     new DescriptorServiceBinder<OperatorServiceHandler>(Temporalio.Api.OperatorService.V1.ServiceReflection.Descriptor.Services[0]));
 ServerExtensions.Configure(builder.Services);
+HealthEndpoint.Configure(builder.Services);
 
 var app = builder.Build();
 app.MapGrpcService<WorkflowServiceHandler>();
 app.MapGrpcService<OperatorServiceHandler>();
+HealthEndpoint.Map(app);
 
 var rpcLog = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Kubiya.Server.Rpc");
 MalformedRequests.Log = line => rpcLog.LogWarning("{Line}", line);

@@ -232,6 +232,14 @@ public sealed partial class WorkflowEngine
             return;
         }
         var isTimeout = failure.TimeoutFailureInfo != null;
+        // Temporal's rule: a timed-out attempt that is not retried because the next attempt would
+        // start after the schedule-to-close deadline ended the activity by schedule-to-close.
+        if (isTimeout && state == RetryState.Timeout && failure.TimeoutFailureInfo!.TimeoutType != TimeoutType.ScheduleToClose)
+        {
+            failure = failure.Clone();
+            failure.Message = "activity ScheduleToClose timeout";
+            failure.TimeoutFailureInfo.TimeoutType = TimeoutType.ScheduleToClose;
+        }
         var ev = NewEvent(isTimeout ? EventType.ActivityTaskTimedOut : EventType.ActivityTaskFailed);
         if (isTimeout)
             ev.ActivityTaskTimedOutEventAttributes = new()

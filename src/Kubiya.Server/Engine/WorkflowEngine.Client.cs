@@ -43,7 +43,8 @@ public sealed partial class WorkflowEngine
             var e = Find(r.Namespace, r.WorkflowExecution?.WorkflowId ?? "", r.WorkflowExecution?.RunId);
             if (!string.IsNullOrEmpty(r.FirstExecutionRunId) && e.State.FirstRunId != r.FirstExecutionRunId)
                 throw ServerErrors.WorkflowNotFound(e.State.WorkflowId, r.FirstExecutionRunId);
-            if (!e.IsOpen) throw ServerErrors.AlreadyCompleted();
+            // As in Temporal, cancelling a run that already closed succeeds and changes nothing.
+            if (!e.IsOpen) return new RequestCancelWorkflowExecutionResponse();
             RequestCancel(tx, e, r.Identity, r.Reason);
             return new RequestCancelWorkflowExecutionResponse();
         });

@@ -40,6 +40,8 @@ public sealed class AuthInterceptor : Interceptor
     private void Check(ServerCallContext context)
     {
         if (secret == null) return;
+        // Liveness probes (grpc.health.v1) carry no credentials and learn nothing but "serving".
+        if (context.Method.StartsWith(Rpc.HealthEndpoint.MethodPrefix, StringComparison.Ordinal)) return;
         var auth = context.RequestHeaders.GetValue("authorization");
         const string Scheme = "Bearer ";
         if (auth != null && auth.StartsWith(Scheme, StringComparison.OrdinalIgnoreCase) &&
