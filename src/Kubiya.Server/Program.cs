@@ -87,7 +87,13 @@ catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessExceptio
     return 1;
 }
 builder.Services.AddSingleton(secret);
-builder.Services.AddSingleton(new EngineLimits { EagerActivities = !options.NoEagerActivities, ResumeGrace = options.ResumeGrace });
+builder.Services.AddSingleton(new EngineLimits
+{
+    EagerActivities = !options.NoEagerActivities,
+    ResumeGrace = options.ResumeGrace,
+    SuggestContinueAsNewEvents = options.SuggestContinueAsNewEvents,
+    SuggestContinueAsNewBytes = options.SuggestContinueAsNewBytes,
+});
 builder.Services.AddSingleton<WorkflowEngine>();
 builder.Services.AddSingleton<StorageHealth>();
 builder.Services.AddSingleton<WorkflowServiceHandler>();

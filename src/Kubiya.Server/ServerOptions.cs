@@ -21,6 +21,10 @@ public sealed class ServerOptions
     public bool NoEagerActivities { get; set; }
     /// <summary>How long after a restart attempts that were running may take to be heard from (see <see cref="Engine.EngineLimits.ResumeGrace"/>).</summary>
     public TimeSpan ResumeGrace { get; set; } = new Engine.EngineLimits().ResumeGrace;
+    /// <summary>History length from which workflow tasks suggest continue-as-new (0: never).</summary>
+    public long SuggestContinueAsNewEvents { get; set; } = new Engine.EngineLimits().SuggestContinueAsNewEvents;
+    /// <summary>History size in bytes from which workflow tasks suggest continue-as-new (0: never).</summary>
+    public long SuggestContinueAsNewBytes { get; set; } = new Engine.EngineLimits().SuggestContinueAsNewBytes;
 
     /// <summary>The token file used when neither an API key nor --no-auth is given.</summary>
     public string EffectiveTokenFile => TokenFile ?? Security.ServerToken.DefaultPath(DbPath);
@@ -29,7 +33,7 @@ public sealed class ServerOptions
         Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".kubiya", "server", "kubiya.db");
 
     public const string Usage =
-        "usage: Kubiya.Server [--port N] [--db FILE] [--bind ADDRESS] [--allow-remote --api-key KEY] [--tls-cert FILE --tls-key FILE] [--token-file FILE | --no-auth] [--no-eager-activities] [--resume-grace SECONDS] [--log-level LEVEL]\n" +
+        "usage: Kubiya.Server [--port N] [--db FILE] [--bind ADDRESS] [--allow-remote --api-key KEY] [--tls-cert FILE --tls-key FILE] [--token-file FILE | --no-auth] [--no-eager-activities] [--resume-grace SECONDS] [--suggest-continue-as-new-events N] [--suggest-continue-as-new-bytes N] [--log-level LEVEL]\n" +
         "  --port N        port to listen on (default 7233; 0 picks a free port)\n" +
         "  --db FILE       SQLite database (default ~/.kubiya/server/kubiya.db)\n" +
         "  --bind ADDRESS  address to listen on (default 127.0.0.1)\n" +
@@ -40,6 +44,8 @@ public sealed class ServerOptions
         "  --no-auth       accept callers without the token (tests, or a front that authenticates callers itself)\n" +
         "  --no-eager-activities  hand every activity out through polls (by default one a worker asks to run itself starts at once)\n" +
         "  --resume-grace S  seconds after a restart that steps running before it have to report or heartbeat (default 30)\n" +
+        "  --suggest-continue-as-new-events N  history length from which workflow tasks suggest continue-as-new (default 4096, Temporal's; 0 never)\n" +
+        "  --suggest-continue-as-new-bytes N   history size in bytes from which they suggest it (default 4194304 = 4 MiB, Temporal's; 0 never)\n" +
         "  --log-level L   Trace, Debug, Information, Warning (default), Error";
 
     /// <summary>Parses arguments; throws ArgumentException with a one-line message on bad input.</summary>
@@ -72,6 +78,8 @@ public sealed class ServerOptions
                         throw new ArgumentException($"--resume-grace must be 0-86400 seconds, not '{g}'.");
                     o.ResumeGrace = TimeSpan.FromSeconds(grace);
                     break;
+                case "--suggest-continue-as-new-events": o.SuggestContinueAsNewEvents = NonNegative(args[i], Value()); break;
+                case "--suggest-continue-as-new-bytes": o.SuggestContinueAsNewBytes = NonNegative(args[i], Value()); break;
                 case "-h": case "--help": throw new HelpRequested();
                 default: throw new ArgumentException($"Unknown option '{args[i]}'.");
             }
@@ -92,6 +100,10 @@ public sealed class ServerOptions
         }
         return o;
     }
+
+    private static long NonNegative(string option, string value) =>
+        long.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n)
+            ? n : throw new ArgumentException($"{option} must be a whole number of 0 or more, not '{value}'.");
 
     /// <summary>Thrown by <see cref="Parse"/> for --help.</summary>
     public sealed class HelpRequested : Exception { }

@@ -73,6 +73,9 @@ public sealed class WorkflowTaskInfo
     /// <summary>Start-to-close timeout of this attempt; 0 means the run's default.</summary>
     public long TimeoutMs { get; set; }
     public long HistorySizeBytes { get; set; }
+    /// <summary>Why the task suggested continue-as-new (SuggestContinueAsNewReason values; empty: it did not).</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public List<int>? SuggestContinueAsNewReasons { get; set; }
 }
 
 /// <summary>A scheduled activity, with the retry state that never reaches history until it ends.</summary>

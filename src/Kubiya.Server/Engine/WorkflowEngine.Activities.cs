@@ -39,7 +39,7 @@ public sealed partial class WorkflowEngine
             WorkflowTaskCompletedEventId = completedId,
             RetryPolicy = RetryMath.Normalize(a.RetryPolicy),
             UseWorkflowBuildId = a.UseWorkflowBuildId,
-            Priority = a.Priority,
+            Priority = Priorities.Inherit(a.Priority, RunPriority(e)),
         };
         var ev = NewEvent(EventType.ActivityTaskScheduled);
         ev.ActivityTaskScheduledEventAttributes = attrs;

@@ -32,12 +32,14 @@ public sealed partial class WorkflowEngine
             Header = a.Header,
             Memo = a.Memo,
             SearchAttributes = a.SearchAttributes,
+            Priority = a.Priority,
         };
         var initiatedId = Append(tx, parent, ev);
-        post.Add(() => StartChild(tx, parent, a, ns, queue, initiatedId));
+        post.Add(() => StartChild(tx, parent, a, ns, queue, initiatedId, ev.UserMetadata));
     }
 
-    private void StartChild(Tx tx, Execution parent, StartChildWorkflowExecutionCommandAttributes a, string ns, string queue, long initiatedId)
+    private void StartChild(Tx tx, Execution parent, StartChildWorkflowExecutionCommandAttributes a, string ns, string queue, long initiatedId,
+        Temporalio.Api.Sdk.V1.UserMetadata? metadata)
     {
         if (!parent.IsOpen) return;
         var spec = new StartSpec
@@ -56,6 +58,9 @@ public sealed partial class WorkflowEngine
             SearchAttributes = a.SearchAttributes,
             Header = a.Header,
             RetryPolicy = a.RetryPolicy,
+            UserMetadata = metadata,
+            Priority = Priorities.Inherit(a.Priority, RunPriority(parent)),
+            RootExecution = RootOf(parent),
             Parent = new ParentInfo
             {
                 Namespace = parent.State.Namespace,

@@ -196,6 +196,7 @@ public sealed partial class WorkflowEngine
             };
             if (w.StartedEventId > 0) resp.PendingWorkflowTask.StartedTime = Clock.Ts(w.StartedTimeMs);
         }
+        DescribeFields(e, resp);
         return resp;
     }
 

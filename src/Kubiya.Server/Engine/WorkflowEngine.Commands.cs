@@ -303,6 +303,9 @@ public sealed partial class WorkflowEngine
             ContinuedFailure = a.Failure,
             FirstTaskBackoffMs = Clock.Ms(a.BackoffStartInterval),
             CronSchedule = startedAttrs.CronSchedule,
+            // A new run of the chain keeps the run's priority and root (Temporal's root rules).
+            Priority = startedAttrs.Priority,
+            RootExecution = startedAttrs.RootWorkflowExecution,
         }, newRunId);
         _ = next;
     }

@@ -36,6 +36,12 @@ internal sealed record StartSpec
     public WorkflowExecutionStartedEventAttributes? Extra { get; init; }
     /// <summary>Temporal's legacy cron schedule of the run (and of every run chained after it).</summary>
     public string CronSchedule { get; init; } = "";
+    /// <summary>Static summary and details shown by user interfaces (kept on the started event).</summary>
+    public Temporalio.Api.Sdk.V1.UserMetadata? UserMetadata { get; init; }
+    /// <summary>Task priority of the run, inherited by its activities and children.</summary>
+    public Priority? Priority { get; init; }
+    /// <summary>The root of the run's chain of parents; null when the run is its own root.</summary>
+    public WorkflowExecution? RootExecution { get; init; }
 }
 
 public sealed partial class WorkflowEngine
@@ -212,6 +218,8 @@ public sealed partial class WorkflowEngine
         attrs.ContinuedFailure = spec.ContinuedFailure;
         attrs.FirstWorkflowTaskBackoff = backoff > 0 ? Clock.Dur(backoff) : null;
         attrs.CronSchedule = spec.CronSchedule ?? "";
+        attrs.Priority = spec.Priority;
+        attrs.RootWorkflowExecution = spec.RootExecution;
         if (execDeadline is { } d) attrs.WorkflowExecutionExpirationTime = Clock.Ts(d);
         if (spec.ContinuedFromRunId != null) attrs.ContinuedExecutionRunId = spec.ContinuedFromRunId;
         if (spec.Parent is { } p)
@@ -223,6 +231,7 @@ public sealed partial class WorkflowEngine
         }
         var ev = NewEvent(EventType.WorkflowExecutionStarted);
         ev.WorkflowExecutionStartedEventAttributes = attrs;
+        ev.UserMetadata = spec.UserMetadata;
         Append(tx, e, ev);
         beforeFirstTask?.Invoke(e);
         if (backoff == 0) ScheduleWorkflowTask(tx, e, 1);
@@ -235,7 +244,7 @@ public sealed partial class WorkflowEngine
         var spec = SpecFromRequest(r.Namespace, r.WorkflowId, r.WorkflowType, r.TaskQueue, r.Input, r.WorkflowExecutionTimeout,
             r.WorkflowRunTimeout, r.WorkflowTaskTimeout, r.RequestId, r.Identity, r.Memo, r.SearchAttributes, r.Header, r.RetryPolicy,
             r.WorkflowStartDelay);
-        spec = WithCronSchedule(spec, r.CronSchedule, r.WorkflowStartDelay);
+        spec = WithCronSchedule(spec, r.CronSchedule, r.WorkflowStartDelay) with { UserMetadata = r.UserMetadata, Priority = r.Priority };
         ValidateSearchAttributes?.Invoke(r.Namespace, r.SearchAttributes);
         return MutateAsync(tx =>
         {
@@ -260,7 +269,7 @@ public sealed partial class WorkflowEngine
             r.WorkflowStartDelay);
         Require(r.SignalName, "SignalName");
         CheckPayloads(r.SignalInput, "Signal input");
-        spec = WithCronSchedule(spec, r.CronSchedule, r.WorkflowStartDelay);
+        spec = WithCronSchedule(spec, r.CronSchedule, r.WorkflowStartDelay) with { UserMetadata = r.UserMetadata, Priority = r.Priority };
         ValidateSearchAttributes?.Invoke(r.Namespace, r.SearchAttributes);
         return MutateAsync(tx =>
         {

@@ -73,6 +73,7 @@ public sealed partial class WorkflowEngine
         wft.Identity = identity ?? "";
         wft.RequestId = Guid.NewGuid().ToString();
         wft.HistorySizeBytes = e.HistorySizeBytes;
+        wft.SuggestContinueAsNewReasons = ContinueAsNewReasons(e);
         List<HistoryEvent>? transientEvents = null;
         if (wft.Transient)
         {
@@ -100,7 +101,10 @@ public sealed partial class WorkflowEngine
             Identity = wft.Identity,
             RequestId = wft.RequestId,
             HistorySizeBytes = wft.HistorySizeBytes,
+            SuggestContinueAsNew = wft.SuggestContinueAsNewReasons != null,
         };
+        if (wft.SuggestContinueAsNewReasons != null)
+            ev.WorkflowTaskStartedEventAttributes.SuggestContinueAsNewReasons.AddRange(wft.SuggestContinueAsNewReasons.Select(x => (SuggestContinueAsNewReason)x));
         return ev;
     }
 
@@ -224,8 +228,10 @@ public sealed partial class WorkflowEngine
             foreach (var cmd in r.Commands)
             {
                 if (!e.IsOpen) break;
+                var firstEvent = e.History.Count;
                 if (cmd.CommandType == CommandType.ProtocolMessage) ApplyProtocolMessageCommand(tx, e, messages, cmd);
                 else needTask |= ApplyCommand(tx, e, cmd, completedId, post);
+                CarryUserMetadata(e, cmd, firstEvent);
                 if (cmd.CommandType == CommandType.ScheduleActivityTask && cmd.ScheduleActivityTaskCommandAttributes.RequestEagerExecution)
                     eager.Add(e.History[e.History.Count - 1].EventId);
             }

@@ -346,4 +346,8 @@ public sealed record EngineLimits
     /// the outage) time them out. Kubiya's clients retry every few seconds while the server is down.
     /// </summary>
     public TimeSpan ResumeGrace { get; init; } = TimeSpan.FromSeconds(30);
+    /// <summary>History length (events) from which workflow tasks suggest continue-as-new; 0 never (Temporal's default 4 Ki).</summary>
+    public long SuggestContinueAsNewEvents { get; init; } = 4 * 1024;
+    /// <summary>History size (bytes) from which workflow tasks suggest continue-as-new; 0 never (Temporal's default 4 MiB).</summary>
+    public long SuggestContinueAsNewBytes { get; init; } = 4 * 1024 * 1024;
 }
