@@ -42,6 +42,8 @@ public sealed class ExecutionState
     public List<string> SignalRequestIds { get; set; } = new();
     /// <summary>Workflow updates of this run keyed by update id, in every stage.</summary>
     public Dictionary<string, UpdateInfo> Updates { get; set; } = new();
+    /// <summary>Nexus operations this run called and callbacks it owes (null when it never used Nexus).</summary>
+    public Nexus.NexusRunState? Nexus { get; set; }
 }
 
 /// <summary>Link from a child run back to the parent that started it.</summary>

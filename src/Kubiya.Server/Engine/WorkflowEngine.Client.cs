@@ -197,6 +197,7 @@ public sealed partial class WorkflowEngine
             if (w.StartedEventId > 0) resp.PendingWorkflowTask.StartedTime = Clock.Ts(w.StartedTimeMs);
         }
         DescribeFields(e, resp);
+        DescribeNexus(e, resp);
         return resp;
     }
 
@@ -284,6 +285,7 @@ public sealed partial class WorkflowEngine
                 if (s.ExecutionDeadlineMs is { } xd && xd <= now) TimeOutWorkflow(tx, e, runTimeout: false);
                 return;
         }
+        if (t.Kind.StartsWith("nexus-", StringComparison.Ordinal)) { FireNexusTimer(tx, e, t); return; }
         if (!s.Activities.TryGetValue(t.Ref, out var a)) return;
         switch (t.Kind)
         {

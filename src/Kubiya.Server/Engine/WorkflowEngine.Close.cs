@@ -19,6 +19,7 @@ public sealed partial class WorkflowEngine
         s.Timers.Clear();
         s.Buffered.Clear();
         s.FirstTaskDueMs = null;
+        CloseNexus(tx, e, status, closeEvent);
         // A run that goes on in a new run (continue-as-new, retry) leaves reporting to the parent to
         // its last run; parent-close policies apply to every run that closes, as in Temporal.
         if (s.NewRunId == null) NotifyParent(tx, e, status, closeEvent);

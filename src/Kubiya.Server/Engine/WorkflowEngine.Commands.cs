@@ -68,7 +68,8 @@ public sealed partial class WorkflowEngine
                     break;
                 case CommandType.ScheduleNexusOperation:
                 case CommandType.RequestCancelNexusOperation:
-                    return (WorkflowTaskFailedCause.UnhandledCommand, "Nexus operations are not supported by this server.");
+                    if (ValidateNexusCommand(e, c) is { } nexusProblem) return nexusProblem;
+                    break;
             }
         }
         return null;
@@ -209,6 +210,12 @@ public sealed partial class WorkflowEngine
                 return false;
             case CommandType.RequestCancelExternalWorkflowExecution:
                 InitiateExternalCancel(tx, e, c.RequestCancelExternalWorkflowExecutionCommandAttributes, completedId, post);
+                return false;
+            case CommandType.ScheduleNexusOperation:
+                ScheduleNexusOperation(tx, e, c.ScheduleNexusOperationCommandAttributes, completedId, post);
+                return false;
+            case CommandType.RequestCancelNexusOperation:
+                RequestCancelNexusOperation(tx, e, c.RequestCancelNexusOperationCommandAttributes, completedId, post);
                 return false;
             default:
                 return false;

@@ -197,6 +197,7 @@ public sealed partial class WorkflowEngine
         };
         var e = new Execution(state, new List<HistoryEvent>()) { IsNew = true };
         AddToCache(e);
+        InheritNexusCallbacks(e, spec.ContinuedFromRunId);
         var attrs = spec.Extra?.Clone() ?? new WorkflowExecutionStartedEventAttributes();
         attrs.WorkflowType = new WorkflowType { Name = spec.WorkflowType };
         attrs.TaskQueue = new() { Name = spec.TaskQueue, Kind = TaskQueueKind.Normal };
@@ -249,6 +250,7 @@ public sealed partial class WorkflowEngine
         return MutateAsync(tx =>
         {
             var outcome = StartWithPolicies(tx, spec, r.WorkflowIdReusePolicy, r.WorkflowIdConflictPolicy);
+            AttachNexusStart(outcome, r.CompletionCallbacks, r.Links);
             return new StartWorkflowExecutionResponse
             {
                 RunId = outcome.RunId,

@@ -305,6 +305,7 @@ public sealed partial class WorkflowEngine : IAsyncDisposable
                 Timer(e, "act-sc", a.ScheduledEventId, 0, ScheduleToCloseDeadline(a));
         }
         foreach (var t in s.Timers.Values) Timer(e, "timer", t.StartedEventId, 0, t.FireTimeMs);
+        ReconcileNexus(e);
         if (s.RunDeadlineMs is { } run) Timer(e, "run-timeout", 0, 0, run);
         if (s.ExecutionDeadlineMs is { } exec) Timer(e, "exec-timeout", 0, 0, exec);
     }

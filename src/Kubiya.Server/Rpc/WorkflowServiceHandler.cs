@@ -43,7 +43,7 @@ public sealed partial class WorkflowServiceHandler
                 SdkMetadata = true,
                 CountGroupByExecutionStatus = true,
                 BuildIdBasedVersioning = false,
-                Nexus = false,
+                Nexus = true,
             },
         });
 
