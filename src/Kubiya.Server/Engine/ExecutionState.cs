@@ -107,6 +107,17 @@ public sealed class ActivityInfo
     public long CancelRequestedEventId { get; set; }
     /// <summary>The ActivityTaskScheduledEventAttributes, kept to answer polls without reading history.</summary>
     public byte[] Attributes { get; set; } = Array.Empty<byte>();
+    /// <summary>Paused by an operator (PauseActivity): not dispatched, not retried, until unpaused.</summary>
+    public bool Paused { get; set; }
+    public long? PausedTimeMs { get; set; }
+    public string PausedBy { get; set; } = "";
+    public string PauseReason { get; set; } = "";
+    /// <summary>Reset (ResetActivity) while an attempt ran: the attempt's end starts attempt 1.</summary>
+    public bool ResetRequested { get; set; }
+    /// <summary>With <see cref="ResetRequested"/>: drop the heartbeat details for the new attempt.</summary>
+    public bool ResetHeartbeat { get; set; }
+    /// <summary>Bumped by every activity operation, so the activity's task is dispatched anew.</summary>
+    public int DispatchStamp { get; set; }
 }
 
 /// <summary>A user timer started by the workflow.</summary>

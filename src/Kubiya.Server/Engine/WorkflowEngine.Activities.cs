@@ -99,7 +99,7 @@ public sealed partial class WorkflowEngine
     {
         var e = LoadRun(t.Namespace, t.RunId);
         if (e == null || !e.IsOpen) return null;
-        if (!e.State.Activities.TryGetValue(t.ScheduledEventId, out var a) || a.Attempt != t.Attempt || a.Started) return null;
+        if (!e.State.Activities.TryGetValue(t.ScheduledEventId, out var a) || a.Attempt != t.Attempt || a.Started || a.Paused) return null;
         var now = Clock.NowMs();
         if (a.ScheduledTimeMs > now) return null;
         tx.Touch(e);
@@ -225,6 +225,7 @@ public sealed partial class WorkflowEngine
         long? deadline = a.ScheduleToCloseMs > 0 ? a.FirstScheduledTimeMs + a.ScheduleToCloseMs : null;
         var (retry, backoff, state) = RetryMath.Decide(policy, a.Attempt, failure, now, deadline);
         if (a.CancelRequested) retry = false;
+        if (OperatorDecidesRetry(a, failure, retry, backoff, now)) return;
         if (retry)
         {
             a.LastAttemptCompleteMs = now;
@@ -359,14 +360,18 @@ public sealed partial class WorkflowEngine
         MutateAsync(tx =>
         {
             var (e, a) = ActivityOf(r.TaskToken);
-            return new RecordActivityTaskHeartbeatResponse { CancelRequested = Heartbeat(tx, e, a, r.Details, r.Identity) };
+            var cancel = Heartbeat(tx, e, a, r.Details, r.Identity);
+            var (paused, reset) = OperatorFlags(a);
+            return new RecordActivityTaskHeartbeatResponse { CancelRequested = cancel, ActivityPaused = paused, ActivityReset = reset };
         });
 
     public Task<RecordActivityTaskHeartbeatByIdResponse> HeartbeatByIdAsync(RecordActivityTaskHeartbeatByIdRequest r) =>
         MutateAsync(tx =>
         {
             var (e, a) = ActivityById(r.Namespace, r.WorkflowId, r.RunId, r.ActivityId);
-            return new RecordActivityTaskHeartbeatByIdResponse { CancelRequested = Heartbeat(tx, e, a, r.Details, r.Identity) };
+            var cancel = Heartbeat(tx, e, a, r.Details, r.Identity);
+            var (paused, reset) = OperatorFlags(a);
+            return new RecordActivityTaskHeartbeatByIdResponse { CancelRequested = cancel, ActivityPaused = paused, ActivityReset = reset };
         });
 
     /// <summary>An activity deadline passed: time the attempt out (retrying where the policy allows).</summary>

@@ -50,6 +50,7 @@ public sealed partial class WorkflowEngine
             if (a == null) continue;
             var scheduled = Temporalio.Api.History.V1.ActivityTaskScheduledEventAttributes.Parser.ParseFrom(a.Attributes);
             if (scheduled.Priority != null) pa.Priority = scheduled.Priority;
+            DescribeActivityOps(a, pa);
         }
     }
 

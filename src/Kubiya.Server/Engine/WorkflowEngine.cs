@@ -284,10 +284,11 @@ public sealed partial class WorkflowEngine : IAsyncDisposable
         }
         foreach (var a in s.Activities.Values)
         {
-            if (!a.Started)
+            if (!a.Started && a.Paused) { } // an operator paused it: nothing is dispatched until unpause
+            else if (!a.Started)
             {
                 if (a.ScheduledTimeMs <= now)
-                    Dispatch(e, $"act:{a.ScheduledEventId}:{a.Attempt}", a.TaskQueue, Matching.ActivityQueue,
+                    Dispatch(e, $"act:{a.ScheduledEventId}:{a.Attempt}:{a.DispatchStamp}", a.TaskQueue, Matching.ActivityQueue,
                         new TaskRef(TaskToken.Activity, s.Namespace, s.WorkflowId, s.RunId, a.ScheduledEventId, a.Attempt));
                 else
                     Timer(e, "act-backoff", a.ScheduledEventId, a.Attempt, a.ScheduledTimeMs);
