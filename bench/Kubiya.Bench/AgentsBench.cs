@@ -54,7 +54,7 @@ public static class AgentsBench
                 TemporalAddress = server.Address,
                 ApiKey = server.Token,
                 LlmContinueAsNewTurns = continueAsNewTurns,
-                HeartbeatInterval = TimeSpan.FromSeconds(5),
+                StepHeartbeatInterval = TimeSpan.FromSeconds(5),
             };
             var runtime = new KubiyaRuntime(settings);
             var queue = "bench-agents-" + Guid.NewGuid().ToString("N")[..8];

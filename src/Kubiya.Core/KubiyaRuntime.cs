@@ -63,6 +63,10 @@ namespace Kubiya.Core
             StoppedWorkers.Mark(await WorkerDirectory.PollersAsync(await ConnectAsync(cancellationToken).ConfigureAwait(false), queue, cancellationToken).ConfigureAwait(false),
                 Settings.Paths, Settings.EffectiveWorkerHostname);
 
+        /// <summary>Workers' last health heartbeats on the namespace (of one queue, when given); silent ones are <c>Lost</c>.</summary>
+        public async Task<IReadOnlyList<WorkerInfo>> WorkerHealthAsync(string? queue, CancellationToken cancellationToken) =>
+            await Health.WorkerHealthReader.ListAsync(await ConnectAsync(cancellationToken).ConfigureAwait(false), queue, System.DateTimeOffset.UtcNow, cancellationToken).ConfigureAwait(false);
+
         /// <summary>How many workers poll a queue now (those known to have stopped left out).</summary>
         public async Task<int> LivePollerCountAsync(string queue, CancellationToken cancellationToken) =>
             (await PollersAsync(queue, cancellationToken).ConfigureAwait(false)).Count(p => p.State != StoppedWorkers.StoppedState);

@@ -32,7 +32,7 @@ function Start-KubiyaTestEnvironment {
     $env:KUBIYA_TEMPORAL_ADDRESS = "127.0.0.1:$port"
     # A configured address authenticates with KUBIYA_API_KEY: the token the server created beside its db.
     $env:KUBIYA_API_KEY = (Get-Content -Raw (Join-Path $temp 'server.token')).Trim()
-    $env:HEARTBEAT_INTERVAL = '1'
+    $env:STEP_HEARTBEAT_INTERVAL = '1'
     try { Import-Module $module -Force -Global -ErrorAction Stop }
     catch { $server.Kill($true); throw }
     [pscustomobject]@{ Server = $server; Temp = $temp; Module = $module }
@@ -46,7 +46,7 @@ function Stop-KubiyaTestEnvironment {
     Remove-Module Kubiya -ErrorAction SilentlyContinue
     if ($Environment.Server -and -not $Environment.Server.HasExited) { $Environment.Server.Kill($true) }
     Remove-Item -Recurse -Force $Environment.Temp -ErrorAction SilentlyContinue
-    'KUBIYA_HOME', 'KUBIYA_TEMPORAL_ADDRESS', 'KUBIYA_API_KEY', 'HEARTBEAT_INTERVAL' | ForEach-Object { Remove-Item "env:$_" -ErrorAction SilentlyContinue }
+    'KUBIYA_HOME', 'KUBIYA_TEMPORAL_ADDRESS', 'KUBIYA_API_KEY', 'STEP_HEARTBEAT_INTERVAL' | ForEach-Object { Remove-Item "env:$_" -ErrorAction SilentlyContinue }
 }
 
 function New-KubiyaTestAgent {

@@ -188,13 +188,24 @@ internal static class WorkerCommand
 
     private static Command List()
     {
-        var command = new Command("list", "List the workers this machine has run (~/.kubiya/workers) with their daemon state.");
-        command.SetAction(ctx =>
+        var command = new Command("list", "List workers: the daemons this machine has run (~/.kubiya/workers), then every worker on the namespace by its health heartbeat (lost when silent for 3 intervals).");
+        var queue = new Option<string?>("--queue-id", "--queue") { Description = "Only workers of this queue." };
+        command.Add(queue);
+        command.SetAction(async ctx =>
         {
             var paths = ctx.Runtime.Settings.Paths;
-            var views = DaemonWorkers.All(paths).Select(kv => WorkerView.From(new WorkerPaths(kv.Key, paths), kv.Value)).ToList();
-            ctx.Output.Result(views, w => WorkerView.WriteTable(w, views));
-            return Task.FromResult(ExitCodes.Ok);
+            var only = ctx.Get(queue);
+            var views = DaemonWorkers.All(paths).Where(kv => only == null || kv.Key == only)
+                .Select(kv => WorkerView.From(new WorkerPaths(kv.Key, paths), kv.Value)).ToList();
+            var health = (await ctx.Runtime.WorkerHealthAsync(only, ctx.Cancellation)).Select(HealthView.From).ToList();
+            ctx.Output.Result(views.Cast<object>().Concat(health).ToList(), w =>
+            {
+                if (views.Count > 0) WorkerView.WriteTable(w, views);
+                if (views.Count > 0) w.WriteLine();
+                if (health.Count == 0) w.WriteLine("No worker heartbeats on this namespace.");
+                else HealthView.WriteTable(w, health);
+            });
+            return ExitCodes.Ok;
         });
         return command;
     }

@@ -37,6 +37,7 @@ namespace Kubiya.Core.Activities
             }
             catch (Exception ex) when (!(ex is OperationCanceledException) && !(ex is CompleteAsyncException))
             {
+                Metrics.TaskOutcome.MarkFailed(ctx);
                 if (await ReportAsync(ctx, logger, "failure", ct => handle.FailAsync(ex, new AsyncActivityFailOptions { Rpc = new RpcOptions { CancellationToken = ct } })).ConfigureAwait(false))
                     throw new CompleteAsyncException();
                 ExceptionDispatchInfo.Capture(ex).Throw();

@@ -7,6 +7,7 @@ namespace Kubiya.Core.Configuration
         public string? ApiKey { get; set; }
         public string? Queue { get; set; }
         public double? HeartbeatInterval { get; set; }
+        public double? StepHeartbeatInterval { get; set; }
         public double? ActivityTimeout { get; set; }
         public int? MaxConcurrentActivities { get; set; }
         public int? MaxConcurrentWorkflows { get; set; }

@@ -32,8 +32,17 @@ namespace Kubiya.Core.Configuration
         /// <summary>Default queue for executions and workers.</summary>
         public string? Queue { get; init; }
 
-        /// <summary>How often a running step heartbeats.</summary>
-        public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromSeconds(5);
+        /// <summary>How often a running step heartbeats to Temporal (<c>STEP_HEARTBEAT_INTERVAL</c>, <c>stepHeartbeatInterval</c>).</summary>
+        public TimeSpan StepHeartbeatInterval { get; init; } = TimeSpan.FromSeconds(5);
+
+        /// <summary>
+        /// How often a worker reports its health (<c>HEARTBEAT_INTERVAL</c>, <c>heartbeatInterval</c>;
+        /// 15–300 s, default 30); a worker silent for three intervals is <c>Lost</c>.
+        /// </summary>
+        public TimeSpan WorkerHeartbeatInterval { get; init; } = TimeSpan.FromSeconds(30);
+
+        /// <summary>Worker metrics, probes and probe files.</summary>
+        public Health.ObservabilitySettings Observability { get; init; } = new Health.ObservabilitySettings();
 
         /// <summary>Default timeout of one step.</summary>
         public TimeSpan ActivityTimeout { get; init; } = TimeSpan.FromHours(1);

@@ -12,7 +12,7 @@ namespace Kubiya.Core.Configuration
     /// <summary>
     /// Builds <see cref="KubiyaSettings"/> from <c>config.yaml</c> &lt; environment variables &lt; parameters.
     /// </summary>
-    public static class SettingsLoader
+    public static partial class SettingsLoader
     {
         /// <summary>Loads the settings for the current process environment.</summary>
         public static KubiyaSettings Load(SettingsOverrides? overrides = null) =>
@@ -24,6 +24,7 @@ namespace Kubiya.Core.Configuration
             var s = new KubiyaSettings { Paths = paths };
             s = ApplyFile(s, ReadFile(paths.ConfigFile));
             s = ApplyEnvironment(s, env);
+            s = ApplyObservability(s, env);
             return overrides == null ? s : ApplyOverrides(s, overrides);
         }
 
@@ -65,7 +66,8 @@ namespace Kubiya.Core.Configuration
                 TlsKeyPath = NonEmpty(t?.TlsKey) ?? s.TlsKeyPath,
                 TlsCaPath = NonEmpty(t?.TlsCa) ?? s.TlsCaPath,
                 Queue = NonEmpty(f.Queue) ?? s.Queue,
-                HeartbeatInterval = f.HeartbeatInterval is { } hb ? Seconds(hb, "heartbeatInterval") : s.HeartbeatInterval,
+                WorkerHeartbeatInterval = f.HeartbeatInterval is { } hb ? HealthInterval(hb, "heartbeatInterval") : s.WorkerHeartbeatInterval,
+                StepHeartbeatInterval = f.StepHeartbeatInterval is { } shb ? Seconds(shb, "stepHeartbeatInterval") : s.StepHeartbeatInterval,
                 ActivityTimeout = f.ActivityTimeout is { } at ? Seconds(at, "activityTimeout") : s.ActivityTimeout,
                 MaxConcurrentActivities = Positive(f.MaxConcurrentActivities, "maxConcurrentActivities") ?? s.MaxConcurrentActivities,
                 MaxConcurrentWorkflows = Positive(f.MaxConcurrentWorkflows, "maxConcurrentWorkflows") ?? s.MaxConcurrentWorkflows,
@@ -91,7 +93,8 @@ namespace Kubiya.Core.Configuration
                 ApiKey = E("KUBIYA_API_KEY") ?? s.ApiKey,
                 Tls = E("KUBIYA_TEMPORAL_TLS") is { } tls ? Bool(tls, "KUBIYA_TEMPORAL_TLS") : s.Tls,
                 Queue = E("QUEUE_ID") ?? s.Queue,
-                HeartbeatInterval = E("HEARTBEAT_INTERVAL") is { } hb ? Seconds(Number(hb, "HEARTBEAT_INTERVAL"), "HEARTBEAT_INTERVAL") : s.HeartbeatInterval,
+                WorkerHeartbeatInterval = E("HEARTBEAT_INTERVAL") is { } hb ? HealthInterval(Number(hb, "HEARTBEAT_INTERVAL"), "HEARTBEAT_INTERVAL") : s.WorkerHeartbeatInterval,
+                StepHeartbeatInterval = E("STEP_HEARTBEAT_INTERVAL") is { } shb ? Seconds(Number(shb, "STEP_HEARTBEAT_INTERVAL"), "STEP_HEARTBEAT_INTERVAL") : s.StepHeartbeatInterval,
                 ActivityTimeout = E("ACTIVITY_TIMEOUT") is { } at ? Seconds(Number(at, "ACTIVITY_TIMEOUT"), "ACTIVITY_TIMEOUT") : s.ActivityTimeout,
                 MaxConcurrentActivities = E("MAX_CONCURRENT_ACTIVITIES") is { } mca ? (int)Positive((int)Number(mca, "MAX_CONCURRENT_ACTIVITIES"), "MAX_CONCURRENT_ACTIVITIES")! : s.MaxConcurrentActivities,
                 MaxConcurrentWorkflows = E("MAX_CONCURRENT_WORKFLOWS") is { } mcw ? (int)Positive((int)Number(mcw, "MAX_CONCURRENT_WORKFLOWS"), "MAX_CONCURRENT_WORKFLOWS")! : s.MaxConcurrentWorkflows,

@@ -14,6 +14,7 @@ namespace Kubiya.Core.Connection
     {
         private static readonly object Gate = new object();
         private static readonly List<ILogger> Listeners = new List<ILogger>();
+        private static string? prometheus;
         private static readonly Lazy<TemporalRuntime> Lazy = new Lazy<TemporalRuntime>(() => new TemporalRuntime(new TemporalRuntimeOptions
         {
             Telemetry = new TelemetryOptions
@@ -22,11 +23,27 @@ namespace Kubiya.Core.Connection
                 {
                     Forwarding = new LogForwardingOptions(new ForwardingLogger()),
                 },
-                Metrics = null,
+                // On only for a worker with METRICS_ENABLED (see Metrics/SdkMetrics), off otherwise.
+                Metrics = prometheus == null ? null : new MetricsOptions(new PrometheusOptions(prometheus) { UseSecondsForDuration = true }),
             },
         }));
 
         public static TemporalRuntime Instance => Lazy.Value;
+
+        /// <summary>Where the SDK's Prometheus exporter listens, when it is on.</summary>
+        public static string? PrometheusAddress => Lazy.IsValueCreated ? prometheus : null;
+
+        /// <summary>Turns the SDK's Prometheus exporter on; false when the runtime already exists without it.</summary>
+        public static bool TryEnablePrometheus(string bindAddress)
+        {
+            lock (Gate)
+            {
+                if (Lazy.IsValueCreated) return prometheus != null;
+                prometheus = bindAddress;
+                _ = Lazy.Value;
+                return true;
+            }
+        }
 
         /// <summary>Adds a logger that receives the core's warnings; dispose the result to remove it.</summary>
         public static IDisposable Listen(ILogger logger)

@@ -83,7 +83,7 @@ namespace Kubiya.Core.Executions
                 Llm = llm,
                 Coordinator = team,
                 ParentConversation = parentConversation,
-                HeartbeatTimeoutSeconds = Math.Max(3, settings.HeartbeatInterval.TotalSeconds * 4),
+                HeartbeatTimeoutSeconds = Math.Max(3, settings.StepHeartbeatInterval.TotalSeconds * 4),
                 DefaultStepTimeoutSeconds = settings.ActivityTimeout.TotalSeconds,
             };
             var id = NewId();

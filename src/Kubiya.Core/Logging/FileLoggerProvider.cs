@@ -13,7 +13,7 @@ namespace Kubiya.Core.Logging
         private readonly RotatingFileWriter writer;
 
         /// <summary>Logs to <paramref name="path"/>, creating its folder; rotates at <paramref name="maxBytes"/>, keeping <paramref name="keep"/> old files.</summary>
-        public FileLoggerProvider(string path, long maxBytes = 10 * 1024 * 1024, int keep = 5) =>
+        public FileLoggerProvider(string path, long maxBytes = 100 * 1024 * 1024, int keep = 5) =>
             writer = new RotatingFileWriter(path, maxBytes, keep);
 
         /// <summary>The log file.</summary>

@@ -22,7 +22,7 @@ namespace Kubiya.Core.Logging
         /// <param name="path">Log file.</param>
         /// <param name="maxBytes">Rotate once the file would exceed this size (at least 1 KiB).</param>
         /// <param name="maxBackups">Rotated files kept (0 = truncate instead of keeping any).</param>
-        public RotatingFileWriter(string path, long maxBytes = 10 * 1024 * 1024, int maxBackups = 5)
+        public RotatingFileWriter(string path, long maxBytes = 100 * 1024 * 1024, int maxBackups = 5)
         {
             if (maxBytes < 1024) throw new ArgumentOutOfRangeException(nameof(maxBytes), "The log size limit must be at least 1024 bytes.");
             if (maxBackups < 0) throw new ArgumentOutOfRangeException(nameof(maxBackups), "The number of log backups cannot be negative.");

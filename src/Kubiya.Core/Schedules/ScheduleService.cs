@@ -247,7 +247,7 @@ namespace Kubiya.Core.Schedules
                 AutoApprove = r.AutoApprove,
                 ResolveAtRun = true,
                 Schedule = r.Name,
-                HeartbeatTimeoutSeconds = Math.Max(3, settings.HeartbeatInterval.TotalSeconds * 4),
+                HeartbeatTimeoutSeconds = Math.Max(3, settings.StepHeartbeatInterval.TotalSeconds * 4),
                 DefaultStepTimeoutSeconds = settings.ActivityTimeout.TotalSeconds,
             };
             var memo = new Dictionary<string, object>

@@ -12,7 +12,7 @@ namespace Kubiya.Core.Workers
         public const long MinLogBytes = 1024;
 
         /// <summary>Rotate worker.log beyond this size.</summary>
-        public long MaxLogBytes { get; init; } = 10 * 1024 * 1024;
+        public long MaxLogBytes { get; init; } = 100 * 1024 * 1024;
         /// <summary>Rotated logs kept (worker.log.1 ...).</summary>
         public int MaxLogBackups { get; init; } = 5;
         /// <summary>First restart delay; doubles on each quick death.</summary>

@@ -34,6 +34,7 @@ namespace Kubiya.Core.Workers
         private string? activeKey;
         private IDisposable? coreLog;
         private LlmWorkerServices? ownedLlm;
+        private Health.WorkerObservability? observability;
 
         // The SDK refuses two workers for one queue in one process; say so in our own words.
         private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> ActiveQueues =
@@ -109,8 +110,9 @@ namespace Kubiya.Core.Workers
             activeKey = key;
             coreLog = CoreRuntime.Listen(loggerFactory.CreateLogger("Temporalio.Core"));
             WriteQueueMarker();
+            observability = Health.WorkerObservability.Create(settings, options, Identity, loggerFactory);
             var connection = await TemporalConnector.ConnectAsync(settings, loggerFactory, ct).ConfigureAwait(false);
-            activities = new StepActivities(connection.Client, Identity, settings.HeartbeatInterval, loggerFactory.CreateLogger("Kubiya.Steps"))
+            activities = new StepActivities(connection.Client, Identity, settings.StepHeartbeatInterval, loggerFactory.CreateLogger("Kubiya.Steps"))
             {
                 DefaultWorkingDirectory = options.DefaultWorkingDirectory,
                 WithheldVariables = Secrets.ProductSecrets.EnvironmentNames(settings.Paths),
@@ -128,10 +130,13 @@ namespace Kubiya.Core.Workers
             workerOptions.AddAllActivities(new Schedules.ScheduledAgentResolver(settings, options.DefaultWorkingDirectory));
             var llm = options.LlmServices ?? (ownedLlm = LlmWorkerServices.Create(settings, options, loggerFactory));
             workerOptions.AddAllActivities(new LlmActivities(connection.Client, llm.Gateway, llm.Tools, llm.ListMcpTools, Identity,
-                settings.HeartbeatInterval, loggerFactory.CreateLogger("Kubiya.Agents"))
+                settings.StepHeartbeatInterval, loggerFactory.CreateLogger("Kubiya.Agents"))
             {
                 DefaultWorkingDirectory = options.DefaultWorkingDirectory,
             });
+            observability.Configure(workerOptions);
+            var reporting = observability;
+            StateChanged += h => reporting.OnState(h.State, connection.Client, h.StartedAt);
             worker = new TemporalWorker(connection.Client, workerOptions);
             completion = RunAsync(worker, connection);
             SetState(WorkerState.Running);
@@ -157,6 +162,7 @@ namespace Kubiya.Core.Workers
                 logger.LogError(ex, "Worker {Identity} failed", Identity);
                 SetState(WorkerState.Failed);
             }
+            if (observability != null) await observability.StoppedAsync().ConfigureAwait(false);
             logger.LogInformation("Worker {Identity} stopped ({Completed} step(s) run)", Identity, CompletedSteps);
             // The server lists this poller for minutes more; listings on this machine know better.
             StoppedWorkers.Record(settings.Paths, Queue, Identity, DateTimeOffset.UtcNow);
@@ -217,6 +223,7 @@ namespace Kubiya.Core.Workers
         /// <inheritdoc />
         public void Dispose()
         {
+            observability?.Dispose();
             ReleaseQueue();
             stop.Cancel();
             worker?.Dispose();

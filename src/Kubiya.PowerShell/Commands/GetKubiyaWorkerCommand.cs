@@ -10,7 +10,7 @@ using Kubiya.PowerShell.Jobs;
 namespace Kubiya.PowerShell.Commands
 {
     /// <summary>
-    /// <para type="synopsis">Lists workers: this session's worker jobs, this machine's daemon workers and the pollers the server reports per queue.</para>
+    /// <para type="synopsis">Lists workers: this session's worker jobs, this machine's daemon workers, every worker on the namespace by its health heartbeat, and the pollers the server reports per queue.</para>
     /// <para type="description">Without -QueueId the queues are this session's workers' and those this machine has
     /// run workers for (~/.kubiya/workers).</para>
     /// </summary>
@@ -55,6 +55,16 @@ namespace Kubiya.PowerShell.Commands
             foreach (var daemon in DaemonWorkers.All(Runtime.Settings.Paths))
                 if (daemon.Value.State != DaemonState.Stopped && queues.Contains(daemon.Key))
                     WriteObject(DaemonWorkers.ToWorkerInfo(daemon.Key, daemon.Value));
+            // Every worker on the namespace that sends health heartbeats (Lost when silent for 3 intervals).
+            TryRun(() =>
+            {
+                var health = Run((pump, ct) => Runtime.WorkerHealthAsync(null, ct));
+                foreach (var h in health.Where(h => (QueueId == null || QueueId.Contains(h.QueueId)) && !identities.Contains(h.Identity)))
+                {
+                    identities.Add(h.Identity);
+                    WriteObject(h);
+                }
+            }, "health");
             foreach (var queue in queues)
             {
                 TryRun(() =>

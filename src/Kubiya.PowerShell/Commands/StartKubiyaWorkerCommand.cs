@@ -62,7 +62,7 @@ namespace Kubiya.PowerShell.Commands
         [Parameter(Mandatory = true, ParameterSetName = DaemonSet)]
         public SwitchParameter Daemon { get; set; }
 
-        /// <summary>Rotate the daemon's worker.log beyond this many bytes (default 10 MB).</summary>
+        /// <summary>Rotate the daemon's worker.log beyond this many bytes (default 100 MB).</summary>
         [Parameter(ParameterSetName = DaemonSet)]
         [ValidateRange(1024, long.MaxValue)]
         public long? MaxLogSize { get; set; }

@@ -10,7 +10,7 @@ namespace Kubiya.Cli.Tests.Infrastructure;
 public sealed class CliEnvironment
 {
     // Settings the CLI reads from the environment: a developer's own values must not leak in.
-    private static readonly string[] Scrubbed = { "QUEUE_ID", "HEARTBEAT_INTERVAL", "LOG_LEVEL", "MAX_CONCURRENT_ACTIVITIES", "MAX_CONCURRENT_WORKFLOWS", "ACTIVITY_TIMEOUT", "WORKER_HOSTNAME", "ENVIRONMENT_NAME" };
+    private static readonly string[] Scrubbed = { "QUEUE_ID", "HEARTBEAT_INTERVAL", "STEP_HEARTBEAT_INTERVAL", "METRICS_ENABLED", "METRICS_PORT", "METRICS_BIND", "PROBE_FILES", "WORKER_ALIVE_FILE", "WORKER_READY_FILE", "LOG_LEVEL", "MAX_CONCURRENT_ACTIVITIES", "MAX_CONCURRENT_WORKFLOWS", "ACTIVITY_TIMEOUT", "WORKER_HOSTNAME", "ENVIRONMENT_NAME" };
     private readonly Dictionary<string, string?> variables;
 
     public CliEnvironment(string home, string? address, string? apiKey = null)
@@ -24,7 +24,7 @@ public sealed class CliEnvironment
             // A configured address authenticates with KUBIYA_API_KEY (the test server's token).
             ["KUBIYA_API_KEY"] = apiKey,
             // Short heartbeats so a killed worker's step is noticed within seconds.
-            ["HEARTBEAT_INTERVAL"] = "1",
+            ["STEP_HEARTBEAT_INTERVAL"] = "1",
         };
     }
 

@@ -45,7 +45,7 @@ public sealed class ServerOutageTests(ITestOutputHelper output)
                 TemporalAddress = server.Address,
                 ApiKey = server.Token,
                 Paths = new KubiyaPaths(home),
-                HeartbeatInterval = TimeSpan.FromSeconds(1),
+                StepHeartbeatInterval = TimeSpan.FromSeconds(1),
             };
             var executions = await new Kubiya.Core.KubiyaRuntime(settings).ExecutionsAsync(CancellationToken.None);
             var ids = new List<string>();

@@ -19,7 +19,7 @@ public sealed class TerminalTests(ModuleFixture fx)
     {
         ["KUBIYA_HOME"] = Environment.GetEnvironmentVariable("KUBIYA_HOME"),
         ["KUBIYA_TEMPORAL_ADDRESS"] = Environment.GetEnvironmentVariable("KUBIYA_TEMPORAL_ADDRESS"),
-        ["HEARTBEAT_INTERVAL"] = Environment.GetEnvironmentVariable("HEARTBEAT_INTERVAL"),
+        ["STEP_HEARTBEAT_INTERVAL"] = Environment.GetEnvironmentVariable("STEP_HEARTBEAT_INTERVAL"),
         ["QUEUE_ID"] = null,
         ["NO_COLOR"] = null,
     };

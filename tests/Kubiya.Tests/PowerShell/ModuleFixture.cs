@@ -27,7 +27,7 @@ public sealed class ModuleFixture : IAsyncLifetime
         // A configured address authenticates with KUBIYA_API_KEY: the test server's token.
         Environment.SetEnvironmentVariable("KUBIYA_API_KEY", Server.Token);
         // Short heartbeats so a killed worker's step moves to another worker within seconds.
-        Environment.SetEnvironmentVariable("HEARTBEAT_INTERVAL", "1");
+        Environment.SetEnvironmentVariable("STEP_HEARTBEAT_INTERVAL", "1");
         Environment.SetEnvironmentVariable("QUEUE_ID", null);
         Client = await Server.ConnectAsync();
     }

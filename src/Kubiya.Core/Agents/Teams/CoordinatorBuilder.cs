@@ -58,7 +58,7 @@ namespace Kubiya.Core.Agents.Teams
                     // A built-in member's one step is the delegated task itself; it is filled in per delegation.
                     Steps = llm != null ? new List<StepDefinition>() : catalog.StepsFor(member, ""),
                     Llm = llm,
-                    HeartbeatTimeoutSeconds = System.Math.Max(3, settings.HeartbeatInterval.TotalSeconds * 4),
+                    HeartbeatTimeoutSeconds = System.Math.Max(3, settings.StepHeartbeatInterval.TotalSeconds * 4),
                     DefaultStepTimeoutSeconds = settings.ActivityTimeout.TotalSeconds,
                 },
             };
