@@ -21,9 +21,11 @@ public sealed partial class WorkflowEngine
 
     /// <summary>
     /// Records the links and completion callbacks of a start on the run it created (StartWorkflowExecution).
-    /// A start that found an existing run adds nothing to it.
+    /// A start that found the workflow running (conflict policy UseExisting) attaches its callbacks to
+    /// that run when the request asks to, so a second operation backed by the same workflow completes too.
     /// </summary>
-    internal void AttachNexusStart(StartOutcome outcome, RepeatedField<Callback> callbacks, RepeatedField<Link> links)
+    internal void AttachNexusStart(Tx tx, StartOutcome outcome, RepeatedField<Callback> callbacks, RepeatedField<Link> links,
+        Temporalio.Api.Workflow.V1.OnConflictOptions? onConflict)
     {
         if (callbacks.Count == 0 && links.Count == 0) return;
         foreach (var cb in callbacks)
@@ -31,6 +33,15 @@ public sealed partial class WorkflowEngine
                 throw ServerErrors.InvalidArgument(
                     $"Completion callback '{(cb.VariantCase == Callback.VariantOneofCase.Nexus ? cb.Nexus.Url : cb.VariantCase.ToString())}' is not allowed: Kubiya.Server delivers completion callbacks only for Nexus operations it dispatched ({NexusSystemCallbackUrl}).");
         var e = outcome.Execution;
+        if (!outcome.Started && e.IsOpen && onConflict?.AttachCompletionCallbacks == true && callbacks.Count > 0)
+        {
+            tx.Touch(e);
+            var existing = NexusOf(e);
+            foreach (var bytes in callbacks.Select(c => c.ToByteArray()))
+                if (!existing.Callbacks.Any(b => b.AsSpan().SequenceEqual(bytes))) existing.Callbacks.Add(bytes);
+            if (existing.CallbacksRegisteredMs == 0) existing.CallbacksRegisteredMs = Clock.NowMs();
+            return;
+        }
         if (!outcome.Started || !e.IsNew || e.History.Count == 0) return;
         var first = e.History[0];
         var before = first.CalculateSize();

@@ -250,7 +250,7 @@ public sealed partial class WorkflowEngine
         return MutateAsync(tx =>
         {
             var outcome = StartWithPolicies(tx, spec, r.WorkflowIdReusePolicy, r.WorkflowIdConflictPolicy);
-            AttachNexusStart(outcome, r.CompletionCallbacks, r.Links);
+            AttachNexusStart(tx, outcome, r.CompletionCallbacks, r.Links, r.OnConflictOptions);
             return new StartWorkflowExecutionResponse
             {
                 RunId = outcome.RunId,

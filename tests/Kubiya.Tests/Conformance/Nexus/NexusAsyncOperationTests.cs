@@ -132,4 +132,24 @@ public sealed class NexusAsyncOperationTests(ServerFixture fx) : NexusTest(fx)
             Assert.Empty((await DescribeRawAsync(caller.Id)).PendingNexusOperations);
         });
     }
+    [Fact]
+    public async Task TwoOperationsAttachedToOneHandlerWorkflowBothComplete()
+    {
+        var queue = Queue();
+        var ep = await CreateEndpointAsync(queue);
+        await WithWorkerAsync(WorkerOptions(queue), async () =>
+        {
+            var shared = new HandlerRequest(ServerFixture.Unique("nexus-shared"), "wait", "shared", UseExisting: true);
+            var first = await Client.StartWorkflowAsync((NexusCallerWorkflow wf) => wf.RunAsync(new CallerRequest(ep.Spec.Name, "RunWorkflow", "", shared)),
+                new(Id("nexus-caller"), queue));
+            await EventuallyAsync(async () => (await HistoryAsync(first)).Any(e => e.EventType == EventType.NexusOperationStarted), ok => ok, "first operation started");
+            var second = await Client.StartWorkflowAsync((NexusCallerWorkflow wf) => wf.RunAsync(new CallerRequest(ep.Spec.Name, "RunWorkflow", "", shared)),
+                new(Id("nexus-caller"), queue));
+            await EventuallyAsync(async () => (await HistoryAsync(second)).Any(e => e.EventType == EventType.NexusOperationStarted), ok => ok, "second operation started");
+
+            await Client.GetWorkflowHandle(shared.WorkflowId).SignalAsync((NexusHandlerWorkflow wf) => wf.FinishAsync());
+            Assert.Equal("ok:finished: shared", await first.GetResultAsync<string>());
+            Assert.Equal("ok:finished: shared", await second.GetResultAsync<string>());
+        });
+    }
 }

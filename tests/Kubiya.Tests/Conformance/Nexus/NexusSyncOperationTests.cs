@@ -110,4 +110,34 @@ public sealed class NexusSyncOperationTests(ServerFixture fx) : NexusTest(fx)
             Assert.Contains(EventType.NexusOperationFailed, EventTypes(await HistoryAsync(handle)));
         });
     }
+    [Fact]
+    public async Task OperationTheHandlerDoesNotKnowFailsWithNotFound()
+    {
+        var queue = Queue();
+        var ep = await CreateEndpointAsync(queue);
+        await WithWorkerAsync(WorkerOptions(queue), async () =>
+        {
+            var (outcome, handle) = await CallAsync(queue, new CallerRequest(ep.Spec.Name, "untyped:NoSuchOperation", "x", ScheduleToCloseSeconds: 50));
+            Assert.StartsWith("nexus-failure:HandlerException:", outcome);
+            Assert.Contains(EventType.NexusOperationFailed, EventTypes(await HistoryAsync(handle)));
+        });
+    }
+
+    /// <summary>This server does not call external Nexus URLs: such an operation fails at once, saying why.</summary>
+    [EmbeddedServerFact]
+    public async Task OperationOnAnExternalEndpointFailsAtOnceWithTheReason()
+    {
+        var queue = Queue();
+        var name = EndpointName();
+        await Client.Connection.OperatorService.CreateNexusEndpointAsync(new Temporalio.Api.OperatorService.V1.CreateNexusEndpointRequest
+        {
+            Spec = new() { Name = name, Target = new() { External = new() { Url = "https://nexus.example.invalid/api" } } },
+        });
+        await WithWorkerAsync(WorkerOptions(queue), async () =>
+        {
+            var (outcome, _) = await CallAsync(queue, new CallerRequest(name, "Echo", "out there"));
+            Assert.StartsWith("nexus-failure:HandlerException:", outcome);
+            Assert.Contains("external URL", outcome);
+        });
+    }
 }

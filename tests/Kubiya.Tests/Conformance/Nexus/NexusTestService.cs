@@ -1,5 +1,6 @@
 using NexusRpc;
 using NexusRpc.Handlers;
+using Temporalio.Api.Enums.V1;
 using Temporalio.Exceptions;
 using Temporalio.Nexus;
 using Temporalio.Workflows;
@@ -24,7 +25,7 @@ public interface INexusTestService
 }
 
 /// <summary>What a workflow-backed operation starts: the handler workflow's id and what it should do.</summary>
-public sealed record HandlerRequest(string WorkflowId, string Mode, string Text);
+public sealed record HandlerRequest(string WorkflowId, string Mode, string Text, bool UseExisting = false);
 
 /// <summary>The handler of <see cref="INexusTestService"/>; counts attempts and keeps what it saw.</summary>
 [NexusServiceHandler(typeof(INexusTestService))]
@@ -59,7 +60,11 @@ public sealed class NexusTestHandler
     [NexusOperationHandler]
     public IOperationHandler<HandlerRequest, string> RunWorkflow() =>
         WorkflowRunOperationHandler.FromHandleFactory((WorkflowRunOperationContext ctx, HandlerRequest request) =>
-            ctx.StartWorkflowAsync((NexusHandlerWorkflow wf) => wf.RunAsync(request), new() { Id = request.WorkflowId }));
+            ctx.StartWorkflowAsync((NexusHandlerWorkflow wf) => wf.RunAsync(request), new()
+            {
+                Id = request.WorkflowId,
+                IdConflictPolicy = request.UseExisting ? WorkflowIdConflictPolicy.UseExisting : WorkflowIdConflictPolicy.Unspecified,
+            }));
 }
 
 /// <summary>The workflow behind <see cref="INexusTestService.RunWorkflow"/>.</summary>
@@ -144,6 +149,12 @@ public sealed class NexusCallerWorkflow
                 var handle = await client.StartNexusOperationAsync(svc => svc.RunWorkflow(request.Handler!), options);
                 cancel.Cancel();
                 return "ok:" + await handle.GetResultAsync();
+            }
+            if (request.Operation.StartsWith("untyped:", StringComparison.Ordinal))
+            {
+                // An operation the service does not define, called by name as another SDK could.
+                var untyped = Workflow.CreateNexusWorkflowClient("kubiya-conformance", request.Endpoint);
+                return "ok:" + await untyped.ExecuteNexusOperationAsync<string>(request.Operation["untyped:".Length..], request.Text, options);
             }
             return "ok:" + request.Operation switch
             {
