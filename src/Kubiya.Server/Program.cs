@@ -53,6 +53,7 @@ builder.WebHost.ConfigureKestrel(k =>
         if (options.TlsCertPath != null)
             l.UseHttps(System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPemFile(options.TlsCertPath, options.TlsKeyPath));
     });
+    if (options.MetricsPort is { } metricsPort) Kubiya.Server.Metrics.MetricsListener.Listen(k, options.Bind, metricsPort);
 });
 builder.Services.AddSingleton(options);
 SqliteStore store;
@@ -117,6 +118,7 @@ ServerExtensions.Configure(builder.Services);
 HealthEndpoint.Configure(builder.Services);
 
 var app = builder.Build();
+if (options.MetricsPort is { } metricsPortMap) Kubiya.Server.Metrics.MetricsListener.Map(app, metricsPortMap);
 app.MapGrpcService<WorkflowServiceHandler>();
 app.MapGrpcService<OperatorServiceHandler>();
 HealthEndpoint.Map(app);
@@ -126,6 +128,7 @@ MalformedRequests.Log = line => rpcLog.LogWarning("{Line}", line);
 var engine = app.Services.GetRequiredService<WorkflowEngine>();
 engine.Storage = app.Services.GetRequiredService<StorageHealth>();
 ServerExtensions.Attach(app.Services, engine);
+if (options.MetricsPort != null) Kubiya.Server.Metrics.ServerMetrics.Attach(engine, app.Services.GetRequiredService<Kubiya.Server.Visibility.VisibilityService>());
 var resumed = await engine.RecoverAsync();
 try
 {
@@ -136,7 +139,7 @@ catch (Exception ex) when (ex is IOException || ex is System.Net.Sockets.SocketE
     Console.Error.WriteLine($"Kubiya.Server: cannot listen on {options.Bind}:{options.Port}: {ex.Message}");
     return 1;
 }
-var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First(a => options.MetricsPort == null || new Uri(a).Port != options.MetricsPort);
 var port = new Uri(address).Port;
 Console.WriteLine($"Kubiya.Server ready on {options.Bind}:{port} (db {Path.GetFullPath(options.DbPath)}, {resumed} open executions resumed)");
 Console.Out.Flush();

@@ -26,6 +26,9 @@ public sealed class ServerOptions
     /// <summary>History size in bytes from which workflow tasks suggest continue-as-new (0: never).</summary>
     public long SuggestContinueAsNewBytes { get; set; } = new Engine.EngineLimits().SuggestContinueAsNewBytes;
 
+    /// <summary>Port of the Prometheus <c>/metrics</c> listener on the bind address; null = none.</summary>
+    public int? MetricsPort { get; set; }
+
     /// <summary>The token file used when neither an API key nor --no-auth is given.</summary>
     public string EffectiveTokenFile => TokenFile ?? Security.ServerToken.DefaultPath(DbPath);
 
@@ -33,7 +36,7 @@ public sealed class ServerOptions
         Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".kubiya", "server", "kubiya.db");
 
     public const string Usage =
-        "usage: Kubiya.Server [--port N] [--db FILE] [--bind ADDRESS] [--allow-remote --api-key KEY] [--tls-cert FILE --tls-key FILE] [--token-file FILE | --no-auth] [--no-eager-activities] [--resume-grace SECONDS] [--suggest-continue-as-new-events N] [--suggest-continue-as-new-bytes N] [--log-level LEVEL]\n" +
+        "usage: Kubiya.Server [--port N] [--db FILE] [--bind ADDRESS] [--allow-remote --api-key KEY] [--tls-cert FILE --tls-key FILE] [--token-file FILE | --no-auth] [--no-eager-activities] [--resume-grace SECONDS] [--suggest-continue-as-new-events N] [--suggest-continue-as-new-bytes N] [--metrics-port N] [--log-level LEVEL]\n" +
         "  --port N        port to listen on (default 7233; 0 picks a free port)\n" +
         "  --db FILE       SQLite database (default ~/.kubiya/server/kubiya.db)\n" +
         "  --bind ADDRESS  address to listen on (default 127.0.0.1)\n" +
@@ -46,6 +49,7 @@ public sealed class ServerOptions
         "  --resume-grace S  seconds after a restart that steps running before it have to report or heartbeat (default 30)\n" +
         "  --suggest-continue-as-new-events N  history length from which workflow tasks suggest continue-as-new (default 4096, Temporal's; 0 never)\n" +
         "  --suggest-continue-as-new-bytes N   history size in bytes from which they suggest it (default 4194304 = 4 MiB, Temporal's; 0 never)\n" +
+        "  --metrics-port N  serve Prometheus metrics (RPCs, open executions, task backlog) at http://BIND:N/metrics\n" +
         "  --log-level L   Trace, Debug, Information, Warning (default), Error";
 
     /// <summary>Parses arguments; throws ArgumentException with a one-line message on bad input.</summary>
@@ -63,6 +67,11 @@ public sealed class ServerOptions
                     o.Port = port;
                     break;
                 case "--db": o.DbPath = Value(); break;
+                case "--metrics-port":
+                    var mp = Value();
+                    if (!int.TryParse(mp, out var metricsPort) || metricsPort < 1 || metricsPort > 65535) throw new ArgumentException($"--metrics-port must be 1-65535, not '{mp}'.");
+                    o.MetricsPort = metricsPort;
+                    break;
                 case "--bind": o.Bind = Value(); break;
                 case "--allow-remote": o.AllowRemote = true; break;
                 case "--api-key": o.ApiKey = Value(); break;
@@ -92,6 +101,7 @@ public sealed class ServerOptions
             addr = addr.MapToIPv4();
             o.Bind = addr.ToString();
         }
+        if (o.MetricsPort is { } m && m == o.Port) throw new ArgumentException($"--metrics-port {m} is the gRPC port; choose another.");
         if (o.NoAuth && !string.IsNullOrEmpty(o.ApiKey)) throw new ArgumentException("--no-auth and --api-key exclude each other.");
         if (!IPAddress.IsLoopback(addr))
         {

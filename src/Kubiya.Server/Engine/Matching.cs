@@ -110,4 +110,13 @@ public sealed class Matching
             q.Waiters.Clear();
         }
     }
+
+    /// <summary>Tasks waiting per queue (for the metrics).</summary>
+    public List<(string Namespace, string Queue, int Type, int Tasks)> Backlogs()
+    {
+        var result = new List<(string, string, int, int)>();
+        foreach (var kv in queues)
+            lock (kv.Value) result.Add((kv.Key.Item1, kv.Key.Item2, kv.Key.Item3, kv.Value.Tasks.Count));
+        return result;
+    }
 }
