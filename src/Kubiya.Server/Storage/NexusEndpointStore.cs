@@ -30,6 +30,8 @@ CREATE TABLE IF NOT EXISTS nexus_endpoints(
 
     public static void Save(SqliteStore store, Endpoint endpoint)
     {
+        // Cheap, and keeps the write valid even if the transaction that first created the table rolled back.
+        EnsureSchema(store);
         using var cmd = store.Connection.CreateCommand();
         cmd.CommandText = "INSERT INTO nexus_endpoints(id, name, data) VALUES($i,$n,$d) ON CONFLICT(id) DO UPDATE SET name=excluded.name, data=excluded.data";
         cmd.Parameters.AddWithValue("$i", endpoint.Id);
