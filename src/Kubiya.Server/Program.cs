@@ -126,6 +126,7 @@ HealthEndpoint.Map(app);
 var rpcLog = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Kubiya.Server.Rpc");
 MalformedRequests.Log = line => rpcLog.LogWarning("{Line}", line);
 var engine = app.Services.GetRequiredService<WorkflowEngine>();
+engine.NexusRequestTimeout = options.NexusRequestTimeout;
 engine.Storage = app.Services.GetRequiredService<StorageHealth>();
 ServerExtensions.Attach(app.Services, engine);
 if (options.MetricsPort != null) Kubiya.Server.Metrics.ServerMetrics.Attach(engine, app.Services.GetRequiredService<Kubiya.Server.Visibility.VisibilityService>());

@@ -26,6 +26,9 @@ public sealed class ServerOptions
     /// <summary>History size in bytes from which workflow tasks suggest continue-as-new (0: never).</summary>
     public long SuggestContinueAsNewBytes { get; set; } = new Engine.EngineLimits().SuggestContinueAsNewBytes;
 
+    /// <summary>How long a Nexus handler worker may hold a start or cancel request before it is retried.</summary>
+    public TimeSpan NexusRequestTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>Port of the Prometheus <c>/metrics</c> listener on the bind address; null = none.</summary>
     public int? MetricsPort { get; set; }
 
@@ -36,7 +39,7 @@ public sealed class ServerOptions
         Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".kubiya", "server", "kubiya.db");
 
     public const string Usage =
-        "usage: Kubiya.Server [--port N] [--db FILE] [--bind ADDRESS] [--allow-remote --api-key KEY] [--tls-cert FILE --tls-key FILE] [--token-file FILE | --no-auth] [--no-eager-activities] [--resume-grace SECONDS] [--suggest-continue-as-new-events N] [--suggest-continue-as-new-bytes N] [--metrics-port N] [--log-level LEVEL]\n" +
+        "usage: Kubiya.Server [--port N] [--db FILE] [--bind ADDRESS] [--allow-remote --api-key KEY] [--tls-cert FILE --tls-key FILE] [--token-file FILE | --no-auth] [--no-eager-activities] [--resume-grace SECONDS] [--suggest-continue-as-new-events N] [--suggest-continue-as-new-bytes N] [--metrics-port N] [--nexus-request-timeout SECONDS] [--log-level LEVEL]\n" +
         "  --port N        port to listen on (default 7233; 0 picks a free port)\n" +
         "  --db FILE       SQLite database (default ~/.kubiya/server/kubiya.db)\n" +
         "  --bind ADDRESS  address to listen on (default 127.0.0.1)\n" +
@@ -50,6 +53,7 @@ public sealed class ServerOptions
         "  --suggest-continue-as-new-events N  history length from which workflow tasks suggest continue-as-new (default 4096, Temporal's; 0 never)\n" +
         "  --suggest-continue-as-new-bytes N   history size in bytes from which they suggest it (default 4194304 = 4 MiB, Temporal's; 0 never)\n" +
         "  --metrics-port N  serve Prometheus metrics (RPCs, open executions, task backlog) at http://BIND:N/metrics\n" +
+        "  --nexus-request-timeout S  seconds a Nexus handler may hold a request before it is retried (default 10, Temporal's)\n" +
         "  --log-level L   Trace, Debug, Information, Warning (default), Error";
 
     /// <summary>Parses arguments; throws ArgumentException with a one-line message on bad input.</summary>
@@ -89,6 +93,12 @@ public sealed class ServerOptions
                     break;
                 case "--suggest-continue-as-new-events": o.SuggestContinueAsNewEvents = NonNegative(args[i], Value()); break;
                 case "--suggest-continue-as-new-bytes": o.SuggestContinueAsNewBytes = NonNegative(args[i], Value()); break;
+                case "--nexus-request-timeout":
+                    var t = Value();
+                    if (!double.TryParse(t, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var nexusTimeout) || nexusTimeout < 0.1 || nexusTimeout > 3600)
+                        throw new ArgumentException($"--nexus-request-timeout must be 0.1-3600 seconds, not '{t}'.");
+                    o.NexusRequestTimeout = TimeSpan.FromSeconds(nexusTimeout);
+                    break;
                 case "-h": case "--help": throw new HelpRequested();
                 default: throw new ArgumentException($"Unknown option '{args[i]}'.");
             }

@@ -50,6 +50,12 @@ public sealed class NexusTestHandler
     public IOperationHandler<string, string> Misbehave() => OperationHandler.Sync<string, string>((ctx, mode) =>
     {
         var attempt = Interlocked.Increment(ref misbehaveAttempts);
+        if (mode == "hang-first" && attempt == 1)
+        {
+            // Holds the first request well past the server's request timeout, then answers too late.
+            Thread.Sleep(TimeSpan.FromSeconds(6));
+            return "late answer of attempt 1";
+        }
         if (mode == "operation") throw OperationException.CreateFailed("the operation refused: invalid order");
         if (mode == "bad-request") throw new HandlerException(HandlerErrorType.BadRequest, "the handler refused the request: order id missing");
         if (mode.StartsWith("retry-", StringComparison.Ordinal) && attempt <= int.Parse(mode["retry-".Length..]))
