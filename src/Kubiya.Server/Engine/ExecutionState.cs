@@ -38,6 +38,9 @@ public sealed class ExecutionState
     public string? StickyQueue { get; set; }
     public long StickyScheduleToStartMs { get; set; }
     public string? NewRunId { get; set; }
+    /// <summary>Worker versioning of the run (Engine/WorkflowEngine.Versioning.cs); null while it has none.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public VersioningState? Versioning { get; set; }
     /// <summary>Request ids of recent signals, so a client retrying a signal does not deliver it twice.</summary>
     public List<string> SignalRequestIds { get; set; } = new();
     /// <summary>Workflow updates of this run keyed by update id, in every stage.</summary>

@@ -2,8 +2,12 @@ using System.Collections.Concurrent;
 
 namespace Kubiya.Server.Engine;
 
-/// <summary>A dispatchable unit of work: a workflow task, an activity task or a query.</summary>
-public sealed record TaskRef(string Kind, string Namespace, string WorkflowId, string RunId, long ScheduledEventId, int Attempt, string? QueryId = null);
+/// <summary>
+/// A dispatchable unit of work: a workflow task, an activity task or a query. <paramref name="Pin"/>
+/// names the worker deployment version the task must run on (null: wherever the task queue's
+/// routing sends it; see Engine/Deployments).
+/// </summary>
+public sealed record TaskRef(string Kind, string Namespace, string WorkflowId, string RunId, long ScheduledEventId, int Attempt, string? QueryId = null, string? Pin = null);
 
 /// <summary>A poller seen on a task queue, for DescribeTaskQueue.</summary>
 public sealed record PollerSeen(string Identity, long LastAccessMs);
@@ -12,8 +16,10 @@ public sealed record PollerSeen(string Identity, long LastAccessMs);
 /// In-memory task queues. The durable truth is each run's state; after a restart the engine
 /// re-adds every pending task, and a task handed out is validated against the run before use,
 /// so a stale or duplicate entry is harmless.
+/// A queue that a versioned worker has polled routes each task to the pollers of one
+/// deployment version (Matching.Versions.cs); every other queue hands any task to any poller.
 /// </summary>
-public sealed class Matching
+public sealed partial class Matching
 {
     /// <summary>Task queue type numbers as in temporal.api.enums.v1.TaskQueueType.</summary>
     public const int WorkflowQueue = 1, ActivityQueue = 2;
@@ -27,6 +33,10 @@ public sealed class Matching
         public readonly Dictionary<string, long> Pollers = new();
         // Long polls in progress per identity: such a poller is being accessed now, however long ago its poll began.
         public readonly Dictionary<string, int> Polling = new();
+        /// <summary>Set once a versioned worker polls: tasks are then routed by version.</summary>
+        public volatile bool Versioned;
+        /// <summary>Waiting polls of versioned workers, by version key (unversioned ones wait in <see cref="Waiters"/>).</summary>
+        public Dictionary<string, LinkedList<TaskCompletionSource<TaskRef?>>>? VersionWaiters;
     }
 
     private Queue Get(string ns, string queue, int type) => queues.GetOrAdd((ns, queue, type), _ => new Queue());
@@ -35,6 +45,7 @@ public sealed class Matching
     public void Add(string ns, string queue, int type, TaskRef task)
     {
         var q = Get(ns, queue, type);
+        if (q.Versioned) { AddRouted(q, queue, type, task); return; }
         lock (q)
         {
             while (q.Waiters.First is { } node)
@@ -47,7 +58,8 @@ public sealed class Matching
     }
 
     /// <summary>Long-polls for a task; null when <paramref name="maxWait"/> passes or the caller goes away.</summary>
-    public async Task<TaskRef?> PollAsync(string ns, string queue, int type, string identity, TimeSpan maxWait, CancellationToken ct)
+    /// <remarks><paramref name="version"/> is the poller's deployment version key ("" for an unversioned worker).</remarks>
+    public async Task<TaskRef?> PollAsync(string ns, string queue, int type, string identity, TimeSpan maxWait, CancellationToken ct, string version = "")
     {
         var q = Get(ns, queue, type);
         TaskCompletionSource<TaskRef?> waiter;
@@ -55,13 +67,17 @@ public sealed class Matching
         lock (q)
         {
             q.Pollers[identity ?? ""] = Clock.NowMs();
-            if (q.Tasks.First is { } first)
+            if (q.Versioned)
+            {
+                if (TakeRouted(q, queue, type, version) is { } routed) return routed;
+            }
+            else if (q.Tasks.First is { } first)
             {
                 q.Tasks.RemoveFirst();
                 return first.Value;
             }
             waiter = new TaskCompletionSource<TaskRef?>(TaskCreationOptions.RunContinuationsAsynchronously);
-            node = q.Waiters.AddLast(waiter);
+            node = WaitersFor(q, version).AddLast(waiter);
             q.Polling[identity ?? ""] = q.Polling.TryGetValue(identity ?? "", out var n) ? n + 1 : 1;
         }
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -71,7 +87,7 @@ public sealed class Matching
             var result = await waiter.Task.ConfigureAwait(false);
             lock (q)
             {
-                if (node.List != null) q.Waiters.Remove(node);
+                node.List?.Remove(node);
                 q.Pollers[identity ?? ""] = Clock.NowMs();
                 if (q.Polling.TryGetValue(identity ?? "", out var n) && n > 1) q.Polling[identity ?? ""] = n - 1;
                 else q.Polling.Remove(identity ?? "");
@@ -108,6 +124,12 @@ public sealed class Matching
         {
             foreach (var w in q.Waiters) w.TrySetResult(null);
             q.Waiters.Clear();
+            if (q.VersionWaiters != null)
+                foreach (var list in q.VersionWaiters.Values)
+                {
+                    foreach (var w in list) w.TrySetResult(null);
+                    list.Clear();
+                }
         }
     }
 

@@ -90,18 +90,23 @@ public sealed partial class WorkflowEngine
     }
 
     /// <summary>PollActivityTaskQueue.</summary>
-    public async Task<PollActivityTaskQueueResponse> PollActivityTaskAsync(PollActivityTaskQueueRequest r, TimeSpan maxWait, CancellationToken ct) =>
-        await PollLoopAsync(r.Namespace, r.TaskQueue?.Name, Matching.ActivityQueue, r.Identity, maxWait, ct,
-            task => MutateAsync(tx => StartActivityTask(tx, task, r.Identity))).ConfigureAwait(false)
-        ?? new PollActivityTaskQueueResponse();
+    public async Task<PollActivityTaskQueueResponse> PollActivityTaskAsync(PollActivityTaskQueueRequest r, TimeSpan maxWait, CancellationToken ct)
+    {
+        var version = await PollerVersionAsync(r.Namespace, r.TaskQueue, Matching.ActivityQueue, r.DeploymentOptions, r.Identity).ConfigureAwait(false);
+        return await PollLoopAsync(r.Namespace, r.TaskQueue?.Name, Matching.ActivityQueue, r.Identity, maxWait, ct,
+            task => MutateAsync(tx => StartActivityTask(tx, task, r.Identity, version)), version).ConfigureAwait(false)
+            ?? new PollActivityTaskQueueResponse();
+    }
 
-    private PollActivityTaskQueueResponse? StartActivityTask(Tx tx, TaskRef t, string identity)
+    /// <remarks><paramref name="version"/>: the poller's deployment version; null for an eager start by the completing worker.</remarks>
+    private PollActivityTaskQueueResponse? StartActivityTask(Tx tx, TaskRef t, string identity, string? version = null)
     {
         var e = LoadRun(t.Namespace, t.RunId);
         if (e == null || !e.IsOpen) return null;
         if (!e.State.Activities.TryGetValue(t.ScheduledEventId, out var a) || a.Attempt != t.Attempt || a.Started || a.Paused) return null;
         var now = Clock.NowMs();
         if (a.ScheduledTimeMs > now) return null;
+        if (version != null && !AcceptsActivityTask(e, a, t, version)) return null;
         tx.Touch(e);
         a.Started = true;
         a.StartedTimeMs = now;

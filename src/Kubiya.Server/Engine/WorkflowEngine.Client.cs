@@ -137,6 +137,7 @@ public sealed partial class WorkflowEngine
             SearchAttributes = s.SearchAttributes == null ? new Temporalio.Api.Common.V1.SearchAttributes() : Temporalio.Api.Common.V1.SearchAttributes.Parser.ParseFrom(s.SearchAttributes),
         };
         if (s.CloseTimeMs is { } ct) info.CloseTime = Clock.Ts(ct);
+        AddVersioningInfo(e, info);
         if (s.Parent is { } p)
         {
             info.ParentNamespaceId = Namespaces.Get(p.Namespace).Id;
@@ -213,6 +214,7 @@ public sealed partial class WorkflowEngine
                 Identity = p.Identity,
                 LastAccessTime = Clock.Ts(p.LastAccessMs),
                 RatePerSecond = 100000,
+                DeploymentOptions = PollerDeploymentOptions(r.Namespace, p.Identity, r.TaskQueue.Name),
             });
         if (r.IncludeTaskQueueStatus)
             resp.TaskQueueStatus = new() { BacklogCountHint = Matching.Backlog(r.Namespace, r.TaskQueue.Name, type) };

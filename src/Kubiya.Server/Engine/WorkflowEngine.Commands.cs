@@ -280,6 +280,7 @@ public sealed partial class WorkflowEngine
             Header = a.Header,
             Memo = a.Memo,
             SearchAttributes = a.SearchAttributes,
+            InitialVersioningBehavior = a.InitialVersioningBehavior,
         };
         s.NewRunId = newRunId;
         Close(tx, e, WorkflowExecutionStatus.ContinuedAsNew, ev);
@@ -313,6 +314,7 @@ public sealed partial class WorkflowEngine
             // A new run of the chain keeps the run's priority and root (Temporal's root rules).
             Priority = startedAttrs.Priority,
             RootExecution = startedAttrs.RootWorkflowExecution,
+            Extra = ContinueAsNewVersioning(e, a.InitialVersioningBehavior, queue),
         }, newRunId);
         _ = next;
     }

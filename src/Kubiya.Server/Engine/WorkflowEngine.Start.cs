@@ -234,6 +234,7 @@ public sealed partial class WorkflowEngine
         ev.WorkflowExecutionStartedEventAttributes = attrs;
         ev.UserMetadata = spec.UserMetadata;
         Append(tx, e, ev);
+        InitRunVersioning(e, attrs);
         beforeFirstTask?.Invoke(e);
         if (backoff == 0) ScheduleWorkflowTask(tx, e, 1);
         return e;
@@ -246,6 +247,7 @@ public sealed partial class WorkflowEngine
             r.WorkflowRunTimeout, r.WorkflowTaskTimeout, r.RequestId, r.Identity, r.Memo, r.SearchAttributes, r.Header, r.RetryPolicy,
             r.WorkflowStartDelay);
         spec = WithCronSchedule(spec, r.CronSchedule, r.WorkflowStartDelay) with { UserMetadata = r.UserMetadata, Priority = r.Priority };
+        spec = WithVersioningOverride(spec, r.VersioningOverride);
         ValidateSearchAttributes?.Invoke(r.Namespace, r.SearchAttributes);
         return MutateAsync(tx =>
         {
@@ -272,6 +274,7 @@ public sealed partial class WorkflowEngine
         Require(r.SignalName, "SignalName");
         CheckPayloads(r.SignalInput, "Signal input");
         spec = WithCronSchedule(spec, r.CronSchedule, r.WorkflowStartDelay) with { UserMetadata = r.UserMetadata, Priority = r.Priority };
+        spec = WithVersioningOverride(spec, r.VersioningOverride);
         ValidateSearchAttributes?.Invoke(r.Namespace, r.SearchAttributes);
         return MutateAsync(tx =>
         {

@@ -11,7 +11,7 @@ public sealed partial class WorkflowEngine
 {
     /// <summary>The queue the next workflow task goes to.</summary>
     private string NextWorkflowTaskQueue(Execution e, int attempt) =>
-        attempt == 1 && e.State.StickyQueue is { Length: > 0 } sticky ? sticky : e.State.TaskQueue;
+        attempt == 1 && e.State.StickyQueue is { Length: > 0 } sticky && !LeavesItsVersion(e) ? sticky : e.State.TaskQueue;
 
     /// <summary>Sends a scheduled, not yet started workflow task back to the normal queue.</summary>
     private void FallBackToNormalQueue(Tx tx, Execution e)
@@ -43,6 +43,6 @@ public sealed partial class WorkflowEngine
         var dispatch = ++q.Dispatches;
         q.Delivered = false;
         Microsoft.Extensions.Logging.LoggerExtensions.LogDebug(log, "Query {Query} for {WorkflowId}: dispatch {N}", q.Id, q.WorkflowId, dispatch);
-        Matching.Add(e.State.Namespace, e.State.TaskQueue, Matching.WorkflowQueue, QueryRef(q));
+        Matching.Add(e.State.Namespace, e.State.TaskQueue, Matching.WorkflowQueue, QueryRef(q) with { Pin = e.State.Versioning?.Pin });
     }
 }

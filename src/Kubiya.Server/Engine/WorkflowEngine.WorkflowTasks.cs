@@ -10,19 +10,22 @@ public sealed partial class WorkflowEngine
     /// PollWorkflowTaskQueue: waits for a workflow or query task, validates it against the run
     /// and starts it. Stale tasks (already started, superseded) are skipped.
     /// </summary>
-    public async Task<PollWorkflowTaskQueueResponse> PollWorkflowTaskAsync(PollWorkflowTaskQueueRequest r, TimeSpan maxWait, CancellationToken ct) =>
-        await PollLoopAsync(r.Namespace, r.TaskQueue?.Name, Matching.WorkflowQueue, r.Identity, maxWait, ct,
+    public async Task<PollWorkflowTaskQueueResponse> PollWorkflowTaskAsync(PollWorkflowTaskQueueRequest r, TimeSpan maxWait, CancellationToken ct)
+    {
+        var version = await PollerVersionAsync(r.Namespace, r.TaskQueue, Matching.WorkflowQueue, r.DeploymentOptions, r.Identity).ConfigureAwait(false);
+        return await PollLoopAsync(r.Namespace, r.TaskQueue?.Name, Matching.WorkflowQueue, r.Identity, maxWait, ct,
             task => task.Kind == TaskToken.Query
                 ? ReadAsync(() => StartQueryTask(task, r.TaskQueue!.Name))
-                : MutateAsync(tx => StartWorkflowTask(tx, task, r.Identity, r.TaskQueue!.Name))).ConfigureAwait(false)
-        ?? new PollWorkflowTaskQueueResponse();
+                : MutateAsync(tx => StartWorkflowTask(tx, task, r.Identity, r.TaskQueue!.Name, version)), version).ConfigureAwait(false)
+            ?? new PollWorkflowTaskQueueResponse();
+    }
 
     /// <summary>
     /// The long poll shared by both task kinds: takes tasks off the queue until one is still
     /// valid and starts it, or the wait ends (null). A task whose start fails is queued again.
     /// </summary>
     private async Task<TResponse?> PollLoopAsync<TResponse>(string ns, string? queue, int type, string identity, TimeSpan maxWait,
-        CancellationToken ct, Func<TaskRef, Task<TResponse?>> start) where TResponse : class
+        CancellationToken ct, Func<TaskRef, Task<TResponse?>> start, string version = "") where TResponse : class
     {
         Namespaces.Get(ns);
         Require(queue, "TaskQueue");
@@ -31,7 +34,7 @@ public sealed partial class WorkflowEngine
         {
             var left = until - DateTime.UtcNow;
             if (left <= TimeSpan.Zero) break;
-            var task = await Matching.PollAsync(ns, queue!, type, identity, left, ct).ConfigureAwait(false);
+            var task = await Matching.PollAsync(ns, queue!, type, identity, left, ct, version).ConfigureAwait(false);
             if (task == null) break;
             TResponse? resp;
             try
@@ -51,13 +54,14 @@ public sealed partial class WorkflowEngine
     }
 
 
-    private PollWorkflowTaskQueueResponse? StartWorkflowTask(Tx tx, TaskRef t, string identity, string polledQueue)
+    private PollWorkflowTaskQueueResponse? StartWorkflowTask(Tx tx, TaskRef t, string identity, string polledQueue, string version = "")
     {
         var e = LoadRun(t.Namespace, t.RunId);
         if (e == null || !e.IsOpen) return null;
         var wft = e.State.Wft;
         if (wft == null || wft.ScheduledEventId != t.ScheduledEventId || wft.Attempt != t.Attempt || wft.StartedEventId != 0)
             return null;
+        if (!AcceptsWorkflowTask(tx, e, t, version, polledQueue)) return null;
         tx.Touch(e);
         var now = Clock.NowMs();
         if (wft.Transient && wft.ScheduledEventId != e.State.NextEventId)
@@ -80,11 +84,11 @@ public sealed partial class WorkflowEngine
             // Not written yet: the worker sees them at the end of the history it is sent.
             var scheduled = WorkflowTaskScheduledEvent(e, wft);
             scheduled.EventId = wft.ScheduledEventId;
-            var started = WorkflowTaskStartedEvent(wft);
+            var started = WithTargetChange(e, WorkflowTaskStartedEvent(wft));
             started.EventId = wft.StartedEventId = wft.ScheduledEventId + 1;
             transientEvents = new() { scheduled, started };
         }
-        else wft.StartedEventId = Append(tx, e, WorkflowTaskStartedEvent(wft));
+        else wft.StartedEventId = Append(tx, e, WithTargetChange(e, WorkflowTaskStartedEvent(wft)));
         var resp = BuildWorkflowTaskResponse(e, new TaskToken(TaskToken.Workflow, t.Namespace, e.State.WorkflowId, e.State.RunId, wft.ScheduledEventId, wft.Attempt),
             wft.StartedEventId, wft.Attempt, wft.ScheduledTimeMs, now, transientEvents, SendsPartialHistory(e, polledQueue));
         AttachUpdateRequests(e, resp, wft.StartedEventId);
@@ -199,7 +203,7 @@ public sealed partial class WorkflowEngine
             {
                 // The retry succeeded: its Scheduled and Started events join the history now.
                 wft.ScheduledEventId = Append(tx, e, WorkflowTaskScheduledEvent(e, wft));
-                wft.StartedEventId = Append(tx, e, WorkflowTaskStartedEvent(wft));
+                wft.StartedEventId = Append(tx, e, WithTargetChange(e, WorkflowTaskStartedEvent(wft)));
             }
             var done = NewEvent(EventType.WorkflowTaskCompleted);
             done.WorkflowTaskCompletedEventAttributes = new()
@@ -212,6 +216,7 @@ public sealed partial class WorkflowEngine
                 MeteringMetadata = r.MeteringMetadata,
                 WorkerVersion = r.WorkerVersionStamp,
             };
+            RecordCompletionVersion(e, r, done.WorkflowTaskCompletedEventAttributes);
             var completedId = Append(tx, e, done);
             var startedEventId = wft.StartedEventId;
             e.State.LastCompletedWftStartedEventId = wft.StartedEventId;

@@ -52,6 +52,7 @@ public sealed partial class WorkflowEngine : IAsyncDisposable
         try
         {
             resumedAtMs = Clock.NowMs();
+            LoadDeployments();
             var open = store.LoadOpenRunIds();
             foreach (var (ns, runId) in open)
             {
@@ -316,6 +317,7 @@ public sealed partial class WorkflowEngine : IAsyncDisposable
 
     private void Dispatch(Execution e, string key, string queue, int type, TaskRef task)
     {
+        if (PinOfTask(e, task, queue, type) is { } pin) { key += "@" + pin; task = task with { Pin = pin }; }
         if (e.Registered.Add(key)) Matching.Add(e.State.Namespace, queue, type, task);
     }
 

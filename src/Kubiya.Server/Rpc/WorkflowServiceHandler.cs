@@ -169,6 +169,7 @@ public sealed partial class WorkflowServiceHandler
     public async Task<ShutdownWorkerResponse> ShutdownWorker(ShutdownWorkerRequest r, ServerCallContext ctx)
     {
         engine.Namespaces.Get(r.Namespace);
+        engine.Deployments.ForgetPoller(r.Namespace, r.Identity);
         // The worker is going away: its runs fall back to the normal queue, its polls end now.
         if (!string.IsNullOrEmpty(r.StickyTaskQueue))
         {
