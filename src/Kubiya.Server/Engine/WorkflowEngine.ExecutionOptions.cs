@@ -38,6 +38,8 @@ public sealed partial class WorkflowEngine
                 v = e.State.Versioning ??= new VersioningState();
                 v.Override = unset ? null : Google.Protobuf.MessageExtensions.ToByteArray(wanted!);
                 var ev = NewEvent(EventType.WorkflowExecutionOptionsUpdated);
+                // As Temporal writes it: workers need not handle it (the SDK skips it on replay).
+                ev.WorkerMayIgnore = true;
                 ev.WorkflowExecutionOptionsUpdatedEventAttributes = new()
                 {
                     VersioningOverride = unset ? null : wanted,
