@@ -61,6 +61,7 @@ public sealed partial class WorkflowEngine
             UserMetadata = metadata,
             Priority = Priorities.Inherit(a.Priority, RunPriority(parent)),
             RootExecution = RootOf(parent),
+            Extra = ChildVersioning(parent, a.VersioningOverride, ns, queue),
             Parent = new ParentInfo
             {
                 Namespace = parent.State.Namespace,

@@ -291,6 +291,24 @@ public sealed partial class WorkflowEngine
         return attrs.VersioningOverride == null && attrs.InheritedPinnedVersion == null && attrs.InheritedAutoUpgradeInfo == null ? null : attrs;
     }
 
+    /// <summary>
+    /// What a child inherits (Temporal's rules): the override its start command names, else the
+    /// parent's pinned override; and a pinned parent's version when the child's task queue belongs to it.
+    /// </summary>
+    private WorkflowExecutionStartedEventAttributes? ChildVersioning(Execution parent, VersioningOverride? requested, string ns, string queue)
+    {
+        var v = parent.State.Versioning;
+        var hasRequested = requested != null && (requested.OverrideCase != VersioningOverride.OverrideOneofCase.None || requested.Behavior != VersioningBehavior.Unspecified);
+        if (v == null && !hasRequested) return null;
+        var attrs = new WorkflowExecutionStartedEventAttributes();
+        if (hasRequested) attrs.VersioningOverride = requested;
+        else if (v!.HasPinnedOverride) attrs.VersioningOverride = v.OverrideProto;
+        if (v != null && ns == parent.State.Namespace && (VersioningBehavior)v.Behavior == VersioningBehavior.Pinned
+            && VersionKeys.Parse(v.VersionKey) is { } version && Deployments.VersionHasQueue(ns, v.VersionKey, queue, Matching.WorkflowQueue))
+            attrs.InheritedPinnedVersion = version;
+        return attrs.VersioningOverride == null && attrs.InheritedPinnedVersion == null ? null : attrs;
+    }
+
     /// <summary>DescribeWorkflowExecution's versioning info: behaviour, version, override, a transition in progress.</summary>
     private void AddVersioningInfo(Execution e, WorkflowExecutionInfo info)
     {

@@ -8,6 +8,7 @@ namespace Kubiya.Tests.Conformance.Versioning;
 /// <summary>
 /// Continue-as-new of a pinned run: it stays on its version by default, and moves to the target
 /// (current) or ramping version when the command asks for it (upgrade on continue-as-new).
+/// A pinned parent's child starts on the parent's version too.
 /// </summary>
 [Collection(ConformanceCollection.Name)]
 [Trait("Category", "Conformance")]
@@ -57,5 +58,23 @@ public sealed class VersionedContinueAsNewTests(ServerFixture fx) : VersioningTe
         var (result, _) = await ContinueAfterUpgradeAsync(InitialVersioningBehavior.UseRampingVersion, rampInsteadOfCurrent: true);
         // A ramp of 0 % is not this run's target (the target stays v1), so it saw no change, but asked for the ramping version.
         Assert.Equal("v2|target changed: False", result);
+    }
+
+    [Fact]
+    public async Task APinnedParentsChildStartsOnTheParentsVersionNotTheNewCurrentOne()
+    {
+        var queue = Id("vq");
+        var dep = Deployment("child");
+        await using var w1 = await StartRegisteredWorkerAsync(queue, dep, "v1");
+        await SetCurrentAsync(dep, "v1");
+        var childId = Id("child");
+        var h = await Client.StartWorkflowAsync((PinnedParent wf) => wf.RunAsync(childId), new(Id("parent"), queue));
+        await WaitForTasksAsync(h, 1);
+        await using var w2 = await StartRegisteredWorkerAsync(queue, dep, "v2");
+        await SetCurrentAsync(dep, "v2");
+        await h.SignalAsync(wf => wf.GoAsync());
+        Assert.Equal("v1", await h.GetResultAsync<string>().WaitAsync(ResultTimeout));
+        var childStarted = (await HistoryAsync(Client.GetWorkflowHandle(childId)))[0].WorkflowExecutionStartedEventAttributes;
+        Assert.Equal("v1", childStarted.InheritedPinnedVersion.BuildId);
     }
 }

@@ -46,7 +46,7 @@ public abstract class VersioningTest(ServerFixture fx) : ConformanceTest(fx)
     }
 
     /// <summary>Options of a worker polling <paramref name="queue"/> as version deployment.build with versioning on.</summary>
-    protected static TemporalWorkerOptions VersionedOptions(string queue, string deployment, string build,
+    internal static TemporalWorkerOptions VersionedOptions(string queue, string deployment, string build,
         VersioningBehavior defaultBehavior = VersioningBehavior.Unspecified) =>
         new TemporalWorkerOptions(queue)
         {
@@ -59,6 +59,7 @@ public abstract class VersioningTest(ServerFixture fx) : ConformanceTest(fx)
         .AddWorkflow<PinnedSteps>()
         .AddWorkflow<AutoUpgradeSteps>()
         .AddWorkflow<PinnedContinueAsNew>()
+        .AddWorkflow<PinnedParent>()
         .AddAllActivities(new VersionActivities(build));
 
     protected RunningWorker StartWorker(string queue, string deployment, string build) =>
@@ -218,6 +219,23 @@ public sealed class PinnedContinueAsNew
         var next = plan with { Continued = true, TargetChanged = changed };
         throw Workflow.CreateContinueAsNewException((PinnedContinueAsNew wf) => wf.RunAsync(next),
             new() { InitialVersioningBehavior = plan.Initial });
+    }
+
+    [WorkflowSignal]
+    public Task GoAsync() { go = true; return Task.CompletedTask; }
+}
+
+/// <summary>A pinned parent that, once signalled, runs a <see cref="PinnedSteps"/> child on its own task queue.</summary>
+[Workflow(VersioningBehavior = VersioningBehavior.Pinned)]
+public sealed class PinnedParent
+{
+    private bool go;
+
+    [WorkflowRun]
+    public async Task<string> RunAsync(string childId)
+    {
+        await Workflow.WaitConditionAsync(() => go);
+        return await Workflow.ExecuteChildWorkflowAsync((PinnedSteps wf) => wf.RunAsync(0), new() { Id = childId });
     }
 
     [WorkflowSignal]
