@@ -440,9 +440,10 @@ public sealed partial class WorkflowEngine
     internal WorkerDeploymentOptions? PollerDeploymentOptions(string ns, string identity, string queue)
     {
         if (!Deployments.Any || Deployments.OwnerOf(ns, queue) is not { } d) return null;
-        foreach (var v in d.Versions.Values)
-            if (Deployments.PollerIdentities(ns, VersionKeys.Of(d.Name, v.BuildId)).Contains(identity) && v.TaskQueues.Any(q => q.Name == queue))
-                return new WorkerDeploymentOptions { DeploymentName = d.Name, BuildId = v.BuildId, WorkerVersioningMode = WorkerVersioningMode.Versioned };
-        return null;
+        // Not under the engine lock (DescribeTaskQueue): read the record under the registry's.
+        var build = Deployments.Change(() => d.Versions.Values.FirstOrDefault(v =>
+            v.TaskQueues.Any(q => q.Name == queue) && Deployments.PollerIdentities(ns, VersionKeys.Of(d.Name, v.BuildId)).Contains(identity))?.BuildId);
+        return build == null ? null
+            : new WorkerDeploymentOptions { DeploymentName = d.Name, BuildId = build, WorkerVersioningMode = WorkerVersioningMode.Versioned };
     }
 }
