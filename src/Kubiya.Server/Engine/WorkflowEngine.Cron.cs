@@ -101,6 +101,7 @@ public sealed partial class WorkflowEngine
             ContinuedFromRunId = s.RunId,
             FirstRunId = s.FirstRunId,
             Initiator = ContinueAsNewInitiator.CronSchedule,
+            Extra = InheritedOverride(e),
             LastCompletionResult = lastResult,
             ContinuedFailure = failure,
             FirstTaskBackoffMs = backoff,

@@ -309,6 +309,10 @@ public sealed partial class WorkflowEngine
         return attrs.VersioningOverride == null && attrs.InheritedPinnedVersion == null ? null : attrs;
     }
 
+    /// <summary>A retry or the next cron run keeps the run's pinned override (Temporal's rule); nothing else of its versioning.</summary>
+    private static WorkflowExecutionStartedEventAttributes? InheritedOverride(Execution e) =>
+        e.State.Versioning is { HasPinnedOverride: true } v ? new WorkflowExecutionStartedEventAttributes { VersioningOverride = v.OverrideProto } : null;
+
     /// <summary>DescribeWorkflowExecution's versioning info: behaviour, version, override, a transition in progress.</summary>
     private void AddVersioningInfo(Execution e, WorkflowExecutionInfo info)
     {

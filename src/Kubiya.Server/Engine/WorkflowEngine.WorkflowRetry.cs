@@ -48,6 +48,7 @@ public sealed partial class WorkflowEngine
             ContinuedFromRunId = s.RunId,
             FirstRunId = s.FirstRunId,
             Initiator = ContinueAsNewInitiator.Retry,
+            Extra = InheritedOverride(e),
             ContinuedFailure = failure,
             Attempt = Math.Max(1, started.Attempt) + 1,
             FirstTaskBackoffMs = backoffMs,

@@ -135,4 +135,23 @@ public sealed class VersioningOverrideTests(ServerFixture fx) : VersioningTest(f
         Assert.DoesNotContain(await HistoryAsync(h), e => e.EventType == EventType.WorkflowExecutionOptionsUpdated);
         await h.TerminateAsync("done");
     }
+
+    [Fact]
+    public async Task ARetryOfARunKeepsItsPinnedOverride()
+    {
+        var queue = Id("vq");
+        var dep = Deployment("ovr-retry");
+        await using var w1 = await StartRegisteredWorkerAsync(queue, dep, "v1");
+        await using var w2 = await StartRegisteredWorkerAsync(queue, dep, "v2");
+        await SetCurrentAsync(dep, "v1");
+        var h = await Client.StartWorkflowAsync((FailsFirstAttempt wf) => wf.RunAsync(), new(Id("retry"), queue)
+        {
+            VersioningOverride = new Override.Pinned(V(dep, "v2")),
+            RetryPolicy = new() { InitialInterval = TimeSpan.FromMilliseconds(100), MaximumAttempts = 2 },
+        });
+        Assert.Equal("v2", await h.GetResultAsync<string>().WaitAsync(ResultTimeout));
+        var last = (await HistoryAsync(Client.GetWorkflowHandle(h.Id)))[0].WorkflowExecutionStartedEventAttributes;
+        Assert.Equal(2, last.Attempt);
+        Assert.Equal("v2", last.VersioningOverride.Pinned.Version.BuildId);
+    }
 }

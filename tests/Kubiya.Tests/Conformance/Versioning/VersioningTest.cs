@@ -60,6 +60,7 @@ public abstract class VersioningTest(ServerFixture fx) : ConformanceTest(fx)
         .AddWorkflow<AutoUpgradeSteps>()
         .AddWorkflow<PinnedContinueAsNew>()
         .AddWorkflow<PinnedParent>()
+        .AddWorkflow<FailsFirstAttempt>()
         .AddAllActivities(new VersionActivities(build));
 
     protected RunningWorker StartWorker(string queue, string deployment, string build) =>
@@ -240,4 +241,14 @@ public sealed class PinnedParent
 
     [WorkflowSignal]
     public Task GoAsync() { go = true; return Task.CompletedTask; }
+}
+
+/// <summary>Fails its first attempt (the run's retry policy starts another); the next one returns its build id.</summary>
+[Workflow(VersioningBehavior = VersioningBehavior.AutoUpgrade)]
+public sealed class FailsFirstAttempt
+{
+    [WorkflowRun]
+    public Task<string> RunAsync() => Workflow.Info.Attempt == 1
+        ? throw new ApplicationFailureException("first attempt fails")
+        : Task.FromResult(Workflow.CurrentDeploymentVersion?.BuildId ?? "none");
 }
