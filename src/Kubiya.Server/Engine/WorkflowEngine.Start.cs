@@ -258,6 +258,7 @@ public sealed partial class WorkflowEngine
                 RunId = outcome.RunId,
                 Started = outcome.Started,
                 Status = (WorkflowExecutionStatus)outcome.Execution.State.Status,
+                EagerWorkflowTask = EagerWorkflowTask(tx, r, outcome),
             };
         });
     }

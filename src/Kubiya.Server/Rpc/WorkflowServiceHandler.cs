@@ -31,20 +31,7 @@ public sealed partial class WorkflowServiceHandler
         Task.FromResult(new GetSystemInfoResponse
         {
             ServerVersion = ServerInfo.TemporalApiVersion,
-            Capabilities = new()
-            {
-                SignalAndQueryHeader = true,
-                InternalErrorDifferentiation = true,
-                ActivityFailureIncludeHeartbeat = true,
-                SupportsSchedules = true,
-                EncodedFailureAttributes = true,
-                UpsertMemo = true,
-                EagerWorkflowStart = false,
-                SdkMetadata = true,
-                CountGroupByExecutionStatus = true,
-                BuildIdBasedVersioning = false,
-                Nexus = true,
-            },
+            Capabilities = ServerCapabilities.System(),
         });
 
     public Task<GetClusterInfoResponse> GetClusterInfo(GetClusterInfoRequest r, ServerCallContext ctx) =>
@@ -73,7 +60,7 @@ public sealed partial class WorkflowServiceHandler
             Id = ns.Id,
             State = NamespaceState.Registered,
             Description = ns.Description,
-            Capabilities = new() { EagerWorkflowStart = false, SyncUpdate = true, AsyncUpdate = true },
+            Capabilities = ServerCapabilities.Namespace(),
         },
         Config = new() { WorkflowExecutionRetentionTtl = Google.Protobuf.WellKnownTypes.Duration.FromTimeSpan(TimeSpan.FromDays(30)) },
         IsGlobalNamespace = false,
@@ -103,8 +90,11 @@ public sealed partial class WorkflowServiceHandler
     public Task<SignalWithStartWorkflowExecutionResponse> SignalWithStartWorkflowExecution(SignalWithStartWorkflowExecutionRequest r, ServerCallContext ctx) =>
         engine.SignalWithStartAsync(r);
 
-    public Task<PollWorkflowTaskQueueResponse> PollWorkflowTaskQueue(PollWorkflowTaskQueueRequest r, ServerCallContext ctx) =>
-        engine.PollWorkflowTaskAsync(r, PollWait(ctx), ctx.CancellationToken);
+    public async Task<PollWorkflowTaskQueueResponse> PollWorkflowTaskQueue(PollWorkflowTaskQueueRequest r, ServerCallContext ctx)
+    {
+        using var poll = engine.Shutdowns.Track(r.Namespace, r.WorkerInstanceKey, ctx.CancellationToken);
+        return await engine.PollWorkflowTaskAsync(r, PollWait(ctx), poll.Token);
+    }
 
     public Task<RespondWorkflowTaskCompletedResponse> RespondWorkflowTaskCompleted(RespondWorkflowTaskCompletedRequest r, ServerCallContext ctx) =>
         engine.CompleteWorkflowTaskAsync(r);
@@ -115,8 +105,11 @@ public sealed partial class WorkflowServiceHandler
     public Task<RespondQueryTaskCompletedResponse> RespondQueryTaskCompleted(RespondQueryTaskCompletedRequest r, ServerCallContext ctx) =>
         Task.FromResult(engine.CompleteQuery(r));
 
-    public Task<PollActivityTaskQueueResponse> PollActivityTaskQueue(PollActivityTaskQueueRequest r, ServerCallContext ctx) =>
-        engine.PollActivityTaskAsync(r, PollWait(ctx), ctx.CancellationToken);
+    public async Task<PollActivityTaskQueueResponse> PollActivityTaskQueue(PollActivityTaskQueueRequest r, ServerCallContext ctx)
+    {
+        using var poll = engine.Shutdowns.Track(r.Namespace, r.WorkerInstanceKey, ctx.CancellationToken);
+        return await engine.PollActivityTaskAsync(r, PollWait(ctx), poll.Token);
+    }
 
     public Task<RecordActivityTaskHeartbeatResponse> RecordActivityTaskHeartbeat(RecordActivityTaskHeartbeatRequest r, ServerCallContext ctx) =>
         engine.HeartbeatAsync(r);
@@ -170,6 +163,7 @@ public sealed partial class WorkflowServiceHandler
     {
         engine.Namespaces.Get(r.Namespace);
         engine.Deployments.ForgetPoller(r.Namespace, r.Identity);
+        engine.Shutdowns.Shutdown(r.Namespace, r.WorkerInstanceKey);
         // The worker is going away: its runs fall back to the normal queue, its polls end now.
         if (!string.IsNullOrEmpty(r.StickyTaskQueue))
         {
