@@ -24,6 +24,7 @@
         'Unregister-KubiyaWorkerTask'
         'New-KubiyaSchedule'
         'Get-KubiyaSchedule'
+        'Get-KubiyaMetric'
         'Set-KubiyaSchedule'
         'Suspend-KubiyaSchedule'
         'Resume-KubiyaSchedule'

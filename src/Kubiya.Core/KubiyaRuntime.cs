@@ -67,6 +67,10 @@ namespace Kubiya.Core
         public async Task<IReadOnlyList<WorkerInfo>> WorkerHealthAsync(string? queue, CancellationToken cancellationToken) =>
             await Health.WorkerHealthReader.ListAsync(await ConnectAsync(cancellationToken).ConfigureAwait(false), queue, System.DateTimeOffset.UtcNow, cancellationToken).ConfigureAwait(false);
 
+        /// <summary>Execution analytics (counts, success rate, throughput, durations, queue wait, utilisation).</summary>
+        public async Task<IReadOnlyList<Analytics.ExecutionMetric>> ExecutionStatsAsync(Analytics.StatsRequest request, CancellationToken cancellationToken) =>
+            await new Analytics.ExecutionStatsService(await ConnectAsync(cancellationToken).ConfigureAwait(false)).ComputeAsync(request, cancellationToken).ConfigureAwait(false);
+
         /// <summary>How many workers poll a queue now (those known to have stopped left out).</summary>
         public async Task<int> LivePollerCountAsync(string queue, CancellationToken cancellationToken) =>
             (await PollersAsync(queue, cancellationToken).ConfigureAwait(false)).Count(p => p.State != StoppedWorkers.StoppedState);

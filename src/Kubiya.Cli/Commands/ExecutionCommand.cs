@@ -20,6 +20,7 @@ internal static class ExecutionCommand
         execution.Add(Terminate());
         execution.Add(Watch());
         execution.Add(Input());
+        execution.Add(ExecutionStatsCommand.Create());
         return execution;
     }
 

@@ -79,6 +79,7 @@ namespace Kubiya.Core.Health
             CpuPercent = h.CpuPercent,
             MemoryMb = h.MemoryMb,
             AvgDurationSeconds = h.AvgDurationSeconds,
+            Slots = h.Slots,
             LastHeartbeat = h.RecordedAt,
         };
     }

@@ -31,6 +31,7 @@ namespace Kubiya.Core.Messages
             ["Get-KubiyaAgent"] = "kubiya agent list",
             ["Get-KubiyaExecution"] = "kubiya execution list",
             ["Get-KubiyaExecutionLog"] = "kubiya execution logs",
+            ["Get-KubiyaMetric"] = "kubiya execution stats",
             ["Wait-KubiyaExecution"] = "kubiya execution watch",
             ["Stop-KubiyaExecution"] = "kubiya execution cancel",
             ["Send-KubiyaExecutionInput"] = "kubiya execution input",

@@ -41,6 +41,8 @@ namespace Kubiya.Core.Workers
         public long? FailedSteps { get; set; }
         /// <summary>Average run time of finished steps, in seconds (heartbeats).</summary>
         public double? AvgDurationSeconds { get; set; }
+        /// <summary>Concurrent step slots (heartbeats).</summary>
+        public int? Slots { get; set; }
         /// <summary>When the server recorded the last heartbeat.</summary>
         public DateTimeOffset? LastHeartbeat { get; set; }
     }

@@ -10,7 +10,7 @@ public sealed class ModuleTests(ModuleFixture fx)
 {
     private static readonly string[] Cmdlets =
     {
-        "Get-KubiyaAgent", "Get-KubiyaExecution", "Get-KubiyaExecutionLog", "Get-KubiyaPlan", "Get-KubiyaSchedule", "Get-KubiyaWorker",
+        "Get-KubiyaAgent", "Get-KubiyaExecution", "Get-KubiyaExecutionLog", "Get-KubiyaMetric", "Get-KubiyaPlan", "Get-KubiyaSchedule", "Get-KubiyaWorker",
         "Invoke-KubiyaExec", "New-KubiyaPlan", "New-KubiyaSchedule", "Register-KubiyaWorkerTask", "Remove-KubiyaSchedule", "Resume-KubiyaSchedule",
         "Send-KubiyaExecutionInput", "Set-KubiyaSchedule", "Start-KubiyaSchedule", "Start-KubiyaWorker", "Stop-KubiyaExecution", "Stop-KubiyaWorker",
         "Suspend-KubiyaSchedule", "Unregister-KubiyaWorkerTask", "Wait-KubiyaExecution",
