@@ -39,12 +39,46 @@ public sealed class NexusCancelTimeoutTests(ServerFixture fx) : NexusTest(fx)
         var ep = await CreateEndpointAsync(queue);
         await WithWorkerAsync(WorkerOptions(queue), async () =>
         {
+            // The handler workflow takes the cancel but keeps running: only the accepted cancel
+            // request (NexusOperationCancelRequestCompleted) can let the caller return.
+            var req = new HandlerRequest(ServerFixture.Unique("nexus-handler"), "linger", "cancel requested");
+            var (outcome, handle) = await CallAsync(queue, new CallerRequest(ep.Spec.Name, "RunWorkflow", "", req, CancelAfterStart: true,
+                CancellationType: NexusOperationCancellationType.WaitCancellationRequested));
+            Assert.StartsWith("nexus-failure:CanceledFailureException:", outcome);
+            var types = EventTypes(await HistoryAsync(handle));
+            Assert.True(types.IndexOf(EventType.NexusOperationCancelRequested) < types.IndexOf(EventType.NexusOperationCancelRequestCompleted));
+            Assert.DoesNotContain(EventType.NexusOperationCanceled, types);
+            // The caller did not wait for the operation to end: the handler workflow still runs, with the cancel requested.
+            var handler = Client.GetWorkflowHandle<NexusHandlerWorkflow>(req.WorkflowId);
+            Assert.Equal(Temporalio.Api.Enums.V1.WorkflowExecutionStatus.Running, (await handler.DescribeAsync()).Status);
+            Assert.Contains(EventType.WorkflowExecutionCancelRequested, EventTypes(await HistoryAsync(handler)));
+            await handler.SignalAsync(wf => wf.FinishAsync());
+            await EventuallyAsync(async () => (await handler.DescribeAsync()).Status,
+                s => s == Temporalio.Api.Enums.V1.WorkflowExecutionStatus.Canceled, "handler workflow canceled");
+        });
+    }
+
+    [Fact]
+    public async Task WaitCancellationRequestedEndsOnTheAcceptedCancelOrOnTheCancelOutcomeWhicheverComesFirst()
+    {
+        var queue = Queue();
+        var ep = await CreateEndpointAsync(queue);
+        await WithWorkerAsync(WorkerOptions(queue), async () =>
+        {
+            // The handler workflow ends at once when canceled, so its outcome races the answer to the
+            // cancel request. As in Temporal, an answer arriving after the operation closed is dropped
+            // (no CancelRequestCompleted then), and one recorded in time comes before the close.
             var req = Waiting("cancel requested");
             var (outcome, handle) = await CallAsync(queue, new CallerRequest(ep.Spec.Name, "RunWorkflow", "", req, CancelAfterStart: true,
                 CancellationType: NexusOperationCancellationType.WaitCancellationRequested));
             Assert.StartsWith("nexus-failure:CanceledFailureException:", outcome);
-            Assert.Contains(EventType.NexusOperationCancelRequestCompleted, EventTypes(await HistoryAsync(handle)));
-            // The handler workflow received the cancel.
+            var types = EventTypes(await HistoryAsync(handle));
+            var requested = types.IndexOf(EventType.NexusOperationCancelRequested);
+            var accepted = types.IndexOf(EventType.NexusOperationCancelRequestCompleted);
+            var canceled = types.IndexOf(EventType.NexusOperationCanceled);
+            Assert.True(requested > 0 && (accepted > requested || canceled > requested), string.Join(", ", types));
+            if (accepted > 0 && canceled > 0) Assert.True(accepted < canceled, string.Join(", ", types));
+            Assert.DoesNotContain(EventType.NexusOperationCancelRequestFailed, types);
             await EventuallyAsync(async () => (await Client.GetWorkflowHandle(req.WorkflowId).DescribeAsync()).Status,
                 s => s == Temporalio.Api.Enums.V1.WorkflowExecutionStatus.Canceled, "handler workflow canceled");
         });

@@ -90,6 +90,19 @@ public sealed class NexusHandlerWorkflow
                 // Runs until signalled, or until the operation's cancel cancels this workflow.
                 await Workflow.WaitConditionAsync(() => finish);
                 return "finished: " + request.Text;
+            case "linger":
+                // Takes the cancel (the handler's cancel request succeeds) but keeps running until
+                // signalled, then ends as canceled: the operation stays open after its cancel was accepted.
+                try
+                {
+                    await Workflow.WaitConditionAsync(() => finish);
+                }
+                catch (OperationCanceledException) when (Workflow.CancellationToken.IsCancellationRequested)
+                {
+                    await Workflow.WaitConditionAsync(() => finish, CancellationToken.None);
+                    throw;
+                }
+                return "finished: " + request.Text;
             case var m when m.StartsWith("continue-", StringComparison.Ordinal):
                 var left = int.Parse(m["continue-".Length..]);
                 if (left > 0)
