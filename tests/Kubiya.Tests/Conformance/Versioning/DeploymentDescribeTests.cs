@@ -124,4 +124,23 @@ public sealed class DeploymentDescribeTests(ServerFixture fx) : VersioningTest(f
             UpsertEntries = { ["owner"] = converter.ToPayload("x") },
         }), RpcException.StatusCode.NotFound);
     }
+
+    /// <summary>This server keeps Temporal's canonical "deployment.build" names unambiguous; a real cluster's rule may differ.</summary>
+    [EmbeddedServerFact]
+    public async Task APollerWhoseDeploymentNameHasADotIsRefused()
+    {
+        var ex = await RefusedAsync(() => Service.PollWorkflowTaskQueueAsync(new()
+        {
+            Namespace = Fx.Namespace,
+            TaskQueue = new() { Name = Id("vq") },
+            Identity = "dotted-worker",
+            DeploymentOptions = new()
+            {
+                DeploymentName = "my.service", BuildId = "b1",
+                WorkerVersioningMode = WorkerVersioningMode.Versioned,
+            },
+        }), RpcException.StatusCode.InvalidArgument);
+        Assert.Contains("my.service", ex.Message);
+        await RefusedAsync(() => DescribeDeploymentAsync("my.service"), RpcException.StatusCode.NotFound);
+    }
 }

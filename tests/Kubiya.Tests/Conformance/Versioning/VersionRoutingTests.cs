@@ -221,4 +221,43 @@ public sealed class VersionRoutingTests(ServerFixture fx) : VersioningTest(fx)
         else Assert.Contains(v1.Status, new[] { WorkerDeploymentVersionStatus.Draining, WorkerDeploymentVersionStatus.Drained });
         Assert.NotNull(v1.LastDeactivationTime);
     }
+
+    [Fact]
+    public async Task AnAutoUpgradeRunWhosePendingTaskTargetsANewVersionShowsTheTransitionUntilThatVersionCompletesIt()
+    {
+        var queue = Id("vq");
+        var dep = Deployment("transition");
+        await using var w1 = await StartRegisteredWorkerAsync(queue, dep, "v1");
+        await SetCurrentAsync(dep, "v1");
+        var auto = await Client.StartWorkflowAsync((AutoUpgradeSteps wf) => wf.RunAsync(1), new(Id("moving"), queue));
+        await WaitForTasksAsync(auto, 1);
+        // v2 has no worker yet: its next task waits for one, and the run is transitioning meanwhile.
+        await Service.SetWorkerDeploymentCurrentVersionAsync(new()
+        {
+            Namespace = Fx.Namespace, DeploymentName = dep, BuildId = "v2", AllowNoPollers = true, IgnoreMissingTaskQueues = true,
+        });
+        await auto.SignalAsync(wf => wf.NextAsync());
+        var moving = await EventuallyAsync(async () => (await DescribeRawAsync(auto.Id)).WorkflowExecutionInfo.VersioningInfo,
+            i => i.VersionTransition != null, "a version transition on the run");
+        Assert.Equal("v2", moving.VersionTransition.DeploymentVersion.BuildId);
+        Assert.Equal("v1", moving.DeploymentVersion.BuildId);
+
+        await using var w2 = StartWorker(queue, dep, "v2");
+        Assert.Equal("v1,v2|activity:v2", await auto.GetResultAsync<string>().WaitAsync(ResultTimeout));
+        var done = (await DescribeRawAsync(auto.Id)).WorkflowExecutionInfo.VersioningInfo;
+        Assert.Null(done.VersionTransition);
+        Assert.Equal("v2", done.DeploymentVersion.BuildId);
+    }
+
+    [Fact]
+    public async Task RampingToTheUnversionedWorkersWhileTheyAreCurrentIsRefused()
+    {
+        var queue = Id("vq");
+        var dep = Deployment("unv");
+        await using var w1 = await StartRegisteredWorkerAsync(queue, dep, "v1");
+        await RefusedAsync(() => SetRampingAsync(dep, "", 50), RpcException.StatusCode.FailedPrecondition);
+        // Ending a ramp that does not exist changes nothing and is not an error.
+        await SetRampingAsync(dep, "", 0);
+        Assert.Null((await DescribeDeploymentAsync(dep)).WorkerDeploymentInfo.RoutingConfig.RampingDeploymentVersion);
+    }
 }
