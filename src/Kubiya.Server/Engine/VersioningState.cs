@@ -20,8 +20,6 @@ public sealed class VersioningState
     public byte[]? Override { get; set; }
     /// <summary>ContinueAsNewVersioningBehavior for the first task of a continued run (cleared once a task completes).</summary>
     public int InitialBehavior { get; set; }
-    /// <summary>Version a started workflow task moved the run to, until that task completes.</summary>
-    public string? TransitionTo { get; set; }
     /// <summary>Grows each time the run moves to another version.</summary>
     public long Revision { get; set; }
 
