@@ -20,6 +20,8 @@ public sealed partial class WorkflowEngine
         var e = outcome.Execution;
         if (e.State.Wft is not { StartedEventId: 0, Attempt: 1 } wft || wft.TaskQueue != e.State.TaskQueue) return null;
         var task = new TaskRef(TaskToken.Workflow, e.State.Namespace, e.State.WorkflowId, e.State.RunId, wft.ScheduledEventId, wft.Attempt);
-        return StartWorkflowTask(tx, task, r.Identity, e.State.TaskQueue);
+        // A versioned starter's worker takes the task only if the run's routing sends it to that version.
+        return StartWorkflowTask(tx, task, r.Identity, e.State.TaskQueue,
+            Kubiya.Server.Engine.Deployments.VersionKeys.OfPoller(r.EagerWorkerDeploymentOptions));
     }
 }
