@@ -45,6 +45,7 @@ public static class KubiyaCommand
         root.Add(AgentCommand.Create());
         root.Add(ScheduleCommand.Create());
         root.Add(ServerCommand.Create());
+        root.Add(UiCommand.Create());
         return root;
     }
 

@@ -17,6 +17,7 @@ internal static class WorkerCommand
         var worker = new Command("worker", "Run and manage workers: processes that poll a queue and run its executions' steps.");
         worker.Add(Start());
         worker.Add(Stop());
+        worker.Add(Restart());
         worker.Add(Status());
         worker.Add(Logs());
         worker.Add(Clean());
@@ -43,16 +44,19 @@ internal static class WorkerCommand
         var supervisorPid = new Option<int?>("--supervisor-pid") { Hidden = true, Description = "Stop when this process is gone." };
         var proxyFile = new Option<string?>("--proxy-config-file") { Description = "Model configuration for llm agents (LiteLLM model_list YAML; default ~/.kubiya/models.yaml)." };
         var proxyJson = new Option<string?>("--proxy-config-json") { Description = "The model configuration as JSON text." };
+        var webUI = new WebUIOptionSet();
         foreach (var o in new Option[] { queue, type, daemon, supervised, supervisorPid, proxyFile, proxyJson }) command.Add(o);
         daemonOptions.AddTo(command);
+        webUI.AddTo(command);
         command.SetAction(async ctx =>
         {
             var paths = new WorkerPaths(ctx.Get(queue)!, ctx.Runtime.Settings.Paths);
             var opts = daemonOptions.Read(ctx.Parse);
+            var webUIPort = webUI.Read(ctx.Parse);
             if (ctx.Get(daemon))
             {
                 var modelFile = ctx.Get(proxyFile) is { } file ? Path.GetFullPath(file, ctx.CurrentDirectory) : null;
-                opts = opts with { ModelConfigPath = DaemonModelConfig.Prepare(paths, modelFile, ctx.Get(proxyJson)) };
+                opts = opts with { ModelConfigPath = DaemonModelConfig.Prepare(paths, modelFile, ctx.Get(proxyJson)), WebUIPort = webUIPort, NoWebUI = webUIPort == null };
                 var supervisor = KubiyaCli.Supervisor(KubiyaCli.Self(Array.Empty<string>()), paths.QueueId, opts);
                 var status = await DaemonControl.StartAsync(paths, supervisor, TimeSpan.FromSeconds(60), ctx.Cancellation);
                 var view = WorkerView.From(paths, status);
@@ -70,7 +74,7 @@ internal static class WorkerCommand
                 ModelConfigPath = ctx.Get(proxyFile) is { } pf ? Path.GetFullPath(pf, ctx.CurrentDirectory) : null,
                 ModelConfigJson = ctx.Get(proxyJson),
             };
-            return await ForegroundWorker.RunAsync(ctx, paths, hostOptions, ctx.Get(supervisorPid));
+            return await ForegroundWorker.RunAsync(ctx, paths, hostOptions, ctx.Get(supervisorPid), webUIPort);
         });
         return command;
     }
@@ -81,9 +85,11 @@ internal static class WorkerCommand
         var queue = QueueId();
         var daemonOptions = new DaemonOptionSet(visible: false);
         var proxyFile = new Option<string?>("--proxy-config-file") { Description = "Model configuration file the worker reads." };
+        var webUI = new WebUIOptionSet();
         command.Add(queue);
         command.Add(proxyFile);
         daemonOptions.AddTo(command);
+        webUI.AddTo(command);
         command.SetAction(async ctx =>
         {
             var paths = new WorkerPaths(ctx.Get(queue)!, ctx.Runtime.Settings.Paths);
@@ -97,7 +103,8 @@ internal static class WorkerCommand
                 "worker", "start", "--queue-id", paths.QueueId, "--supervised",
                 "--supervisor-pid", Environment.ProcessId.ToString(CultureInfo.InvariantCulture),
                 "--drain-timeout", opts.DrainTimeout.TotalSeconds.ToString(CultureInfo.InvariantCulture),
-            }.Concat(ctx.Get(proxyFile) is { } models ? new[] { "--proxy-config-file", models } : Array.Empty<string>()));
+            }.Concat(WebUIOptionSet.Arguments(webUI.Read(ctx.Parse)))
+             .Concat(ctx.Get(proxyFile) is { } models ? new[] { "--proxy-config-file", models } : Array.Empty<string>()));
             var supervisor = new WorkerSupervisor(paths, child, opts, Version());
             return await supervisor.RunAsync(ctx.Cancellation);
         });
@@ -122,6 +129,34 @@ internal static class WorkerCommand
                 : before.StalePidFile
                     ? $"Daemon worker for queue {paths.QueueId} was not running (removed a stale pid file)."
                     : $"Daemon worker for queue {paths.QueueId} is not running."));
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static Command Restart()
+    {
+        var command = new Command("restart", "Restart a daemon worker: drain and stop it, then start it again as a daemon (default daemon options; its model configuration file is kept).");
+        var queue = QueueId();
+        var timeout = new Option<double>("--timeout") { Description = "Seconds to wait for the drain.", DefaultValueFactory = _ => 120 };
+        var webUI = new WebUIOptionSet();
+        command.Add(queue);
+        command.Add(timeout);
+        webUI.AddTo(command);
+        command.SetAction(async ctx =>
+        {
+            var paths = new WorkerPaths(ctx.Get(queue)!, ctx.Runtime.Settings.Paths);
+            var before = DaemonStatusReader.Read(paths);
+            if (before.Info == null)
+                throw new Core.Errors.KubiyaException(Core.Errors.KubiyaErrorKind.NotFound, "DaemonNotFound", $"Queue '{paths.QueueId}' has no daemon worker on this machine.", paths.QueueId);
+            await DaemonControl.StopAsync(paths, TimeSpan.FromSeconds(ctx.Get(timeout)), ctx.Cancellation);
+            var models = Path.Combine(paths.Directory, DaemonModelConfig.JsonFileName);
+            var webUIPort = webUI.Read(ctx.Parse);
+            var opts = new DaemonOptions { ModelConfigPath = File.Exists(models) ? models : null, WebUIPort = webUIPort, NoWebUI = webUIPort == null };
+            var supervisor = KubiyaCli.Supervisor(KubiyaCli.Self(Array.Empty<string>()), paths.QueueId, opts);
+            var status = await DaemonControl.StartAsync(paths, supervisor, TimeSpan.FromSeconds(60), ctx.Cancellation);
+            var view = WorkerView.From(paths, status);
+            ctx.Output.Result(view, w => w.WriteLine($"Daemon worker for queue {paths.QueueId} restarted (pid {view.Pid})."));
             return ExitCodes.Ok;
         });
         return command;

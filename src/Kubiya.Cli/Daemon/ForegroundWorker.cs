@@ -1,4 +1,5 @@
 using Kubiya.Cli.Infrastructure;
+using Kubiya.Cli.WebUI;
 using Kubiya.Core.Logging;
 using Kubiya.Core.Workers;
 using Microsoft.Extensions.Logging;
@@ -13,11 +14,14 @@ namespace Kubiya.Cli.Daemon;
 internal static class ForegroundWorker
 {
     /// <summary>Runs until stopped; 0 after a graceful stop, 1 when the worker failed.</summary>
-    public static async Task<int> RunAsync(CommandContext ctx, WorkerPaths paths, WorkerHostOptions options, int? supervisorPid)
+    public static async Task<int> RunAsync(CommandContext ctx, WorkerPaths paths, WorkerHostOptions options, int? supervisorPid, int? webUIPort = null)
     {
         if (supervisorPid == null && DaemonStatusReader.Read(paths).State == DaemonState.Stopped)
             TryDelete(paths.StopRequestFile); // left by a daemon that died; it would stop us at once
         using var host = await ctx.Runtime.StartWorkerAsync(options, ctx.Cancellation);
+        await using var webUI = webUIPort is { } port
+            ? await WorkerWebUI.StartAsync(ctx.Runtime, host, paths, port, options.DefaultWorkingDirectory ?? ctx.CurrentDirectory, options.ModelConfigPath, ctx.Cancellation)
+            : null;
         using var watch = new CancellationTokenSource();
         var stopRequested = StopRequest.WaitAsync(paths, supervisorPid, watch.Token);
         var interrupted = Task.Delay(Timeout.Infinite, ctx.Cancellation);

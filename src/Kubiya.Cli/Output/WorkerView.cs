@@ -27,6 +27,8 @@ public sealed class WorkerView
     public int? LastExitCode { get; init; }
     /// <summary>When it last died.</summary>
     public string? LastExitAt { get; init; }
+    /// <summary>Where its worker serves the web UI (address only; the token is in its log), while it does.</summary>
+    public string? WebUI { get; init; }
 
     /// <summary>The view of a daemon's status.</summary>
     public static WorkerView From(WorkerPaths paths, DaemonStatus status)
@@ -46,6 +48,7 @@ public sealed class WorkerView
             LogPath = string.IsNullOrEmpty(info?.LogPath) ? paths.LogFile : info.LogPath,
             LastExitCode = info?.LastExitCode,
             LastExitAt = info?.LastExitUtc is { } at ? Formats.Iso(new DateTimeOffset(at, TimeSpan.Zero)) : null,
+            WebUI = live ? Core.WebUI.WebUIAddress.Read(paths) : null,
         };
     }
 
@@ -64,6 +67,7 @@ public sealed class WorkerView
         if (StartedAt != null) w.WriteLine($"{"Started:",-10} {Formats.Local(DateTimeOffset.Parse(StartedAt, System.Globalization.CultureInfo.InvariantCulture))}");
         w.WriteLine($"{"Restarts:",-10} {Restarts}");
         if (Version != null) w.WriteLine($"{"Version:",-10} {Version}");
+        if (WebUI != null) w.WriteLine($"{"Web UI:",-10} {WebUI} (token in the worker log)");
         w.WriteLine($"{"Log:",-10} {LogPath}");
     }
 

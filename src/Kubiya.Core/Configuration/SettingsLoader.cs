@@ -52,7 +52,7 @@ namespace Kubiya.Core.Configuration
             }
         }
 
-        private static KubiyaSettings ApplyFile(KubiyaSettings s, ConfigFile? f)
+        internal static KubiyaSettings ApplyFile(KubiyaSettings s, ConfigFile? f)
         {
             if (f == null) return s;
             var t = f.Temporal;
@@ -83,7 +83,7 @@ namespace Kubiya.Core.Configuration
             };
         }
 
-        private static KubiyaSettings ApplyEnvironment(KubiyaSettings s, Func<string, string?> env)
+        internal static KubiyaSettings ApplyEnvironment(KubiyaSettings s, Func<string, string?> env)
         {
             string? E(string name) => NonEmpty(env(name));
             return s with
@@ -110,7 +110,7 @@ namespace Kubiya.Core.Configuration
             };
         }
 
-        private static KubiyaSettings ApplyOverrides(KubiyaSettings s, SettingsOverrides o) => s with
+        internal static KubiyaSettings ApplyOverrides(KubiyaSettings s, SettingsOverrides o) => s with
         {
             TemporalAddress = NonEmpty(o.TemporalAddress) ?? s.TemporalAddress,
             Namespace = NonEmpty(o.Namespace) ?? s.Namespace,

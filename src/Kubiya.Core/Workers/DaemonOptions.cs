@@ -25,6 +25,10 @@ namespace Kubiya.Core.Workers
         public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromSeconds(60);
         /// <summary>Model configuration file the worker reads (see <see cref="DaemonModelConfig"/>); null = <c>~/.kubiya/models.yaml</c>.</summary>
         public string? ModelConfigPath { get; init; }
+        /// <summary>Port the daemon's worker serves its web UI on (null: <c>KUBIYA_WEBUI_PORT</c> or 8088).</summary>
+        public int? WebUIPort { get; init; }
+        /// <summary>The daemon's worker serves no web UI.</summary>
+        public bool NoWebUI { get; init; }
 
         /// <summary>Rejects limits that cannot work, with a message naming the option.</summary>
         public DaemonOptions Validate()
@@ -34,6 +38,7 @@ namespace Kubiya.Core.Workers
             if (InitialBackoff <= TimeSpan.Zero) throw Invalid("The restart delay must be positive.");
             if (MaxBackoff < InitialBackoff) throw Invalid("The longest restart delay cannot be shorter than the first one.");
             if (DrainTimeout < TimeSpan.Zero) throw Invalid("The drain timeout cannot be negative.");
+            if (WebUIPort is int port && (port < 0 || port > 65535)) throw Invalid($"The web UI port must be from 0 to 65535 (got {port}).");
             return this;
         }
 
@@ -55,6 +60,12 @@ namespace Kubiya.Core.Workers
             yield return Seconds(StableAfter);
             yield return "--drain-timeout";
             yield return Seconds(DrainTimeout);
+            if (NoWebUI) yield return "--no-webui";
+            else if (WebUIPort is int port)
+            {
+                yield return "--webui-port";
+                yield return port.ToString(CultureInfo.InvariantCulture);
+            }
             if (ModelConfigPath != null)
             {
                 // A path only: keys stay in the file (or the worker's environment), never on a command line.

@@ -69,6 +69,9 @@ namespace Kubiya.Core.Workers
         /// <summary>Why it failed, when <see cref="State"/> is Failed.</summary>
         public Exception? Error { get; private set; }
 
+        /// <summary>A logger writing where this worker logs (its console, file and sink).</summary>
+        public ILogger CreateLogger(string category) => loggerFactory.CreateLogger(category);
+
         /// <summary>Steps running now.</summary>
         public int ActiveSteps => activities?.ActiveSteps ?? 0;
 

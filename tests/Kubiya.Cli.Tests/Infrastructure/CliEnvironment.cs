@@ -25,6 +25,9 @@ public sealed class CliEnvironment
             ["KUBIYA_API_KEY"] = apiKey,
             // Short heartbeats so a killed worker's step is noticed within seconds.
             ["STEP_HEARTBEAT_INTERVAL"] = "1",
+            // Workers serve no web UI unless a test asks for one (with a free port): parallel
+            // tests would otherwise all start one from 8088 up.
+            ["KUBIYA_NO_WEBUI"] = "1",
         };
     }
 

@@ -11,7 +11,7 @@ public class CliFixture : IAsyncLifetime
     public string Home { get; } = Path.Combine(Path.GetTempPath(), "kubiya-cli-home-" + Guid.NewGuid().ToString("N")[..12]);
     public CliEnvironment Env { get; private set; } = null!;
 
-    public async Task InitializeAsync()
+    public virtual async Task InitializeAsync()
     {
         if (!File.Exists(CliPaths.Dll))
             throw new InvalidOperationException($"The CLI was not built at {CliPaths.Dll}; run dotnet build Kubiya.sln.");

@@ -1,0 +1,33 @@
+import { api } from "../app.js";
+import { el, clear, card, pill, table, when, errorBox } from "../dom.js";
+
+export async function render(root) {
+  const body = el("div", { class: "page-body" });
+  root.append(body);
+  const load = async () => {
+    try { draw(clear(body), await api("/api/workers"), load); }
+    catch (e) { clear(body).append(errorBox(e.message)); }
+  };
+  await load();
+  const timer = setInterval(load, 5000);
+  return () => clearInterval(timer);
+}
+
+function draw(root, data, reload) {
+  const message = el("div", { class: "small muted", id: "worker-message" });
+  const act = (queue, action) => async () => {
+    message.textContent = `${action} requested for ${queue}…`;
+    try { await api(`/api/workers/${encodeURIComponent(queue)}/${action}`, { method: "POST" }); setTimeout(reload, 1500); }
+    catch (e) { message.textContent = e.message; }
+  };
+  const daemons = data.daemons.map((d) => [
+    el("span", { class: "mono" }, d.queueId), pill(d.state), d.pid ?? "-", d.workerPid ?? "-", d.restarts,
+    d.startedAt ? when(d.startedAt) : "-", d.webUI ?? "-",
+    el("div", { class: "row" },
+      el("button", { class: "danger", onclick: act(d.queueId, "stop"), disabled: d.state === "stopped", "data-action": "stop" }, "Stop"),
+      el("button", { onclick: act(d.queueId, "restart"), "data-action": "restart" }, "Restart"))]);
+  root.append(card("Local daemon workers", table(["Queue", "State", "Pid", "Worker pid", "Restarts", "Started", "Web UI", ""], daemons, "No daemon workers on this machine."), message));
+  const rows = [];
+  for (const q of data.pollers) for (const w of q.workers) rows.push([el("span", { class: "mono" }, q.queue), el("span", { class: "mono" }, w.identity), pill(w.state), when(w.lastAccessTime)]);
+  root.append(card("Pollers the server reports", data.pollersError ? errorBox(data.pollersError) : table(["Queue", "Identity", "State", "Last poll"], rows, "No worker polls the known queues.")));
+}
