@@ -18,6 +18,9 @@ param(
 $ErrorActionPreference = 'Stop'
 Import-Module $PesterModule -Force
 $env:KUBIYA_TEST_CONFIGURATION = $Configuration
+# Workers started by the suite serve no web UI unless a test passes -WebUIPort (parallel runs
+# would otherwise all start one from port 8088 up).
+$env:KUBIYA_NO_WEBUI = '1'
 
 $names = @($TestFile -split ',' | Where-Object { $_ })
 $paths = @(Get-ChildItem -Path $PSScriptRoot -Filter '*.Tests.ps1' |

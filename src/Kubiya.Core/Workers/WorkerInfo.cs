@@ -45,5 +45,7 @@ namespace Kubiya.Core.Workers
         public int? Slots { get; set; }
         /// <summary>When the server recorded the last heartbeat.</summary>
         public DateTimeOffset? LastHeartbeat { get; set; }
+        /// <summary>Where it serves its web UI (address only; the token is in its log), while it does.</summary>
+        public string? WebUI { get; set; }
     }
 }

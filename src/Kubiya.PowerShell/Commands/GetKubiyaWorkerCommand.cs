@@ -48,13 +48,18 @@ namespace Kubiya.PowerShell.Commands
                     ActiveSteps = j.ActiveSteps,
                     CompletedSteps = j.CompletedSteps,
                     LogFile = j.LogFile,
+                    WebUI = j.WebUI,
                 });
             }
             if (Session) return;
             var queues = QueueId ?? Runtime.KnownQueues().Concat(jobs.Select(j => j.QueueId)).Distinct(StringComparer.Ordinal).ToArray();
             foreach (var daemon in DaemonWorkers.All(Runtime.Settings.Paths))
                 if (daemon.Value.State != DaemonState.Stopped && queues.Contains(daemon.Key))
-                    WriteObject(DaemonWorkers.ToWorkerInfo(daemon.Key, daemon.Value));
+                {
+                    var info = DaemonWorkers.ToWorkerInfo(daemon.Key, daemon.Value);
+                    info.WebUI = Core.WebUI.WebUIAddress.Read(new WorkerPaths(daemon.Key, Runtime.Settings.Paths));
+                    WriteObject(info);
+                }
             // Every worker on the namespace that sends health heartbeats (Lost when silent for 3 intervals).
             TryRun(() =>
             {

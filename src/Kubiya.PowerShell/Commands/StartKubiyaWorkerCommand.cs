@@ -3,6 +3,7 @@ using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
 using Kubiya.Core.Configuration;
+using Kubiya.Core.WebUI;
 using Kubiya.Core.Workers;
 using Kubiya.PowerShell.Completion;
 using Kubiya.PowerShell.Internal;
@@ -16,7 +17,9 @@ namespace Kubiya.PowerShell.Commands
     /// Stop-KubiyaWorker stop it gracefully. With -Wait the command blocks until the worker stops (for scheduled
     /// tasks and services), writing its log to the Information stream. With -Daemon a detached supervisor (the
     /// kubiya CLI shipped in the module's Cli folder) runs the worker, restarts it when it dies and rotates its
-    /// log; Get-KubiyaWorker shows it and Stop-KubiyaWorker -QueueId drains and stops it.</para>
+    /// log; Get-KubiyaWorker shows it and Stop-KubiyaWorker -QueueId drains and stops it. Every worker serves the
+    /// worker web UI on 127.0.0.1 (port 8088, or the next free one; -WebUIPort, -NoWebUI): the address with its token is in
+    /// the worker's log (Receive-Job) and the address alone in the WebUI property of Get-KubiyaWorker.</para>
     /// </summary>
     [Cmdlet(VerbsLifecycle.Start, "KubiyaWorker", DefaultParameterSetName = JobSet)]
     [OutputType(typeof(KubiyaWorkerJob), ParameterSetName = new[] { JobSet })]
@@ -72,6 +75,17 @@ namespace Kubiya.PowerShell.Commands
         [ValidateRange(0, 1000)]
         public int? MaxLogBackups { get; set; }
 
+        /// <summary>Serve the worker web UI on this 127.0.0.1 port, or the next free one (default KUBIYA_WEBUI_PORT or 8088; 0 = any free port).</summary>
+        [Parameter(ParameterSetName = JobSet)]
+        [Parameter(ParameterSetName = DaemonSet)]
+        [ValidateRange(0, 65535)]
+        public int? WebUIPort { get; set; }
+
+        /// <summary>Serve no web UI.</summary>
+        [Parameter(ParameterSetName = JobSet)]
+        [Parameter(ParameterSetName = DaemonSet)]
+        public SwitchParameter NoWebUI { get; set; }
+
         /// <inheritdoc />
         protected override SettingsOverrides Overrides => new SettingsOverrides
         {
@@ -90,6 +104,7 @@ namespace Kubiya.PowerShell.Commands
             TryRun(() =>
             {
                 var job = WorkerJobs.Create(this, Runtime.Settings, new WorkerHostOptions { Queue = QueueId, DefaultWorkingDirectory = CurrentDirectory, ModelConfigPath = ModelConfig != null ? ResolveDirectory(ModelConfig) : null }, Name);
+                job.WebUIPort = NoWebUI ? null : WebUIPort ?? (WebUISettings.Disabled() ? (int?)null : WebUISettings.Port());
                 Run(async (pump, ct) =>
                 {
                     await job.StartAsync(ct).ConfigureAwait(false);
@@ -127,10 +142,14 @@ namespace Kubiya.PowerShell.Commands
                 MaxLogBytes = MaxLogSize ?? defaults.MaxLogBytes,
                 MaxLogBackups = MaxLogBackups ?? defaults.MaxLogBackups,
                 ModelConfigPath = DaemonModelConfig.Prepare(paths, ModelConfig != null ? ResolveDirectory(ModelConfig) : null, null),
+                WebUIPort = WebUIPort,
+                NoWebUI = NoWebUI,
             };
             var command = KubiyaCli.Supervisor(KubiyaCli.Command(cli, new string[0]), QueueId, options);
             var status = Run((pump, ct) => DaemonControl.StartAsync(paths, command, TimeSpan.FromSeconds(60), ct));
-            WriteObject(DaemonWorkers.ToWorkerInfo(QueueId, status));
+            var info = DaemonWorkers.ToWorkerInfo(QueueId, status);
+            info.WebUI = WebUIAddress.Read(paths);
+            WriteObject(info);
         }
 
         private void WaitForStop(KubiyaWorkerJob job)

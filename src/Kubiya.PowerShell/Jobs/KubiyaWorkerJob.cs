@@ -6,6 +6,7 @@ using System.Threading.Tasks;
 using Kubiya.Core.Configuration;
 using Kubiya.Core.Workers;
 using Kubiya.Core.Logging;
+using Kubiya.Core.WebUI;
 
 namespace Kubiya.PowerShell.Jobs
 {
@@ -22,6 +23,7 @@ namespace Kubiya.PowerShell.Jobs
         private readonly WorkerHostOptions options;
         private readonly object gate = new object();
         private WorkerHost? host;
+        private WebUIProcess? webUI;
         private bool stopRequested;
 
         internal KubiyaWorkerJob(string command, string name, KubiyaSettings settings, WorkerHostOptions options)
@@ -54,6 +56,12 @@ namespace Kubiya.PowerShell.Jobs
         /// <summary>When the worker started.</summary>
         public DateTimeOffset? StartedAt => host?.StartedAt;
 
+        /// <summary>Where its web UI is served (address only; the token is in its log), while it is.</summary>
+        public string? WebUI => webUI?.BaseUrl;
+
+        /// <summary>Port its web UI is served on (the next free one when taken); null serves none. Set before it starts.</summary>
+        internal int? WebUIPort { get; set; }
+
         /// <inheritdoc />
         public override bool HasMoreData => Output.Count > 0 || Error.Count > 0 || Warning.Count > 0;
 
@@ -73,6 +81,7 @@ namespace Kubiya.PowerShell.Jobs
             {
                 var started = await WorkerHost.StartAsync(settings, options, cancellationToken).ConfigureAwait(false);
                 lock (gate) host = started;
+                if (WebUIPort is int port) await StartWebUIAsync(started, port, cancellationToken).ConfigureAwait(false);
                 SetJobState(JobState.Running);
                 _ = started.Completion.ContinueWith(_ => OnHostEnded(started), TaskScheduler.Default);
             }
@@ -80,6 +89,24 @@ namespace Kubiya.PowerShell.Jobs
             {
                 Fail(ex);
             }
+        }
+
+        /// <summary>The child <c>kubiya ui</c> for this worker; a failure is a warning in its log, the worker runs on.</summary>
+        private async Task StartWebUIAsync(WorkerHost started, int port, CancellationToken cancellationToken)
+        {
+            var ui = await WebUIProcess.StartBesideAsync(started, port, options.DefaultWorkingDirectory ?? Environment.CurrentDirectory, options.ModelConfigPath, cancellationToken).ConfigureAwait(false);
+            lock (gate) webUI = ui;
+        }
+
+        private void StopWebUI()
+        {
+            WebUIProcess? ui;
+            lock (gate)
+            {
+                ui = webUI;
+                webUI = null;
+            }
+            ui?.Dispose();
         }
 
         /// <inheritdoc />
@@ -120,6 +147,7 @@ namespace Kubiya.PowerShell.Jobs
                 return;
             }
             SetJobState(JobState.Stopping);
+            StopWebUI();
             await h.StopAsync().ConfigureAwait(false);
             h.Dispose();
             if (h.State == WorkerState.Failed && h.Error != null) Fail(h.Error);
@@ -173,6 +201,7 @@ namespace Kubiya.PowerShell.Jobs
                 if (stopRequested) return;
             }
             // Ended without Stop-Job: the connection or the worker itself failed.
+            StopWebUI();
             if (h.Error != null) Fail(h.Error);
             else SetJobState(JobState.Stopped);
         }
