@@ -12,6 +12,7 @@ var suites = new Dictionary<string, Func<Task>>(StringComparer.OrdinalIgnoreCase
     ["coldstart"] = ColdStartBench.RunAsync,
     ["nexus"] = NexusBench.RunAsync,
     ["stats"] = StatsBench.RunAsync,
+    ["webui"] = WebUIBench.RunAsync,
 };
 // The server bench's worker, run as a child process so its CPU time is its own.
 if (args.Length == 3 && args[0] == "server-worker") return await BenchWorkerProcess.RunChildAsync(args[1], args[2]);
