@@ -26,7 +26,7 @@ namespace Kubiya.Core.Configuration
         {
             var defaults = new KubiyaSettings { Paths = paths };
             var file = SettingsLoader.ApplyFile(defaults, SettingsLoader.ReadFile(paths.ConfigFile));
-            var environment = SettingsLoader.ApplyEnvironment(file, env);
+            var environment = SettingsLoader.ApplyObservability(SettingsLoader.ApplyEnvironment(file, env), env);
             var effective = overrides == null ? environment : SettingsLoader.ApplyOverrides(environment, overrides);
             var result = new List<SettingSource>();
             foreach (var (name, variable, read, secret) in Table)
@@ -66,7 +66,11 @@ namespace Kubiya.Core.Configuration
             ("temporal.tlsKey", null, s => s.TlsKeyPath, false),
             ("temporal.tlsCa", null, s => s.TlsCaPath, false),
             ("queue", "QUEUE_ID", s => s.Queue, false),
-            ("heartbeatInterval", "HEARTBEAT_INTERVAL", s => S(s.HeartbeatInterval), false),
+            ("heartbeatInterval", "HEARTBEAT_INTERVAL", s => S(s.WorkerHeartbeatInterval), false),
+            ("stepHeartbeatInterval", "STEP_HEARTBEAT_INTERVAL", s => S(s.StepHeartbeatInterval), false),
+            ("metrics.enabled", "METRICS_ENABLED", s => S(s.Observability.MetricsEnabled), false),
+            ("metrics.port", "METRICS_PORT", s => S(s.Observability.MetricsPort), false),
+            ("metrics.bind", "METRICS_BIND", s => s.Observability.MetricsBind, false),
             ("activityTimeout", "ACTIVITY_TIMEOUT", s => S(s.ActivityTimeout), false),
             ("maxConcurrentActivities", "MAX_CONCURRENT_ACTIVITIES", s => S(s.MaxConcurrentActivities), false),
             ("maxConcurrentWorkflows", "MAX_CONCURRENT_WORKFLOWS", s => S(s.MaxConcurrentWorkflows), false),

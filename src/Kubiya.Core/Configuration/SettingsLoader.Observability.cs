@@ -19,7 +19,7 @@ namespace Kubiya.Core.Configuration
 
         // Metrics, probes and the test-only heartbeat override; the probe files default to
         // /tmp/worker-alive and /tmp/worker-ready when PROBE_FILES is on and no path is given.
-        private static KubiyaSettings ApplyObservability(KubiyaSettings s, Func<string, string?> env)
+        internal static KubiyaSettings ApplyObservability(KubiyaSettings s, Func<string, string?> env)
         {
             string? E(string name) => NonEmpty(env(name));
             var o = s.Observability;
