@@ -38,7 +38,20 @@ internal static class WorkersApi
                     break;
                 }
             }
-            return ApiResults.Json(new { daemons, pollers, pollersError = error });
+            // Health heartbeats every worker on the namespace records (Lost when silent for 3 intervals).
+            var health = new List<object>();
+            if (error == null)
+            {
+                try
+                {
+                    using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+                    timeout.CancelAfter(TimeSpan.FromSeconds(5));
+                    foreach (var h in await ui.Runtime.WorkerHealthAsync(null, timeout.Token))
+                        health.Add(new { queue = h.QueueId, identity = h.Identity, state = h.State, host = h.Host, pid = h.Pid, version = h.Version, uptimeSeconds = h.Uptime?.TotalSeconds, cpuPercent = h.CpuPercent, memoryMb = h.MemoryMb, activeSteps = h.ActiveSteps, completedSteps = h.CompletedSteps, failedSteps = h.FailedSteps, lastHeartbeat = h.LastHeartbeat is { } t ? WebUIContext.Iso(t) : null });
+                }
+                catch (Exception ex) when (!ct.IsCancellationRequested) { error = WebUIContext.Describe(ex); }
+            }
+            return ApiResults.Json(new { daemons, pollers, health, pollersError = error });
         }));
 
         foreach (var action in new[] { "stop", "restart" })

@@ -67,7 +67,8 @@ public sealed class WebUIInteractionTests(WebUIFixture fx)
         var id = await fx.SubmitAsync("sleeper");
         await fx.WaitStatusAsync(id, "Running");
         B.Go($"{fx.Base}/#/executions/{id}");
-        B.Find("#cancel").Click();
+        // The page redraws as log entries arrive: click the button that is there now.
+        B.Wait(d => { d.FindElement(By.Id("cancel")).Click(); return true; }, "the Cancel button clicked");
         var done = await fx.WaitStatusAsync(id, "Cancelled", 60);
         Assert.Equal("Cancelled", done.GetProperty("status").GetString());
         B.Wait(d => d.FindElement(By.CssSelector("#execution-summary .pill")).Text == "Cancelled", "the page shows Cancelled");
@@ -83,7 +84,7 @@ public sealed class WebUIInteractionTests(WebUIFixture fx)
         var form = B.Find("#answer-form");
         Assert.Contains("Go ahead?", form.Text);
         B.Screenshot("execution-question");
-        B.Driver.FindElement(By.Id("answer")).Click();
+        B.Wait(d => { d.FindElement(By.Id("answer")).Click(); return true; }, "the Answer button clicked");
         var done = await fx.WaitStatusAsync(id, "Completed", 60);
         Assert.Contains("approved-run", done.GetProperty("output").GetString());
         B.Wait(d => d.FindElement(By.CssSelector("#execution-summary .pill")).Text == "Completed", "the page shows Completed");

@@ -29,5 +29,9 @@ function draw(root, data, reload) {
   root.append(card("Local daemon workers", table(["Queue", "State", "Pid", "Worker pid", "Restarts", "Started", "Web UI", ""], daemons, "No daemon workers on this machine."), message));
   const rows = [];
   for (const q of data.pollers) for (const w of q.workers) rows.push([el("span", { class: "mono" }, q.queue), el("span", { class: "mono" }, w.identity), pill(w.state), when(w.lastAccessTime)]);
+  const health = (data.health ?? []).map((h) => [el("span", { class: "mono" }, h.queue), el("span", { class: "mono" }, h.identity), pill(h.state),
+    h.cpuPercent != null ? `${h.cpuPercent.toFixed(1)} %` : "-", h.memoryMb != null ? `${h.memoryMb.toFixed(0)} MB` : "-",
+    `${h.activeSteps ?? 0} / ${h.completedSteps ?? 0} / ${h.failedSteps ?? 0}`, when(h.lastHeartbeat)]);
+  root.append(card("Worker health (heartbeats on the namespace)", table(["Queue", "Identity", "State", "CPU", "Memory", "Steps running / done / failed", "Last heartbeat"], health, "No worker has sent a health heartbeat yet.")));
   root.append(card("Pollers the server reports", data.pollersError ? errorBox(data.pollersError) : table(["Queue", "Identity", "State", "Last poll"], rows, "No worker polls the known queues.")));
 }
