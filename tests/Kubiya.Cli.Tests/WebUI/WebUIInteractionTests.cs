@@ -81,8 +81,8 @@ public sealed class WebUIInteractionTests(WebUIFixture fx)
         var id = await fx.SubmitAsync("approve");
         await fx.WaitStatusAsync(id, "WaitingForInput");
         B.Go($"{fx.Base}/#/executions/{id}");
-        var form = B.Find("#answer-form");
-        Assert.Contains("Go ahead?", form.Text);
+        // The page redraws as the question's log entry arrives: wait for the form that names it.
+        B.Wait(d => d.FindElement(By.Id("answer-form")).Text.Contains("Go ahead?"), "the question in the answer form");
         B.Screenshot("execution-question");
         B.Wait(d => { d.FindElement(By.Id("answer")).Click(); return true; }, "the Answer button clicked");
         var done = await fx.WaitStatusAsync(id, "Completed", 60);
