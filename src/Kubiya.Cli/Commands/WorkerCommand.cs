@@ -22,6 +22,7 @@ internal static class WorkerCommand
         worker.Add(Logs());
         worker.Add(Clean());
         worker.Add(List());
+        worker.Add(WorkerDeployCommands.Install());
         worker.Add(Supervise());
         return worker;
     }
@@ -36,8 +37,9 @@ internal static class WorkerCommand
     {
         var command = new Command("start", "Start a worker for a queue: in the foreground (Ctrl+C drains and stops it), or with -d as a supervised daemon that outlives this session.");
         var queue = QueueId();
-        var type = new Option<string>("--type") { Description = "Worker type; only local (this machine) exists.", DefaultValueFactory = _ => "local" };
-        type.AcceptOnlyFromAmong("local");
+        var type = new Option<string>("--type") { Description = "local (a process on this machine) or docker (the worker image through the docker CLI).", DefaultValueFactory = _ => "local" };
+        type.AcceptOnlyFromAmong("local", "docker");
+        var image = new Option<string?>("--image") { Description = "Image for --type docker (default kubiya/worker:0.1.0)." };
         var daemon = new Option<bool>("--daemon", "-d") { Description = "Run detached under a supervisor that restarts it when it dies." };
         var daemonOptions = new DaemonOptionSet(visible: true);
         var supervised = new Option<bool>("--supervised") { Hidden = true, Description = "Run as a daemon's child: log to the console only." };
@@ -45,7 +47,7 @@ internal static class WorkerCommand
         var proxyFile = new Option<string?>("--proxy-config-file") { Description = "Model configuration for llm agents (LiteLLM model_list YAML; default ~/.kubiya/models.yaml)." };
         var proxyJson = new Option<string?>("--proxy-config-json") { Description = "The model configuration as JSON text." };
         var webUI = new WebUIOptionSet();
-        foreach (var o in new Option[] { queue, type, daemon, supervised, supervisorPid, proxyFile, proxyJson }) command.Add(o);
+        foreach (var o in new Option[] { queue, type, image, daemon, supervised, supervisorPid, proxyFile, proxyJson }) command.Add(o);
         daemonOptions.AddTo(command);
         webUI.AddTo(command);
         command.SetAction(async ctx =>
@@ -53,6 +55,7 @@ internal static class WorkerCommand
             var paths = new WorkerPaths(ctx.Get(queue)!, ctx.Runtime.Settings.Paths);
             var opts = daemonOptions.Read(ctx.Parse);
             var webUIPort = webUI.Read(ctx.Parse);
+            if (ctx.Get(type) == "docker") return await WorkerDeployCommands.RunDockerAsync(ctx, paths.QueueId, ctx.Get(image));
             if (ctx.Get(daemon))
             {
                 var modelFile = ctx.Get(proxyFile) is { } file ? Path.GetFullPath(file, ctx.CurrentDirectory) : null;
