@@ -16,7 +16,7 @@ public sealed class UsageTests(CliFixture fx)
     [InlineData("exec agent shell x --priority urgent", "urgent")]
     [InlineData("agent list --output xml", "xml")]
     [InlineData("worker start", "Option '--queue-id' is required")]
-    [InlineData("worker start --queue-id q --type docker", "docker")]
+    [InlineData("worker start --queue-id q --type kubernetes", "kubernetes")]
     [InlineData("nosuchcommand", "nosuchcommand")]
     public async Task ParseErrorsExitTwoWithOneLine(string commandLine, string expected)
     {
