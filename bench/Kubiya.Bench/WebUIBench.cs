@@ -79,8 +79,10 @@ public static class WebUIBench
         driver.Navigate().GoToUrl(url.ToString());
         driver.Navigate().GoToUrl($"http://127.0.0.1:{url.Port}/#/playground");
         var wait = new WebDriverWait(driver, TimeSpan.FromSeconds(60));
+        wait.IgnoreExceptionTypes(typeof(StaleElementReferenceException), typeof(NoSuchElementException));
         wait.Until(d => d.FindElements(By.CssSelector("#agent option")).Count > 0);
         new SelectElement(driver.FindElement(By.Id("agent"))).SelectByValue("echo");
+        driver.FindElement(By.Id("prompt")).SendKeys("bench");
         var times = new List<double>();
         for (var i = 0; i < Runs + 2; i++)
         {
@@ -93,9 +95,15 @@ public static class WebUIBench
                   if (out.querySelector('[data-kind=Output]')) { observer.disconnect(); done(performance.now() - t0); }
                 });
                 observer.observe(out, { childList: true, subtree: true });
+                const status = new MutationObserver(() => {
+                  const error = document.querySelector('#run-status .error-box');
+                  if (error) { status.disconnect(); done(-1); }
+                });
+                status.observe(document.getElementById('run-status'), { childList: true, subtree: true });
                 const t0 = performance.now();
                 document.getElementById('run').click();
                 """), CultureInfo.InvariantCulture);
+            if (ms < 0) throw new InvalidOperationException("the Playground run failed: " + driver.FindElement(By.Id("run-status")).Text);
             if (i >= 2) times.Add(ms); // two warm-up runs
             wait.Until(d => d.FindElement(By.CssSelector("#run-status .pill")).Text == "Completed");
         }
