@@ -30,17 +30,28 @@ public sealed class ScheduleRestartTests : IAsyncLifetime
     public async Task AMissedFireTimeRunsOnceOnRestartWhenInsideTheCatchupWindow()
     {
         var client = await server.ConnectAsync();
-        var t0 = DateTime.UtcNow;
-        var early = t0.AddSeconds(3);   // missed by 13 s and more: outside its 10 s catch-up window
-        var late = t0.AddSeconds(16);   // missed by the restart's few seconds: well inside its 2 min window
         Schedule Make(string id, DateTime at, TimeSpan window) => new(
             ScheduleActionStartWorkflow.Create((ScheduleTestBase.WaitForeverWorkflow wf) => wf.RunAsync(), new("wf-" + id, "q-nobody")),
             FiresOnceAt(at)) { Policy = new() { CatchupWindow = window } };
-        var missedId = ServerFixture.Unique("restart-missed");
-        var caughtId = ServerFixture.Unique("restart-caught");
-        var missed = await client.CreateScheduleAsync(missedId, Make(missedId, early, TimeSpan.FromSeconds(10)));
-        var caught = await client.CreateScheduleAsync(caughtId, Make(caughtId, late, TimeSpan.FromMinutes(2)));
-        Assert.Equal(late.AddTicks(-(late.Ticks % TimeSpan.TicksPerSecond)), (await caught.DescribeAsync()).Info.NextActionTimes.First());
+        string missedId = "", caughtId = "";
+        DateTime early = default, late = default;
+        // The early time must still be ahead when the server dies, or it would fire before the
+        // restart and prove nothing: on a slow machine, start over with a longer lead.
+        foreach (var lead in new[] { 3, 8, 20 })
+        {
+            var t0 = DateTime.UtcNow;
+            early = t0.AddSeconds(lead);      // missed by 13 s and more: outside its 10 s catch-up window
+            late = early.AddSeconds(13);      // missed by the restart's few seconds: well inside its 2 min window
+            missedId = ServerFixture.Unique("restart-missed");
+            caughtId = ServerFixture.Unique("restart-caught");
+            var missed = await client.CreateScheduleAsync(missedId, Make(missedId, early, TimeSpan.FromSeconds(10)));
+            var caught = await client.CreateScheduleAsync(caughtId, Make(caughtId, late, TimeSpan.FromMinutes(2)));
+            Assert.Equal(late.AddTicks(-(late.Ticks % TimeSpan.TicksPerSecond)), (await caught.DescribeAsync()).Info.NextActionTimes.First());
+            if (DateTime.UtcNow < early.AddSeconds(-1)) break;
+            await missed.DeleteAsync();
+            await caught.DeleteAsync();
+            Assert.NotEqual(20, lead);
+        }
 
         server.Kill();
         var wait = late.AddSeconds(0.3) - DateTime.UtcNow;
