@@ -12,6 +12,7 @@
     CmdletsToExport      = @(
         'Invoke-KubiyaExec'
         'Start-KubiyaWorker'
+        'Start-KubiyaWebUI'
         'Stop-KubiyaWorker'
         'Get-KubiyaWorker'
         'Get-KubiyaExecution'

@@ -11,7 +11,8 @@ namespace Kubiya.Cli.Commands;
 /// <summary>
 /// <c>kubiya ui</c>: the worker web UI on its own (127.0.0.1, a new token per start) until Ctrl+C;
 /// with <c>--queue-id</c> it belongs to that queue's worker (Playground target, pollers, worker log).
-/// Start-KubiyaWorker runs it as a child bound to its worker (hidden <c>--parent-pid</c>).
+/// The module runs it as a child that ends with its PowerShell (hidden <c>--parent-pid</c>): bound to a
+/// worker job of that process with <c>--worker-started</c> (Start-KubiyaWorker), or on its own (Start-KubiyaWebUI).
 /// </summary>
 internal static class UiCommand
 {
@@ -22,8 +23,8 @@ internal static class UiCommand
         var queue = new Option<string?>("--queue-id", "--queue") { Description = "The queue whose worker the UI belongs to (Playground runs go there; its log is shown)." };
         var directory = new Option<string?>("--working-directory") { Description = "Folder agents are looked up from and Playground runs start in (default: the current folder)." };
         var proxyFile = new Option<string?>("--proxy-config-file") { Description = "Model configuration shown on the Models page (LiteLLM model_list YAML; default ~/.kubiya/models.yaml)." };
-        var parentPid = new Option<int?>("--parent-pid") { Hidden = true, Description = "Stop when this process is gone (the worker the UI belongs to)." };
-        var workerStarted = new Option<DateTimeOffset?>("--worker-started") { Hidden = true, Description = "When the parent worker started." };
+        var parentPid = new Option<int?>("--parent-pid") { Hidden = true, Description = "Stop when this process is gone (the PowerShell that started the UI)." };
+        var workerStarted = new Option<DateTimeOffset?>("--worker-started") { Hidden = true, Description = "The parent process runs the queue's worker, started then." };
         foreach (var o in new Option[] { port, queue, directory, proxyFile, parentPid, workerStarted }) command.Add(o);
         command.SetAction(async ctx =>
         {
@@ -34,18 +35,20 @@ internal static class UiCommand
                 throw new Core.Errors.KubiyaException(Core.Errors.KubiyaErrorKind.NotFound, "WorkingDirectoryNotFound", $"The working directory '{folder}' does not exist.", folder);
             var parent = ctx.Get(parentPid);
             var paths = queueId != null ? new WorkerPaths(queueId, ctx.Runtime.Settings.Paths) : null;
+            // Only a UI beside its worker speaks for it (Overview, webui.url); a standalone one just ends with its parent.
+            var hosted = parent != null && paths != null && ctx.Get(workerStarted) != null;
             var options = new WebUIOptions
             {
                 Port = ctx.Get(port),
                 Queue = queueId,
                 WorkingDirectory = folder,
                 ModelConfigPath = ctx.Get(proxyFile) is { } f ? Path.GetFullPath(f, ctx.CurrentDirectory) : null,
-                Worker = parent is { } pid && paths != null
-                    ? new WebUIWorker { Pid = pid, StartedAt = ctx.Get(workerStarted) ?? DateTimeOffset.UtcNow, LogFile = paths.LogFile }
+                Worker = hosted
+                    ? new WebUIWorker { Pid = parent!.Value, StartedAt = ctx.Get(workerStarted)!.Value, LogFile = paths!.LogFile }
                     : null,
             };
             await using var server = await WebUIServer.StartAsync(ctx.Runtime, options, CliViews.Instance, ctx.Cancellation);
-            if (paths != null && parent != null) WebUIAddress.Write(paths, server.BaseUrl, Environment.ProcessId);
+            if (hosted) WebUIAddress.Write(paths!, server.BaseUrl, Environment.ProcessId);
             try
             {
                 if (server.PortMoved) ctx.Output.Err.WriteLine($"kubiya: port {options.Port} is taken: serving on {server.Port}.");
@@ -56,7 +59,7 @@ internal static class UiCommand
             }
             finally
             {
-                if (paths != null && parent != null) WebUIAddress.Remove(paths, Environment.ProcessId);
+                if (hosted) WebUIAddress.Remove(paths!, Environment.ProcessId);
             }
             return ExitCodes.Ok;
         });

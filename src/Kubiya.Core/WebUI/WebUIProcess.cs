@@ -14,20 +14,39 @@ using Microsoft.Extensions.Logging;
 namespace Kubiya.Core.WebUI
 {
     /// <summary>
-    /// The web UI of a worker that runs inside PowerShell: a child <c>kubiya ui</c> process (the CLI
-    /// in the module's <c>Cli/</c> folder, so Windows PowerShell 5.1 loads no ASP.NET Core) bound to
-    /// the worker's queue. It ends with <see cref="Stop"/>, and on its own when this process is gone.
+    /// The web UI served for PowerShell: a child <c>kubiya ui</c> process (the CLI in the module's
+    /// <c>Cli/</c> folder, so Windows PowerShell 5.1 loads no ASP.NET Core), bound to a worker job's
+    /// queue (<see cref="StartBesideAsync"/>) or on its own (<see cref="StartStandaloneAsync"/>,
+    /// Start-KubiyaWebUI). It ends with <see cref="Stop"/>, and on its own when this process is gone.
     /// </summary>
     public sealed class WebUIProcess : IDisposable
     {
         private const string Announcement = "Web UI: ";
         private readonly Process process;
+        private readonly TaskCompletionSource<int> exited = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
 
         private WebUIProcess(Process process, string url)
         {
             this.process = process;
             Url = url;
+            process.EnableRaisingEvents = true;
+            process.Exited += (_, __) => OnExited();
+            if (process.HasExited) OnExited();
         }
+
+        private void OnExited()
+        {
+            int code;
+            try { code = process.ExitCode; }
+            catch (InvalidOperationException) { code = -1; }
+            exited.TrySetResult(code);
+        }
+
+        /// <summary>Completes with the exit code once the child has exited (stopped, or died on its own).</summary>
+        public Task<int> Exited => exited.Task;
+
+        /// <summary>The port it serves on.</summary>
+        public int Port => new Uri(Url).Port;
 
         /// <summary>The address to open, with this start's token (for the user's terminal and the worker's log only).</summary>
         public string Url { get; }
@@ -59,20 +78,32 @@ namespace Kubiya.Core.WebUI
         }
 
         /// <summary>
-        /// Starts <c>kubiya ui</c> for <paramref name="queue"/> on <paramref name="port"/> (or the next free
-        /// port) and waits until it announces its address.
+        /// Starts <c>kubiya ui</c> for the worker of <paramref name="queue"/> running in this process, on
+        /// <paramref name="port"/> (or the next free port), and waits until it announces its address.
         /// </summary>
-        public static async Task<WebUIProcess> StartAsync(string queue, int port, DateTimeOffset workerStarted, string workingDirectory, string? modelConfig, CancellationToken cancellationToken)
+        public static Task<WebUIProcess> StartAsync(string queue, int port, DateTimeOffset workerStarted, string workingDirectory, string? modelConfig, CancellationToken cancellationToken) =>
+            LaunchAsync(queue, port, workerStarted, workingDirectory, modelConfig,
+                "The kubiya CLI that serves the web UI was not found in the module's Cli folder; reinstall the module, or use -NoWebUI.", cancellationToken);
+
+        /// <summary>
+        /// Starts <c>kubiya ui</c> on its own (no worker in this process): for <paramref name="queue"/>'s
+        /// worker wherever it runs (Playground target, its log), or for none; it ends when this process does.
+        /// </summary>
+        public static Task<WebUIProcess> StartStandaloneAsync(string? queue, int port, string workingDirectory, string? modelConfig, CancellationToken cancellationToken) =>
+            LaunchAsync(queue, port, null, workingDirectory, modelConfig,
+                "The kubiya CLI that serves the web UI was not found in the module's Cli folder; reinstall the module.", cancellationToken);
+
+        private static async Task<WebUIProcess> LaunchAsync(string? queue, int port, DateTimeOffset? workerStarted, string workingDirectory, string? modelConfig, string notFound, CancellationToken cancellationToken)
         {
-            var cli = KubiyaCli.Locate() ?? throw new KubiyaException(KubiyaErrorKind.NotFound, "KubiyaCliNotFound",
-                "The kubiya CLI that serves the web UI was not found in the module's Cli folder; reinstall the module, or use -NoWebUI.", queue);
+            var cli = KubiyaCli.Locate() ?? throw new KubiyaException(KubiyaErrorKind.NotFound, "KubiyaCliNotFound", notFound, queue);
             var args = new List<string>
             {
-                "ui", "--queue-id", queue, "--port", port.ToString(CultureInfo.InvariantCulture),
+                "ui", "--port", port.ToString(CultureInfo.InvariantCulture),
                 "--parent-pid", Process.GetCurrentProcess().Id.ToString(CultureInfo.InvariantCulture),
-                "--worker-started", workerStarted.ToString("o", CultureInfo.InvariantCulture),
                 "--working-directory", workingDirectory,
             };
+            if (queue != null) args.AddRange(new[] { "--queue-id", queue });
+            if (workerStarted is DateTimeOffset started) args.AddRange(new[] { "--worker-started", started.ToString("o", CultureInfo.InvariantCulture) });
             if (modelConfig != null) args.AddRange(new[] { "--proxy-config-file", modelConfig });
             var command = KubiyaCli.Command(cli, args);
             var psi = new ProcessStartInfo(command.FileName, CommandLine.Quote(command.Arguments))
@@ -100,7 +131,7 @@ namespace Kubiya.Core.WebUI
                 {
                     string why;
                     lock (errors) why = errors.LastOrDefault(e => e.StartsWith("kubiya: error:", StringComparison.Ordinal)) ?? errors.LastOrDefault() ?? "it did not announce an address within 60 s";
-                    throw new KubiyaException(KubiyaErrorKind.Internal, "WebUIStartFailed", $"The web UI for queue '{queue}' did not start: {why.Replace("kubiya: error: ", "")}", queue);
+                    throw new KubiyaException(KubiyaErrorKind.Internal, "WebUIStartFailed", (queue != null ? $"The web UI for queue '{queue}' did not start: " : "The web UI did not start: ") + why.Replace("kubiya: error: ", ""), queue);
                 }
                 // Keep draining its output, so a full pipe never blocks it.
                 _ = process.StandardOutput.ReadToEndAsync();

@@ -12,7 +12,7 @@ public sealed class ModuleTests(ModuleFixture fx)
     {
         "Get-KubiyaAgent", "Get-KubiyaExecution", "Get-KubiyaExecutionLog", "Get-KubiyaMetric", "Get-KubiyaPlan", "Get-KubiyaSchedule", "Get-KubiyaWorker",
         "Invoke-KubiyaExec", "New-KubiyaPlan", "New-KubiyaSchedule", "Register-KubiyaWorkerTask", "Remove-KubiyaSchedule", "Resume-KubiyaSchedule",
-        "Send-KubiyaExecutionInput", "Set-KubiyaSchedule", "Start-KubiyaSchedule", "Start-KubiyaWorker", "Stop-KubiyaExecution", "Stop-KubiyaWorker",
+        "Send-KubiyaExecutionInput", "Set-KubiyaSchedule", "Start-KubiyaSchedule", "Start-KubiyaWebUI", "Start-KubiyaWorker", "Stop-KubiyaExecution", "Stop-KubiyaWorker",
         "Suspend-KubiyaSchedule", "Unregister-KubiyaWorkerTask", "Wait-KubiyaExecution",
     };
 
