@@ -131,6 +131,8 @@ engine.Storage = app.Services.GetRequiredService<StorageHealth>();
 ServerExtensions.Attach(app.Services, engine);
 if (options.MetricsPort != null) Kubiya.Server.Metrics.ServerMetrics.Attach(engine, app.Services.GetRequiredService<Kubiya.Server.Visibility.VisibilityService>());
 var resumed = await engine.RecoverAsync();
+// After the runs: deadlines of attempts that were running get the same restart grace.
+resumed += await engine.Standalone!.RecoverAsync();
 try
 {
     await app.StartAsync();
@@ -146,5 +148,6 @@ Console.WriteLine($"Kubiya.Server ready on {options.Bind}:{port} (db {Path.GetFu
 Console.Out.Flush();
 await app.WaitForShutdownAsync();
 await engine.DisposeAsync();
+await engine.Standalone!.DisposeAsync();
 store.Dispose();
 return 0;

@@ -13,6 +13,7 @@ public static class ServerExtensions
     {
         services.AddSingleton<VisibilityService>();
         services.AddSingleton<Engine.Schedules.ScheduleService>();
+        services.AddSingleton<Engine.Standalone.StandaloneActivityService>();
     }
 
     public static void Attach(IServiceProvider services, WorkflowEngine engine)
@@ -20,5 +21,6 @@ public static class ServerExtensions
         services.GetRequiredService<VisibilityService>().Attach(engine);
         // After visibility: schedules chain onto its save hook and use its search attribute validation.
         services.GetRequiredService<Engine.Schedules.ScheduleService>().Attach(engine);
+        engine.Standalone = services.GetRequiredService<Engine.Standalone.StandaloneActivityService>();
     }
 }

@@ -5,6 +5,7 @@ using Temporalio.Api.Enums.V1;
 using Temporalio.Api.Failure.V1;
 using Temporalio.Api.History.V1;
 using Temporalio.Api.WorkflowService.V1;
+using Kubiya.Server.Engine.Standalone;
 
 namespace Kubiya.Server.Engine;
 
@@ -94,7 +95,9 @@ public sealed partial class WorkflowEngine
     {
         var version = await PollerVersionAsync(r.Namespace, r.TaskQueue, Matching.ActivityQueue, r.DeploymentOptions, r.Identity).ConfigureAwait(false);
         return await PollLoopAsync(r.Namespace, r.TaskQueue?.Name, Matching.ActivityQueue, r.Identity, maxWait, ct,
-            task => MutateAsync(tx => StartActivityTask(tx, task, r.Identity, version)), version).ConfigureAwait(false)
+            task => task.Kind == StandaloneActivityService.TaskKind && Standalone != null
+                ? Standalone.StartTaskAsync(task, r.Identity)
+                : MutateAsync(tx => StartActivityTask(tx, task, r.Identity, version)), version).ConfigureAwait(false)
             ?? new PollActivityTaskQueueResponse();
     }
 
@@ -301,6 +304,7 @@ public sealed partial class WorkflowEngine
     }
 
     public Task<RespondActivityTaskCompletedResponse> CompleteActivityAsync(RespondActivityTaskCompletedRequest r) =>
+        IsStandalone(r.TaskToken) ? Standalone!.CompleteAsync(r.TaskToken, r.Result, r.Identity).ContinueWith(Done<RespondActivityTaskCompletedResponse>) :
         MutateAsync(tx =>
         {
             var (e, a) = ActivityOf(r.TaskToken);
@@ -309,6 +313,7 @@ public sealed partial class WorkflowEngine
         });
 
     public Task<RespondActivityTaskCompletedByIdResponse> CompleteActivityByIdAsync(RespondActivityTaskCompletedByIdRequest r) =>
+        IsStandaloneById(r.WorkflowId) ? Standalone!.CompleteByIdAsync(r.Namespace, r.ActivityId, r.RunId, r.Result, r.Identity).ContinueWith(Done<RespondActivityTaskCompletedByIdResponse>) :
         MutateAsync(tx =>
         {
             var (e, a) = ActivityById(r.Namespace, r.WorkflowId, r.RunId, r.ActivityId);
@@ -317,6 +322,7 @@ public sealed partial class WorkflowEngine
         });
 
     public Task<RespondActivityTaskFailedResponse> FailActivityAsync(RespondActivityTaskFailedRequest r) =>
+        IsStandalone(r.TaskToken) ? Standalone!.FailAsync(r.TaskToken, r.Failure, r.LastHeartbeatDetails, r.Identity).ContinueWith(Done<RespondActivityTaskFailedResponse>) :
         MutateAsync(tx =>
         {
             var (e, a) = ActivityOf(r.TaskToken);
@@ -326,6 +332,7 @@ public sealed partial class WorkflowEngine
         });
 
     public Task<RespondActivityTaskFailedByIdResponse> FailActivityByIdAsync(RespondActivityTaskFailedByIdRequest r) =>
+        IsStandaloneById(r.WorkflowId) ? Standalone!.FailByIdAsync(r.Namespace, r.ActivityId, r.RunId, r.Failure, r.LastHeartbeatDetails, r.Identity).ContinueWith(Done<RespondActivityTaskFailedByIdResponse>) :
         MutateAsync(tx =>
         {
             var (e, a) = ActivityById(r.Namespace, r.WorkflowId, r.RunId, r.ActivityId);
@@ -335,6 +342,7 @@ public sealed partial class WorkflowEngine
         });
 
     public Task<RespondActivityTaskCanceledResponse> CancelActivityAsync(RespondActivityTaskCanceledRequest r) =>
+        IsStandalone(r.TaskToken) ? Standalone!.ReportCanceledAsync(r.TaskToken, r.Details, r.Identity).ContinueWith(Done<RespondActivityTaskCanceledResponse>) :
         MutateAsync(tx =>
         {
             var (e, a) = ActivityOf(r.TaskToken);
@@ -343,6 +351,7 @@ public sealed partial class WorkflowEngine
         });
 
     public Task<RespondActivityTaskCanceledByIdResponse> CancelActivityByIdAsync(RespondActivityTaskCanceledByIdRequest r) =>
+        IsStandaloneById(r.WorkflowId) ? Standalone!.ReportCanceledByIdAsync(r.Namespace, r.ActivityId, r.RunId, r.Details, r.Identity).ContinueWith(Done<RespondActivityTaskCanceledByIdResponse>) :
         MutateAsync(tx =>
         {
             var (e, a) = ActivityById(r.Namespace, r.WorkflowId, r.RunId, r.ActivityId);
@@ -362,6 +371,7 @@ public sealed partial class WorkflowEngine
     }
 
     public Task<RecordActivityTaskHeartbeatResponse> HeartbeatAsync(RecordActivityTaskHeartbeatRequest r) =>
+        IsStandalone(r.TaskToken) ? Standalone!.HeartbeatAsync(r.TaskToken, r.Details, r.Identity).ContinueWith(t => new RecordActivityTaskHeartbeatResponse { CancelRequested = t.GetAwaiter().GetResult() }) :
         MutateAsync(tx =>
         {
             var (e, a) = ActivityOf(r.TaskToken);
@@ -371,6 +381,7 @@ public sealed partial class WorkflowEngine
         });
 
     public Task<RecordActivityTaskHeartbeatByIdResponse> HeartbeatByIdAsync(RecordActivityTaskHeartbeatByIdRequest r) =>
+        IsStandaloneById(r.WorkflowId) ? Standalone!.HeartbeatByIdAsync(r.Namespace, r.ActivityId, r.RunId, r.Details, r.Identity).ContinueWith(t => new RecordActivityTaskHeartbeatByIdResponse { CancelRequested = t.GetAwaiter().GetResult() }) :
         MutateAsync(tx =>
         {
             var (e, a) = ActivityById(r.Namespace, r.WorkflowId, r.RunId, r.ActivityId);

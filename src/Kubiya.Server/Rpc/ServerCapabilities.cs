@@ -34,7 +34,7 @@ public static class ServerCapabilities
         AsyncUpdate = true,
         // Polls carrying a worker instance key end when ShutdownWorker names it (Engine/WorkerShutdowns.cs).
         WorkerPollCompleteOnShutdown = true,
-        // Not served here: StartActivityExecution and the rest of the standalone activity API.
-        StandaloneActivities = false,
+        // StartActivityExecution and the rest of the standalone activity API (Engine/Standalone).
+        StandaloneActivities = true,
     };
 }

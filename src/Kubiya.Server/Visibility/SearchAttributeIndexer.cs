@@ -55,6 +55,9 @@ public sealed class SearchAttributeIndexer
         return rows.Count;
     }
 
+    /// <summary>Indexes the attributes of a run kept outside the executions table (standalone activities).</summary>
+    public void WriteRun(SqliteConnection conn, string ns, string runId, byte[]? bytes, bool replace) => Write(conn, ns, runId, bytes, replace);
+
     private void Write(SqliteConnection conn, string ns, string runId, byte[]? bytes, bool replace)
     {
         if (replace)

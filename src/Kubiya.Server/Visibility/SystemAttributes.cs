@@ -11,6 +11,8 @@ public enum SystemColumnKind
     Status,
     /// <summary>Unix milliseconds, written in queries as RFC3339 (or integer nanoseconds).</summary>
     TimeMs,
+    /// <summary>An ActivityExecutionStatus number (standalone activities), written in queries by name.</summary>
+    ActivityStatus,
     /// <summary>Milliseconds, written in queries as a duration ("90s", "1h30m", "00:10:00") or integer nanoseconds.</summary>
     DurationMs,
 }
@@ -67,6 +69,20 @@ public static class SystemAttributes
             ["Terminated"] = WorkflowExecutionStatus.Terminated,
             ["ContinuedAsNew"] = WorkflowExecutionStatus.ContinuedAsNew,
             ["TimedOut"] = WorkflowExecutionStatus.TimedOut,
+        };
+
+    /// <summary>Standalone activity status names as queries and results spell them.</summary>
+    public static readonly IReadOnlyDictionary<string, ActivityExecutionStatus> ActivityStatusByName =
+        new Dictionary<string, ActivityExecutionStatus>(StringComparer.OrdinalIgnoreCase)
+        {
+            ["Running"] = ActivityExecutionStatus.Running,
+            ["Completed"] = ActivityExecutionStatus.Completed,
+            ["Failed"] = ActivityExecutionStatus.Failed,
+            ["Canceled"] = ActivityExecutionStatus.Canceled,
+            ["Cancelled"] = ActivityExecutionStatus.Canceled,
+            ["Terminated"] = ActivityExecutionStatus.Terminated,
+            ["TimedOut"] = ActivityExecutionStatus.TimedOut,
+            ["Paused"] = ActivityExecutionStatus.Paused,
         };
 
     public static string StatusName(WorkflowExecutionStatus s) => s switch

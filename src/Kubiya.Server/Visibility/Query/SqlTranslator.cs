@@ -34,6 +34,10 @@ public sealed class SqlTranslator
     public static SqlQuery Translate(VisibilityQuery query, string text, string ns, SearchAttributeRegistry registry, Purpose purpose) =>
         new SqlTranslator(ns, text, name => registry.Resolve(ns, name), name => registry.SuggestName(ns, name)).Run(query, purpose);
 
+    /// <summary>Translates over another table with the same core columns (alias <c>e</c>: ns, run_id, start_time), naming attributes with <paramref name="resolve"/>.</summary>
+    public static SqlQuery Translate(VisibilityQuery query, string text, string ns, Func<string, ResolvedAttribute?> resolve, Func<string, string?> suggest, Purpose purpose) =>
+        new SqlTranslator(ns, text, resolve, suggest).Run(query, purpose);
+
     private QueryException Error(string problem, int position) => new(problem, position, text);
 
     private string Param(object value)
@@ -53,7 +57,7 @@ public sealed class SqlTranslator
         {
             if (purpose != Purpose.Count)
                 throw Error("GROUP BY is only supported when counting workflows", g.Position);
-            if (g.Name != "ExecutionStatus")
+            if (g.Name != "ExecutionStatus" && resolve(g.Name)?.System?.Kind is not (SystemColumnKind.Status or SystemColumnKind.ActivityStatus))
                 throw Error($"GROUP BY supports only ExecutionStatus, not '{g.Name}'", g.Position);
             if (groupByStatus) throw Error("ExecutionStatus is grouped by twice", g.Position);
             groupByStatus = true;
@@ -124,9 +128,10 @@ public sealed class SqlTranslator
 
     private void CheckOperator(ResolvedAttribute a, string op, bool range, bool prefix, bool list, int position)
     {
-        var typeName = a.System?.Kind == SystemColumnKind.Status ? "ExecutionStatus" : SearchAttributeValues.TypeName(a.Type);
+        var isStatus = a.System?.Kind is SystemColumnKind.Status or SystemColumnKind.ActivityStatus;
+        var typeName = isStatus ? "ExecutionStatus" : SearchAttributeValues.TypeName(a.Type);
         string? allowed = null;
-        if (a.System?.Kind == SystemColumnKind.Status)
+        if (isStatus)
         {
             if (range || prefix) allowed = "=, !=, IN and NOT IN";
         }
@@ -164,6 +169,10 @@ public sealed class SqlTranslator
                 if (v.Kind == LiteralKind.String && SystemAttributes.StatusByName.TryGetValue(v.Text, out var st)) return (long)st;
                 if (v.Kind == LiteralKind.Integer && long.TryParse(v.Text, out var code) && code is >= 1 and <= 7) return code;
                 throw Error($"'{v.Text}' is not an execution status; use one of Running, Completed, Failed, Canceled, Terminated, ContinuedAsNew, TimedOut", v.Position);
+            case SystemColumnKind.ActivityStatus:
+                if (v.Kind == LiteralKind.String && SystemAttributes.ActivityStatusByName.TryGetValue(v.Text, out var ast)) return (long)ast;
+                if (v.Kind == LiteralKind.Integer && long.TryParse(v.Text, out var acode) && acode is >= 1 and <= 7) return acode;
+                throw Error($"'{v.Text}' is not an activity execution status; use one of Running, Completed, Failed, Canceled, Terminated, TimedOut, Paused", v.Position);
             case SystemColumnKind.DurationMs:
                 return DurationMs(a, v);
         }
