@@ -56,7 +56,7 @@ public sealed class EagerStartTests(ServerFixture fx) : ConformanceTest(fx)
         Assert.True(ns.WorkerPollCompleteOnShutdown);
         Assert.True(ns.SyncUpdate);
         Assert.True(ns.AsyncUpdate);
-        Assert.False(ns.StandaloneActivities);
+        Assert.True(ns.StandaloneActivities);
         var system = (await Service.GetSystemInfoAsync(new GetSystemInfoRequest())).Capabilities;
         Assert.True(system.EagerWorkflowStart);
         Assert.True(system.SupportsSchedules);
