@@ -45,6 +45,9 @@ public sealed class ExecutionState
     public List<string> SignalRequestIds { get; set; } = new();
     /// <summary>Workflow updates of this run keyed by update id, in every stage.</summary>
     public Dictionary<string, UpdateInfo> Updates { get; set; } = new();
+    /// <summary>Priority set by UpdateWorkflowExecutionOptions (temporal.api.common.v1.Priority bytes); null: the start's.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public byte[]? Priority { get; set; }
     /// <summary>Nexus operations this run called and callbacks it owes (null when it never used Nexus).</summary>
     public Nexus.NexusRunState? Nexus { get; set; }
 }

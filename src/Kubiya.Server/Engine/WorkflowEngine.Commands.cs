@@ -312,7 +312,7 @@ public sealed partial class WorkflowEngine
             FirstTaskBackoffMs = Clock.Ms(a.BackoffStartInterval),
             CronSchedule = startedAttrs.CronSchedule,
             // A new run of the chain keeps the run's priority and root (Temporal's root rules).
-            Priority = startedAttrs.Priority,
+            Priority = RunPriority(e),
             RootExecution = startedAttrs.RootWorkflowExecution,
             Extra = ContinueAsNewVersioning(e, a.InitialVersioningBehavior, queue),
         }, newRunId);

@@ -9,12 +9,13 @@ namespace Kubiya.Server.Engine;
 /// Fields Temporal fills in beyond the events themselves: user metadata (static summary and
 /// details) carried from commands to their events, priority inherited by activities and children,
 /// the root of a chain of parent runs, and the suggestion to continue as new. All are derived from
-/// history (the run's started event), so no stored state is needed.
+/// history (the run's started event), except a priority changed later, which the run's state keeps.
 /// </summary>
 public sealed partial class WorkflowEngine
 {
-    /// <summary>The priority the run was started with (null: default).</summary>
-    private static Priority? RunPriority(Execution e) => e.History[0].WorkflowExecutionStartedEventAttributes.Priority;
+    /// <summary>The run's priority: as last set by UpdateWorkflowExecutionOptions, else as started (null: default).</summary>
+    private static Priority? RunPriority(Execution e) =>
+        e.State.Priority is { } updated ? Priority.Parser.ParseFrom(updated) : e.History[0].WorkflowExecutionStartedEventAttributes.Priority;
 
     /// <summary>The root of the run's chain of parents: its own root if it has one, else the run itself.</summary>
     private static WorkflowExecution RootOf(Execution e) =>
@@ -42,7 +43,7 @@ public sealed partial class WorkflowEngine
         var started = e.History[0];
         if (started.UserMetadata != null) resp.ExecutionConfig.UserMetadata = started.UserMetadata;
         var attrs = started.WorkflowExecutionStartedEventAttributes;
-        if (attrs.Priority != null) resp.WorkflowExecutionInfo.Priority = attrs.Priority;
+        if (RunPriority(e) is { } priority) resp.WorkflowExecutionInfo.Priority = priority;
         resp.WorkflowExecutionInfo.RootExecution = RootOf(e);
         foreach (var pa in resp.PendingActivities)
         {
