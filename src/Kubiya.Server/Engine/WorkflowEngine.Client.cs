@@ -206,7 +206,12 @@ public sealed partial class WorkflowEngine
     {
         Namespaces.Get(r.Namespace);
         Require(r.TaskQueue?.Name, "TaskQueue");
-        var type = r.TaskQueueType == TaskQueueType.Activity ? Matching.ActivityQueue : Matching.WorkflowQueue;
+        var type = r.TaskQueueType switch
+        {
+            TaskQueueType.Activity => Matching.ActivityQueue,
+            TaskQueueType.Nexus => NexusQueue,
+            _ => Matching.WorkflowQueue,
+        };
         var resp = new DescribeTaskQueueResponse();
         foreach (var p in Matching.Pollers(r.Namespace, r.TaskQueue!.Name, type))
             resp.Pollers.Add(new Temporalio.Api.TaskQueue.V1.PollerInfo
