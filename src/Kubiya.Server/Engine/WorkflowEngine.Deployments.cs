@@ -72,6 +72,7 @@ public sealed partial class WorkflowEngine
         {
             var build = BuildIdOf(r.BuildId, r.Version, r.DeploymentName);
             var d = DeploymentForRouting(r.Namespace, r.DeploymentName, r.AllowNoPollers, r.ConflictToken);
+            CheckManager(d, r.Identity);
             EnsureVersion(d, build, r.AllowNoPollers);
             var previous = d.CurrentBuildId;
             var resp = new SetWorkerDeploymentCurrentVersionResponse
@@ -122,6 +123,7 @@ public sealed partial class WorkflowEngine
                 throw ServerErrors.InvalidArgument($"Ramp percentage {r.Percentage} is out of range: it must be between 0 and 100.");
             var build = BuildIdOf(r.BuildId, r.Version, r.DeploymentName);
             var d = DeploymentForRouting(r.Namespace, r.DeploymentName, r.AllowNoPollers, r.ConflictToken);
+            CheckManager(d, r.Identity);
             // An empty build id with a share ramps to the unversioned workers; with none it ends the ramp.
             string? ramp = build ?? (r.Percentage > 0 ? "" : null);
             if (ramp == "" && d.CurrentBuildId == null)
@@ -198,6 +200,7 @@ public sealed partial class WorkflowEngine
         MutateAsync(tx =>
         {
             var (d, v) = VersionOrThrow(r.Namespace, r.DeploymentVersion, r.Version);
+            CheckManager(d, r.Identity);
             var key = VersionKeys.Of(d.Name, v.BuildId);
             if (d.CurrentBuildId == v.BuildId) throw Precondition($"Version {key} is the current version of its deployment; make another version current first.");
             if (d.RampingBuildId == v.BuildId) throw Precondition($"Version {key} is the ramping version of its deployment; stop the ramp first.");
@@ -219,6 +222,7 @@ public sealed partial class WorkflowEngine
         MutateAsync(tx =>
         {
             var d = DeploymentOrThrow(r.Namespace, r.DeploymentName);
+            CheckManager(d, r.Identity);
             if (d.Versions.Count > 0)
                 throw Precondition($"Worker deployment '{d.Name}' still has {d.Versions.Count} version(s); delete them first.");
             Deployments.Remove(d.Namespace, d.Name);
@@ -376,6 +380,7 @@ public sealed partial class WorkflowEngine
             CreateTime = Clock.Ts(d.CreateTimeMs),
             RoutingConfig = Routing(d),
             LastModifierIdentity = d.LastModifierIdentity,
+            ManagerIdentity = d.ManagerIdentity,
             RoutingConfigUpdateState = RoutingConfigUpdateState.Completed,
         };
         foreach (var v in d.Versions.Values.OrderBy(v => v.CreateTimeMs)) info.VersionSummaries.Add(Summary(d, v));

@@ -30,6 +30,15 @@ public sealed partial class WorkflowServiceHandler
     public Task<DeleteWorkerDeploymentResponse> DeleteWorkerDeployment(DeleteWorkerDeploymentRequest r, ServerCallContext ctx) =>
         engine.DeleteWorkerDeploymentAsync(r);
 
+    public Task<CreateWorkerDeploymentResponse> CreateWorkerDeployment(CreateWorkerDeploymentRequest r, ServerCallContext ctx) =>
+        engine.CreateWorkerDeploymentAsync(r);
+
+    public Task<CreateWorkerDeploymentVersionResponse> CreateWorkerDeploymentVersion(CreateWorkerDeploymentVersionRequest r, ServerCallContext ctx) =>
+        engine.CreateWorkerDeploymentVersionAsync(r);
+
+    public Task<SetWorkerDeploymentManagerResponse> SetWorkerDeploymentManager(SetWorkerDeploymentManagerRequest r, ServerCallContext ctx) =>
+        engine.SetWorkerDeploymentManagerAsync(r);
+
     public Task<UpdateWorkflowExecutionOptionsResponse> UpdateWorkflowExecutionOptions(UpdateWorkflowExecutionOptionsRequest r, ServerCallContext ctx) =>
         engine.UpdateWorkflowExecutionOptionsAsync(r);
 }

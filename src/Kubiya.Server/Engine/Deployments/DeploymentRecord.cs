@@ -19,6 +19,10 @@ public sealed class DeploymentRecord
     public long? RampingChangedMs { get; set; }
     public long? RampPercentageChangedMs { get; set; }
     public string LastModifierIdentity { get; set; } = "";
+    /// <summary>The only client identity allowed to change the deployment's routing ("": anyone); SetWorkerDeploymentManager.</summary>
+    public string ManagerIdentity { get; set; } = "";
+    /// <summary>Request id of the CreateWorkerDeployment that created it ("": created by a poll or routing), so a retried create succeeds.</summary>
+    public string CreateRequestId { get; set; } = "";
     /// <summary>Grows with every routing change; the conflict token is its decimal form.</summary>
     public long Revision { get; set; }
     public Dictionary<string, VersionRecord> Versions { get; set; } = new();
@@ -40,6 +44,8 @@ public sealed class VersionRecord
     public long? LastCurrentMs { get; set; }
     public long? DrainageChangedMs { get; set; }
     public string LastModifierIdentity { get; set; } = "";
+    /// <summary>Request id of the CreateWorkerDeploymentVersion that created it, so a retried create succeeds.</summary>
+    public string CreateRequestId { get; set; } = "";
     /// <summary>Task queues polled by this version's workers: (name, TaskQueueType number).</summary>
     public List<VersionQueue> TaskQueues { get; set; } = new();
     /// <summary>User metadata: key → temporal.api.common.v1.Payload bytes.</summary>
