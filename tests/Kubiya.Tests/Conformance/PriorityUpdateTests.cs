@@ -46,7 +46,7 @@ public sealed class PriorityUpdateTests(ServerFixture fx) : ConformanceTest(fx)
         }
     }
 
-    private WorkflowService Service => Client.Connection.WorkflowService;
+    private Temporalio.Client.WorkflowService Service => Client.Connection.WorkflowService;
 
     [Fact]
     public async Task PriorityMaskChangesTheRunsPriorityForWhatItSchedulesNext()
