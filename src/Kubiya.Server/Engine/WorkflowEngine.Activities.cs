@@ -371,7 +371,7 @@ public sealed partial class WorkflowEngine
     }
 
     public Task<RecordActivityTaskHeartbeatResponse> HeartbeatAsync(RecordActivityTaskHeartbeatRequest r) =>
-        IsStandalone(r.TaskToken) ? Standalone!.HeartbeatAsync(r.TaskToken, r.Details, r.Identity).ContinueWith(t => new RecordActivityTaskHeartbeatResponse { CancelRequested = t.GetAwaiter().GetResult() }) :
+        IsStandalone(r.TaskToken) ? Standalone!.HeartbeatAsync(r.TaskToken, r.Details, r.Identity).ContinueWith(t => { var h = t.GetAwaiter().GetResult(); return new RecordActivityTaskHeartbeatResponse { CancelRequested = h.CancelRequested, ActivityPaused = h.Paused, ActivityReset = h.Reset }; }) :
         MutateAsync(tx =>
         {
             var (e, a) = ActivityOf(r.TaskToken);
@@ -381,7 +381,7 @@ public sealed partial class WorkflowEngine
         });
 
     public Task<RecordActivityTaskHeartbeatByIdResponse> HeartbeatByIdAsync(RecordActivityTaskHeartbeatByIdRequest r) =>
-        IsStandaloneById(r.WorkflowId) ? Standalone!.HeartbeatByIdAsync(r.Namespace, r.ActivityId, r.RunId, r.Details, r.Identity).ContinueWith(t => new RecordActivityTaskHeartbeatByIdResponse { CancelRequested = t.GetAwaiter().GetResult() }) :
+        IsStandaloneById(r.WorkflowId) ? Standalone!.HeartbeatByIdAsync(r.Namespace, r.ActivityId, r.RunId, r.Details, r.Identity).ContinueWith(t => { var h = t.GetAwaiter().GetResult(); return new RecordActivityTaskHeartbeatByIdResponse { CancelRequested = h.CancelRequested, ActivityPaused = h.Paused, ActivityReset = h.Reset }; }) :
         MutateAsync(tx =>
         {
             var (e, a) = ActivityById(r.Namespace, r.WorkflowId, r.RunId, r.ActivityId);

@@ -135,7 +135,7 @@ public sealed partial class WorkflowEngine
         return (e, found);
     }
 
-    private static long JitterMs(Google.Protobuf.WellKnownTypes.Duration? jitter)
+    internal static long JitterMs(Google.Protobuf.WellKnownTypes.Duration? jitter)
     {
         var max = Clock.Ms(jitter);
         return max <= 0 ? 0 : (long)(Jitter.NextDouble() * max);
@@ -239,7 +239,7 @@ public sealed partial class WorkflowEngine
     /// for unpause instead of retrying; a reset one starts again at attempt 1 (unless paused).
     /// Returns false when neither applies and the retry policy decides as usual.
     /// </summary>
-    private static bool OperatorDecidesRetry(ActivityInfo a, Temporalio.Api.Failure.V1.Failure failure, bool policyRetries, long backoffMs, long now)
+    internal static bool OperatorDecidesRetry(ActivityInfo a, Temporalio.Api.Failure.V1.Failure failure, bool policyRetries, long backoffMs, long now)
     {
         if (a.CancelRequested) return false;
         if (a.ResetRequested)

@@ -30,6 +30,43 @@ public sealed partial class WorkflowServiceHandler
     public Task<TerminateActivityExecutionResponse> TerminateActivityExecution(TerminateActivityExecutionRequest r, ServerCallContext ctx) =>
         Standalone.TerminateAsync(r);
 
+    // The *ActivityExecution operations name a workflow activity when they carry a workflow id,
+    // and a standalone activity when they do not.
+
+    public async Task<PauseActivityExecutionResponse> PauseActivityExecution(PauseActivityExecutionRequest r, ServerCallContext ctx)
+    {
+        if (string.IsNullOrEmpty(r.WorkflowId)) return await Standalone.PauseAsync(r);
+        await engine.PauseActivityAsync(new PauseActivityRequest
+        {
+            Namespace = r.Namespace, Execution = new() { WorkflowId = r.WorkflowId, RunId = r.RunId }, Id = r.ActivityId,
+            Identity = r.Identity, Reason = r.Reason, RequestId = r.RequestId,
+        });
+        return new PauseActivityExecutionResponse();
+    }
+
+    public async Task<UnpauseActivityExecutionResponse> UnpauseActivityExecution(UnpauseActivityExecutionRequest r, ServerCallContext ctx)
+    {
+        if (string.IsNullOrEmpty(r.WorkflowId)) return await Standalone.UnpauseAsync(r);
+        await engine.UnpauseActivityAsync(new UnpauseActivityRequest
+        {
+            Namespace = r.Namespace, Execution = new() { WorkflowId = r.WorkflowId, RunId = r.RunId }, Id = r.ActivityId,
+            Identity = r.Identity, Jitter = r.Jitter,
+        });
+        return new UnpauseActivityExecutionResponse();
+    }
+
+    public async Task<ResetActivityExecutionResponse> ResetActivityExecution(ResetActivityExecutionRequest r, ServerCallContext ctx)
+    {
+        if (string.IsNullOrEmpty(r.WorkflowId)) return await Standalone.ResetAsync(r);
+        await engine.ResetActivityAsync(new ResetActivityRequest
+        {
+            Namespace = r.Namespace, Execution = new() { WorkflowId = r.WorkflowId, RunId = r.RunId }, Id = r.ActivityId,
+            Identity = r.Identity, KeepPaused = r.KeepPaused, Jitter = r.Jitter, RestoreOriginalOptions = r.RestoreOriginalOptions,
+            ResetHeartbeat = r.ResetHeartbeat,
+        });
+        return new ResetActivityExecutionResponse();
+    }
+
     public Task<DeleteActivityExecutionResponse> DeleteActivityExecution(DeleteActivityExecutionRequest r, ServerCallContext ctx) =>
         Standalone.DeleteAsync(r);
 }

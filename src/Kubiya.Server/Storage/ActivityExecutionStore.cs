@@ -86,7 +86,7 @@ ON CONFLICT(ns, activity_id) DO UPDATE SET run_id=excluded.run_id;";
     public static List<ActivityExecutionRecord> LoadOpen(SqliteStore store)
     {
         using var cmd = store.Connection.CreateCommand();
-        cmd.CommandText = "SELECT state FROM activity_executions WHERE status=1";
+        cmd.CommandText = "SELECT state FROM activity_executions WHERE status IN (1, 7)"; // running or paused
         using var rd = cmd.ExecuteReader();
         var list = new List<ActivityExecutionRecord>();
         while (rd.Read()) list.Add(JsonSerializer.Deserialize<ActivityExecutionRecord>((byte[])rd[0], Json)!);

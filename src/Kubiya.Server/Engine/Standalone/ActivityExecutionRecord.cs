@@ -34,5 +34,6 @@ public sealed class ActivityExecutionRecord
     public long StateTransitions { get; set; }
     public long HeartbeatCount { get; set; }
 
-    public bool IsOpen => Status == (int)ActivityExecutionStatus.Running;
+    /// <summary>Running, or paused by an operator (no attempt running meanwhile); every other status is closed.</summary>
+    public bool IsOpen => Status is (int)ActivityExecutionStatus.Running or (int)ActivityExecutionStatus.Paused;
 }

@@ -72,6 +72,7 @@ public sealed partial class StandaloneActivityService
             Status = (ActivityExecutionStatus)rec.Status,
             RunState = !rec.IsOpen ? PendingActivityState.Unspecified
                 : a.CancelRequested ? PendingActivityState.CancelRequested
+                : a.Paused ? (a.Started ? PendingActivityState.PauseRequested : PendingActivityState.Paused)
                 : a.Started ? PendingActivityState.Started : PendingActivityState.Scheduled,
             TaskQueue = rec.TaskQueue,
             ScheduleToCloseTimeout = start.ScheduleToCloseTimeout,

@@ -30,7 +30,7 @@ public sealed partial class StandaloneActivityService
         if (sa == null || !sa.Record.IsOpen) return null;
         var a = sa.Attempt;
         var now = Clock.NowMs();
-        if (a.Started || a.Attempt != t.Attempt || a.DispatchStamp != t.ScheduledEventId || a.ScheduledTimeMs > now) return null;
+        if (a.Started || a.Paused || a.Attempt != t.Attempt || a.DispatchStamp != t.ScheduledEventId || a.ScheduledTimeMs > now) return null;
         Touch(c, sa);
         a.Started = true;
         a.StartedTimeMs = now;
@@ -104,11 +104,11 @@ public sealed partial class StandaloneActivityService
     public Task ReportCanceledByIdAsync(string ns, string activityId, string runId, Payloads? details, string identity) =>
         MutateAsync(c => { ReportCanceled(c, StartedById(ns, activityId, runId), details, identity); return true; });
 
-    /// <summary>Records a heartbeat; answers whether cancellation was requested.</summary>
-    public Task<bool> HeartbeatAsync(ByteString token, Payloads? details, string identity) =>
+    /// <summary>Records a heartbeat; answers what the running attempt must learn: cancellation requested, paused, reset.</summary>
+    public Task<HeartbeatAnswer> HeartbeatAsync(ByteString token, Payloads? details, string identity) =>
         MutateAsync(c => Heartbeat(c, Started(token), details, identity));
 
-    public Task<bool> HeartbeatByIdAsync(string ns, string activityId, string runId, Payloads? details, string identity) =>
+    public Task<HeartbeatAnswer> HeartbeatByIdAsync(string ns, string activityId, string runId, Payloads? details, string identity) =>
         MutateAsync(c => Heartbeat(c, StartedById(ns, activityId, runId), details, identity));
 
     private void Complete(Changes c, StandaloneActivity sa, Payloads? result, string identity)
@@ -120,7 +120,7 @@ public sealed partial class StandaloneActivityService
         Close(sa, ActivityExecutionStatus.Completed, new ActivityExecutionOutcome { Result = result ?? new Payloads() }, RetryState.Unspecified);
     }
 
-    private bool Heartbeat(Changes c, StandaloneActivity sa, Payloads? details, string identity)
+    private HeartbeatAnswer Heartbeat(Changes c, StandaloneActivity sa, Payloads? details, string identity)
     {
         CheckSize(details, "Heartbeat details");
         Touch(c, sa);
@@ -129,7 +129,7 @@ public sealed partial class StandaloneActivityService
         if (!string.IsNullOrEmpty(identity)) a.LastWorkerIdentity = identity;
         if (details != null) a.HeartbeatDetails = details.ToByteArray();
         sa.Record.HeartbeatCount++;
-        return a.CancelRequested;
+        return new HeartbeatAnswer(a.CancelRequested, a.Paused, a.ResetRequested);
     }
 
     private void ReportCanceled(Changes c, StandaloneActivity sa, Payloads? details, string identity)
@@ -163,6 +163,12 @@ public sealed partial class StandaloneActivityService
         long? deadline = a.ScheduleToCloseMs > 0 ? a.FirstScheduledTimeMs + a.ScheduleToCloseMs : null;
         var (retry, backoff, state) = RetryMath.Decide(policy, a.Attempt, failure, now, deadline);
         if (a.CancelRequested) { retry = false; state = RetryState.CancelRequested; }
+        // Paused or reset by an operator: it waits for unpause, or starts again at attempt 1.
+        if (WorkflowEngine.OperatorDecidesRetry(a, failure, retry, backoff, now))
+        {
+            a.DispatchStamp++;
+            return;
+        }
         if (retry)
         {
             a.Attempt++;
@@ -223,3 +229,6 @@ public sealed partial class StandaloneActivityService
         sa.Attempt.Started = false;
     }
 }
+
+/// <summary>What a heartbeat's answer tells the running attempt.</summary>
+public readonly record struct HeartbeatAnswer(bool CancelRequested, bool Paused, bool Reset);

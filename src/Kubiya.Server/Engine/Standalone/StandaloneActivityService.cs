@@ -126,6 +126,9 @@ public sealed partial class StandaloneActivityService : IAsyncDisposable
         a.Record.StateTransitions++;
         c.Tx.Writes.Add(store =>
         {
+            // A paused execution with no attempt running shows as Paused; one still running an attempt stays Running until it ends.
+            if (a.Record.IsOpen)
+                a.Record.Status = (int)(a.Attempt.Paused && !a.Attempt.Started ? ActivityExecutionStatus.Paused : ActivityExecutionStatus.Running);
             ActivityExecutionStore.Save(store, a.Record);
             visibility.Indexer.WriteRun(store.Connection, a.Record.Namespace, a.Record.RunId, a.Record.SearchAttributes, replace: true);
         });
@@ -145,7 +148,8 @@ public sealed partial class StandaloneActivityService : IAsyncDisposable
         if (!r.IsOpen) return;
         var a = sa.Attempt;
         var now = Clock.NowMs();
-        if (!a.Started)
+        if (!a.Started && a.Paused) { } // an operator paused it: nothing is dispatched until unpause
+        else if (!a.Started)
         {
             if (a.ScheduledTimeMs <= now)
             {
@@ -184,7 +188,7 @@ public sealed partial class StandaloneActivityService : IAsyncDisposable
                 {
                     case "backoff":
                         break; // the reconcile below dispatches the attempt now due
-                    case "s2s" when !a.Started && a.Attempt == t.Stamp:
+                    case "s2s" when !a.Started && !a.Paused && a.Attempt == t.Stamp:
                         if (now >= a.ScheduledTimeMs + a.ScheduleToStartMs) { TimeOut(c, sa, TimeoutType.ScheduleToStart); return true; }
                         break;
                     case "s2c" when a.Started && a.Attempt == t.Stamp:

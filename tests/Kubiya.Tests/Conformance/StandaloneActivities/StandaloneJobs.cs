@@ -46,6 +46,16 @@ public sealed class StandaloneJobs
         return $"{info.ActivityId}|{(info.IsWorkflowActivity ? "workflow " + info.WorkflowId : "standalone")}|{info.TaskQueue}|{info.Attempt}";
     }
 
+    /// <summary>The first run fails (retryably); every later one reports its attempt number.</summary>
+    [Activity("FailOnce")]
+    public string FailOnce()
+    {
+        var run = Interlocked.Increment(ref runs);
+        var attempt = ActivityExecutionContext.Current.Info.Attempt;
+        if (run == 1) throw new ApplicationFailureException("first run fails", errorType: "Transient");
+        return $"attempt {attempt}";
+    }
+
     [Activity("Broken")]
     public string Broken()
     {
