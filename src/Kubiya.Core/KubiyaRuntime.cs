@@ -63,9 +63,13 @@ namespace Kubiya.Core
             StoppedWorkers.Mark(await WorkerDirectory.PollersAsync(await ConnectAsync(cancellationToken).ConfigureAwait(false), queue, cancellationToken).ConfigureAwait(false),
                 Settings.Paths, Settings.EffectiveWorkerHostname);
 
-        /// <summary>Workers' last health heartbeats on the namespace (of one queue, when given); silent ones are <c>Lost</c>.</summary>
+        /// <summary>
+        /// Workers' last health heartbeats on the namespace (of one queue, when given); silent ones
+        /// are <c>Lost</c>, and those of this host whose process is gone (kill -9) <c>Stopped</c> at once.
+        /// </summary>
         public async Task<IReadOnlyList<WorkerInfo>> WorkerHealthAsync(string? queue, CancellationToken cancellationToken) =>
-            await Health.WorkerHealthReader.ListAsync(await ConnectAsync(cancellationToken).ConfigureAwait(false), queue, System.DateTimeOffset.UtcNow, cancellationToken).ConfigureAwait(false);
+            StoppedWorkers.Mark(await Health.WorkerHealthReader.ListAsync(await ConnectAsync(cancellationToken).ConfigureAwait(false), queue, System.DateTimeOffset.UtcNow, cancellationToken).ConfigureAwait(false),
+                Settings.Paths, Settings.EffectiveWorkerHostname);
 
         /// <summary>Execution analytics (counts, success rate, throughput, durations, queue wait, utilisation).</summary>
         public async Task<IReadOnlyList<Analytics.ExecutionMetric>> ExecutionStatsAsync(Analytics.StatsRequest request, CancellationToken cancellationToken) =>

@@ -81,6 +81,7 @@ namespace Kubiya.Core.Health
             AvgDurationSeconds = h.AvgDurationSeconds,
             Slots = h.Slots,
             LastHeartbeat = h.RecordedAt,
+            LastAccessTime = h.RecordedAt,
         };
     }
 }

@@ -40,7 +40,7 @@ public sealed class WorkerStateTests(ModuleFixture fx)
         using var s = fx.NewSession();
         var q = ModuleFixture.Unique("q");
         using var other = WorkerProcess.Start(q);
-        var polling = s.Run($"$deadline = [DateTime]::UtcNow.AddSeconds(60); do {{ [Threading.Thread]::Sleep(300); $p = @(Get-KubiyaWorker -QueueId {q} | Where-Object State -eq Polling) }} until ($p.Count -gt 0 -or [DateTime]::UtcNow -gt $deadline); $p.Identity", TimeSpan.FromSeconds(90)).Ok();
+        var polling = s.Run($"$deadline = [DateTime]::UtcNow.AddSeconds(60); do {{ [Threading.Thread]::Sleep(300); $p = @(Get-KubiyaWorker -QueueId {q} | Where-Object State -in 'Polling', 'Running') }} until ($p.Count -gt 0 -or [DateTime]::UtcNow -gt $deadline); $p.Identity", TimeSpan.FromSeconds(90)).Ok();
         var identity = Assert.Single(polling.Output).ToString();
         Assert.StartsWith($"{other.Pid}@", identity);
 
