@@ -7,7 +7,7 @@ namespace Kubiya.Server.Rpc;
 
 /// <summary>
 /// temporal.api.workflowservice.v1.WorkflowService: one thin method per RPC, bound by name
-/// by <see cref="DescriptorServiceBinder{THandler}"/>. Anything not here answers Unimplemented.
+/// by <see cref="ServiceMethodBinder{THandler}"/>. Anything not here answers Unimplemented.
 /// </summary>
 public sealed partial class WorkflowServiceHandler
 {
