@@ -202,7 +202,7 @@ public sealed partial class WorkflowEngine
         a.Attributes = attrs.ToByteArray();
     }
 
-    private static Temporalio.Api.Common.V1.RetryPolicy MergeRetryField(Temporalio.Api.Common.V1.RetryPolicy? current, Temporalio.Api.Common.V1.RetryPolicy? update, string field)
+    internal static Temporalio.Api.Common.V1.RetryPolicy MergeRetryField(Temporalio.Api.Common.V1.RetryPolicy? current, Temporalio.Api.Common.V1.RetryPolicy? update, string field)
     {
         var merged = current?.Clone() ?? RetryMath.Normalize(null);
         update ??= new();

@@ -67,6 +67,17 @@ public sealed partial class WorkflowServiceHandler
         return new ResetActivityExecutionResponse();
     }
 
+    public async Task<UpdateActivityExecutionOptionsResponse> UpdateActivityExecutionOptions(UpdateActivityExecutionOptionsRequest r, ServerCallContext ctx)
+    {
+        if (string.IsNullOrEmpty(r.WorkflowId)) return await Standalone.UpdateOptionsAsync(r);
+        var updated = await engine.UpdateActivityOptionsAsync(new UpdateActivityOptionsRequest
+        {
+            Namespace = r.Namespace, Execution = new() { WorkflowId = r.WorkflowId, RunId = r.RunId }, Id = r.ActivityId,
+            Identity = r.Identity, ActivityOptions = r.ActivityOptions, UpdateMask = r.UpdateMask, RestoreOriginal = r.RestoreOriginal,
+        });
+        return new UpdateActivityExecutionOptionsResponse { ActivityOptions = updated.ActivityOptions };
+    }
+
     public Task<DeleteActivityExecutionResponse> DeleteActivityExecution(DeleteActivityExecutionRequest r, ServerCallContext ctx) =>
         Standalone.DeleteAsync(r);
 }

@@ -45,7 +45,7 @@ CREATE TABLE IF NOT EXISTS current_activity_executions(
         using var cmd = store.Connection.CreateCommand();
         cmd.CommandText = @"INSERT INTO activity_executions(ns, activity_id, run_id, state, status, activity_type, task_queue, start_time, execution_time, close_time, state_transitions, search_attributes)
 VALUES($ns,$a,$r,$s,$st,$t,$q,$start,$exec,$close,$n,$sa)
-ON CONFLICT(ns, run_id) DO UPDATE SET state=excluded.state, status=excluded.status, close_time=excluded.close_time,
+ON CONFLICT(ns, run_id) DO UPDATE SET state=excluded.state, status=excluded.status, close_time=excluded.close_time, task_queue=excluded.task_queue,
   state_transitions=excluded.state_transitions, search_attributes=excluded.search_attributes;
 INSERT INTO current_activity_executions(ns, activity_id, run_id) VALUES($ns,$a,$r)
 ON CONFLICT(ns, activity_id) DO UPDATE SET run_id=excluded.run_id;";

@@ -31,6 +31,8 @@ public sealed class ActivityExecutionRecord
     public string CancelReason { get; set; } = "";
     public string TerminateRequestId { get; set; } = "";
     public byte[]? SearchAttributes { get; set; }
+    /// <summary>The start request's options before the first UpdateActivityExecutionOptions (null: never updated).</summary>
+    public byte[]? OriginalAttributes { get; set; }
     public long StateTransitions { get; set; }
     public long HeartbeatCount { get; set; }
 

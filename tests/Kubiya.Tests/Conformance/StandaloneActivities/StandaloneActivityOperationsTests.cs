@@ -91,6 +91,32 @@ public sealed class StandaloneActivityOperationsTests(ServerFixture fx) : Standa
         Assert.Equal(2, jobs.Runs);
     }
 
+    [Fact]
+    public async Task UpdatedOptionsMoveAQueuedActivityToAnotherTaskQueue()
+    {
+        var oldQueue = Queue();
+        var newQueue = Queue();
+        var jobs = new StandaloneJobs();
+        var handle = await Client.StartActivityAsync("Greet", new object?[] { "moved" }, Options(Id("sa-options"), oldQueue));
+        var updated = await Service.UpdateActivityExecutionOptionsAsync(new()
+        {
+            Namespace = Fx.Namespace, ActivityId = handle.Id, RunId = handle.RunId!, Identity = "operator",
+            ActivityOptions = new()
+            {
+                TaskQueue = new() { Name = newQueue },
+                StartToCloseTimeout = Google.Protobuf.WellKnownTypes.Duration.FromTimeSpan(TimeSpan.FromSeconds(45)),
+            },
+            UpdateMask = new Google.Protobuf.WellKnownTypes.FieldMask { Paths = { "task_queue", "start_to_close_timeout" } },
+        });
+        Assert.Equal(newQueue, updated.ActivityOptions.TaskQueue.Name);
+        Assert.Equal(TimeSpan.FromSeconds(45), updated.ActivityOptions.StartToCloseTimeout.ToTimeSpan());
+        var d = await DescribeAsync(handle);
+        Assert.Equal(newQueue, d.TaskQueue);
+        Assert.Equal(TimeSpan.FromSeconds(45), d.StartToCloseTimeout);
+        Assert.Equal("Hello, moved", await WithJobsAsync(newQueue, jobs, () => handle.GetResultAsync<string>()));
+        Assert.Single(await ListAsync($"ActivityTaskQueue = '{newQueue}'"));
+    }
+
     private async Task<List<ActivityExecution>> ListAsync(string query)
     {
         var list = new List<ActivityExecution>();
