@@ -1,6 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Headers;
+using Kubiya.Core;
+using Kubiya.Core.Configuration;
+using Kubiya.Core.Executions;
 using Kubiya.Tests.Infrastructure;
 using OpenQA.Selenium;
 using OpenQA.Selenium.Chrome;
@@ -12,7 +15,7 @@ namespace Kubiya.Bench;
 /// The worker web UI on a real foreground <c>kubiya worker start</c> (the UI in the worker's own
 /// process): the time from pressing Run in the Playground to the first streamed output line in a
 /// headless chromium (p50 over 20 runs), and what 20 clients on <c>/api/events</c> add to the
-/// worker's CPU and memory while executions run.
+/// worker's CPU and memory while executions run (after a warm-up, in alternating windows).
 /// </summary>
 public static class WebUIBench
 {
@@ -115,8 +118,12 @@ public static class WebUIBench
     private static async Task EventClientsAsync(Uri url, string home, ServerProcess server, string queue, int pid)
     {
         var token = url.Query.Split("token=")[1];
-        // The same execution load in both windows: one execution every 2 s on the worker.
-        async Task<(double cpuMs, long rssKb)> Measure(int clients)
+        // Executions are started from this process on a fixed clock (not by spawning a CLI each
+        // time, whose start-up on a loaded machine would change how many fit in a window).
+        var settings = SettingsLoader.Load(new KubiyaPaths(home), _ => null) with { TemporalAddress = server.Address, ApiKey = server.Token };
+        var executions = await new KubiyaRuntime(settings).ExecutionsAsync(CancellationToken.None);
+        // The same execution load in every window: one execution every 2 s on the worker.
+        async Task<(double cpuMs, long rssKb)> Measure(int clients, TimeSpan window, bool report)
         {
             using var stop = new CancellationTokenSource();
             var events = new long[clients];
@@ -124,23 +131,46 @@ public static class WebUIBench
             await Task.Delay(2000); // connected and first overview sent
             var cpu0 = ProcessCpu.CpuMs(pid);
             var clock = Stopwatch.StartNew();
-            while (clock.Elapsed < Window)
+            var started = 0;
+            while (clock.Elapsed < window)
             {
-                using var exec = Process.Start(Cli(home, server, "exec", "agent", "echo", "bench", "--queue", queue, "--no-wait", "-o", "json"))!;
-                await exec.WaitForExitAsync();
-                await Task.Delay(2000);
+                await executions.StartAsync(new ExecutionRequest { Prompt = "bench", Agent = "echo", WorkingDirectory = home }, queue, home, CancellationToken.None);
+                started++;
+                var next = TimeSpan.FromSeconds(2 * started) - clock.Elapsed;
+                if (next > TimeSpan.Zero) await Task.Delay(next);
             }
-            var cpu = ProcessCpu.CpuMs(pid) - cpu0;
+            var elapsed = clock.Elapsed.TotalSeconds;
+            var cpu = (ProcessCpu.CpuMs(pid) - cpu0) / elapsed * window.TotalSeconds;
             var rss = RssKb(pid);
             stop.Cancel();
             try { await Task.WhenAll(readers); } catch (OperationCanceledException) { }
-            if (clients > 0) Console.WriteLine($"  {clients} clients received {events.Sum()} events in {Window.TotalSeconds:0} s ({events.Min()}-{events.Max()} each)");
+            if (report)
+                Console.WriteLine($"  {clients,2} clients, {started} executions: worker CPU {cpu / window.TotalSeconds:0.0} ms/s, RSS {rss / 1024.0:0.0} MB" +
+                    (clients > 0 ? $", {events.Sum()} events received ({events.Min()}-{events.Max()} each)" : "") + $"; load {LoadAverage()}");
             return (cpu, rss);
         }
-        var idle = await Measure(0);
-        var busy = await Measure(Clients);
-        var perSecond = (busy.cpuMs - idle.cpuMs) / Window.TotalSeconds;
-        Console.WriteLine($"{Clients} concurrent SSE clients on /api/events: worker CPU {busy.cpuMs / Window.TotalSeconds:0.0} ms/s vs {idle.cpuMs / Window.TotalSeconds:0.0} ms/s without (added {perSecond:0.0} ms/s = {perSecond / 10:0.00} % of a core), RSS {busy.rssKb / 1024.0:0.0} MB vs {idle.rssKb / 1024.0:0.0} MB (added {(busy.rssKb - idle.rssKb) / 1024.0:0.0} MB)");
+        // Warm-up with clients and executions, so neither path is still JIT-compiling when measured
+        // (the first window otherwise pays for it, whichever it is).
+        await Measure(Clients, TimeSpan.FromSeconds(20), report: false);
+        // Alternating windows, so a load swing on this shared machine hits both sides alike.
+        var idle = new List<(double cpuMs, long rssKb)>();
+        var busy = new List<(double cpuMs, long rssKb)>();
+        for (var round = 0; round < 2; round++)
+        {
+            idle.Add(await Measure(0, Window, report: true));
+            busy.Add(await Measure(Clients, Window, report: true));
+        }
+        var idleCpu = idle.Average(m => m.cpuMs) / Window.TotalSeconds;
+        var busyCpu = busy.Average(m => m.cpuMs) / Window.TotalSeconds;
+        var idleRss = idle.Average(m => m.rssKb) / 1024.0;
+        var busyRss = busy.Average(m => m.rssKb) / 1024.0;
+        Console.WriteLine($"{Clients} concurrent SSE clients on /api/events (mean of 2 alternating {Window.TotalSeconds:0} s windows each, after a 20 s warm-up): worker CPU {busyCpu:0.0} ms/s vs {idleCpu:0.0} ms/s without (added {busyCpu - idleCpu:0.0} ms/s = {(busyCpu - idleCpu) / 10:0.00} % of a core), RSS {busyRss:0.0} MB vs {idleRss:0.0} MB (added {busyRss - idleRss:0.0} MB)");
+    }
+
+    private static string LoadAverage()
+    {
+        try { return string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3)); }
+        catch (IOException) { return "?"; }
     }
 
     private static async Task ReadEventsAsync(int port, string token, Action<long> onEvents, CancellationToken ct)

@@ -35,6 +35,9 @@ internal sealed class WebUIOptionSet
         return WebUISettings.Disabled() ? null : WebUISettings.Port();
     }
 
+    /// <summary>Whether the command line names either option (so it overrides a recorded choice).</summary>
+    public bool Given(ParseResult parse) => parse.GetResult(Port) != null || parse.GetResult(Disabled) != null;
+
     /// <summary>The same choice as arguments, for a child worker.</summary>
     public static IEnumerable<string> Arguments(int? port) =>
         port is { } p ? new[] { "--webui-port", p.ToString(System.Globalization.CultureInfo.InvariantCulture) } : new[] { "--no-webui" };

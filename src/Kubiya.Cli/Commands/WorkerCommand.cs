@@ -101,12 +101,15 @@ internal static class WorkerCommand
             if (current.State != DaemonState.Stopped && current.Info?.Pid != Environment.ProcessId)
                 throw new Core.Errors.KubiyaException(Core.Errors.KubiyaErrorKind.InvalidState, "DaemonAlreadyRunning",
                     $"A daemon worker for queue '{paths.QueueId}' is already running (pid {current.Info?.Pid}).", paths.QueueId);
+            var webUIPort = webUI.Read(ctx.Parse);
+            // Recorded as it runs (the web UI port resolved), so `worker restart` starts it the same way.
+            DaemonOptionsFile.Write(paths, opts with { ModelConfigPath = ctx.Get(proxyFile), WebUIPort = webUIPort, NoWebUI = webUIPort == null });
             var child = KubiyaCli.Self(new[]
             {
                 "worker", "start", "--queue-id", paths.QueueId, "--supervised",
                 "--supervisor-pid", Environment.ProcessId.ToString(CultureInfo.InvariantCulture),
                 "--drain-timeout", opts.DrainTimeout.TotalSeconds.ToString(CultureInfo.InvariantCulture),
-            }.Concat(WebUIOptionSet.Arguments(webUI.Read(ctx.Parse)))
+            }.Concat(WebUIOptionSet.Arguments(webUIPort))
              .Concat(ctx.Get(proxyFile) is { } models ? new[] { "--proxy-config-file", models } : Array.Empty<string>()));
             var supervisor = new WorkerSupervisor(paths, child, opts, Version());
             return await supervisor.RunAsync(ctx.Cancellation);
@@ -139,7 +142,7 @@ internal static class WorkerCommand
 
     private static Command Restart()
     {
-        var command = new Command("restart", "Restart a daemon worker: drain and stop it, then start it again as a daemon (default daemon options; its model configuration file is kept).");
+        var command = new Command("restart", "Restart a daemon worker: drain and stop it, then start it again as a daemon with the options it was started with (log size and backups, drain timeout, model configuration file, web UI port; --webui-port / --no-webui change the last).");
         var queue = QueueId();
         var timeout = new Option<double>("--timeout") { Description = "Seconds to wait for the drain.", DefaultValueFactory = _ => 120 };
         var webUI = new WebUIOptionSet();
@@ -152,10 +155,14 @@ internal static class WorkerCommand
             var before = DaemonStatusReader.Read(paths);
             if (before.Info == null)
                 throw new Core.Errors.KubiyaException(Core.Errors.KubiyaErrorKind.NotFound, "DaemonNotFound", $"Queue '{paths.QueueId}' has no daemon worker on this machine.", paths.QueueId);
+            // Read before the stop, so a bad --webui-port leaves the daemon running.
+            var opts = DaemonOptionsFile.TryRead(paths) ?? LegacyOptions(paths, webUI.Read(ctx.Parse));
+            if (webUI.Given(ctx.Parse))
+            {
+                var webUIPort = webUI.Read(ctx.Parse);
+                opts = opts with { WebUIPort = webUIPort, NoWebUI = webUIPort == null };
+            }
             await DaemonControl.StopAsync(paths, TimeSpan.FromSeconds(ctx.Get(timeout)), ctx.Cancellation);
-            var models = Path.Combine(paths.Directory, DaemonModelConfig.JsonFileName);
-            var webUIPort = webUI.Read(ctx.Parse);
-            var opts = new DaemonOptions { ModelConfigPath = File.Exists(models) ? models : null, WebUIPort = webUIPort, NoWebUI = webUIPort == null };
             var supervisor = KubiyaCli.Supervisor(KubiyaCli.Self(Array.Empty<string>()), paths.QueueId, opts);
             var status = await DaemonControl.StartAsync(paths, supervisor, TimeSpan.FromSeconds(60), ctx.Cancellation);
             var view = WorkerView.From(paths, status);
@@ -163,6 +170,13 @@ internal static class WorkerCommand
             return ExitCodes.Ok;
         });
         return command;
+    }
+
+    /// <summary>What a daemon of a version that recorded no options is restarted with: the defaults, and its models.json if any.</summary>
+    private static DaemonOptions LegacyOptions(WorkerPaths paths, int? webUIPort)
+    {
+        var models = Path.Combine(paths.Directory, DaemonModelConfig.JsonFileName);
+        return new DaemonOptions { ModelConfigPath = File.Exists(models) ? models : null, WebUIPort = webUIPort, NoWebUI = webUIPort == null };
     }
 
     private static Command Status()

@@ -71,13 +71,22 @@ namespace Kubiya.Core.Logging
             return result.ToList();
         }
 
-        /// <summary>Reads the level and time of <paramref name="text"/>; lines without a prefix keep <paramref name="previousLevel"/>.</summary>
+        /// <summary>
+        /// Reads the level and time of <paramref name="text"/>; lines without a prefix keep <paramref name="previousLevel"/>.
+        /// A web UI access token in the line (the worker logs its UI's address) is hidden: these lines are served by the UI.
+        /// </summary>
         public static WorkerLogLine Parse(string text, string previousLevel = "info")
         {
+            var shown = HideUiTokens(text);
             var m = Prefix.Match(text);
-            if (!m.Success) return new WorkerLogLine { Level = previousLevel, Text = text };
-            return new WorkerLogLine { Time = m.Groups[1].Value, Level = Name(m.Groups[2].Value), Text = text };
+            if (!m.Success) return new WorkerLogLine { Level = previousLevel, Text = shown };
+            return new WorkerLogLine { Time = m.Groups[1].Value, Level = Name(m.Groups[2].Value), Text = shown };
         }
+
+        private static readonly Regex UiToken = new Regex(@"([?&]token=)[0-9a-fA-F]{16,}", RegexOptions.Compiled);
+
+        /// <summary><paramref name="text"/> with the token of every web UI address replaced by <c>(hidden)</c>.</summary>
+        public static string HideUiTokens(string text) => UiToken.Replace(text, "$1(hidden)");
 
         private static string Name(string shortName) => shortName switch
         {

@@ -67,6 +67,8 @@ namespace Kubiya.Core.WebUI
             try
             {
                 var ui = await StartAsync(host.Queue, port, host.StartedAt, workingDirectory, modelConfig, cancellationToken).ConfigureAwait(false);
+                // Said as a CLI worker says it (WorkerWebUI).
+                if (port != 0 && ui.Port != port) logger.LogWarning("Web UI port {Requested} is taken: using {Port}", port, ui.Port);
                 logger.LogInformation("Web UI: {Url}", ui.Url);
                 return ui;
             }

@@ -74,6 +74,40 @@ namespace Kubiya.Core.Workers
             }
         }
 
+        /// <summary>
+        /// Reads arguments written by <see cref="ToArguments"/> back; options it does not name keep
+        /// their defaults. An unknown option or a bad value is an <c>InvalidDaemonOption</c> error.
+        /// </summary>
+        public static DaemonOptions FromArguments(IEnumerable<string> arguments)
+        {
+            var options = new DaemonOptions();
+            using var e = arguments.GetEnumerator();
+            string Value(string name) => e.MoveNext() ? e.Current : throw Invalid($"{name} needs a value.");
+            double Number(string name)
+            {
+                var text = Value(name);
+                return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var n) ? n : throw Invalid($"{name} must be a number (got '{text}').");
+            }
+            while (e.MoveNext())
+            {
+                var name = e.Current;
+                switch (name)
+                {
+                    case "--max-log-size": options = options with { MaxLogBytes = (long)Number(name) }; break;
+                    case "--max-log-backups": options = options with { MaxLogBackups = (int)Number(name) }; break;
+                    case "--restart-delay": options = options with { InitialBackoff = TimeSpan.FromSeconds(Number(name)) }; break;
+                    case "--max-restart-delay": options = options with { MaxBackoff = TimeSpan.FromSeconds(Number(name)) }; break;
+                    case "--stable-after": options = options with { StableAfter = TimeSpan.FromSeconds(Number(name)) }; break;
+                    case "--drain-timeout": options = options with { DrainTimeout = TimeSpan.FromSeconds(Number(name)) }; break;
+                    case "--no-webui": options = options with { NoWebUI = true, WebUIPort = null }; break;
+                    case "--webui-port": options = options with { WebUIPort = (int)Number(name), NoWebUI = false }; break;
+                    case "--proxy-config-file": options = options with { ModelConfigPath = Value(name) }; break;
+                    default: throw Invalid($"Unknown daemon option '{name}'.");
+                }
+            }
+            return options;
+        }
+
         private static string Seconds(TimeSpan t) => t.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture);
 
         private static KubiyaException Invalid(string message) =>

@@ -54,7 +54,7 @@ internal static class ExecutionsApi
         return ApiResults.Json(list.Select(ui.Views.Execution).ToList());
     }
 
-    /// <summary>The filter a query string asks for: status (repeat or comma-separate), agent / agent_id, team, queue, schedule, since, limit.</summary>
+    /// <summary>The filter a query string asks for: status (repeat or comma-separate), agent / agent_id, team, queue, schedule, since, limit, skip (as Get-KubiyaExecution -First / -Skip).</summary>
     internal static ExecutionFilter Filter(IQueryCollection q)
     {
         var statuses = new List<string>();
@@ -69,6 +69,10 @@ internal static class ExecutionsApi
         var limit = 50;
         if (limitText != null && (!int.TryParse(limitText, NumberStyles.Integer, CultureInfo.InvariantCulture, out limit) || limit < 1 || limit > 1000))
             throw new KubiyaException(KubiyaErrorKind.InvalidArgument, "InvalidLimit", $"limit must be a number from 1 to 1000 (got '{limitText}').", limitText);
+        var skipText = q["skip"].FirstOrDefault() ?? q["offset"].FirstOrDefault();
+        var skip = 0;
+        if (skipText != null && (!int.TryParse(skipText, NumberStyles.Integer, CultureInfo.InvariantCulture, out skip) || skip < 0))
+            throw new KubiyaException(KubiyaErrorKind.InvalidArgument, "InvalidSkip", $"skip must be a number from 0 up (got '{skipText}').", skipText);
         DateTimeOffset? since = null;
         if (q["since"].FirstOrDefault() is { Length: > 0 } sinceText)
             since = DateTimeOffset.TryParse(sinceText, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var s) ? s
@@ -82,6 +86,7 @@ internal static class ExecutionsApi
             Schedule = NonEmpty(q["schedule"].FirstOrDefault()),
             Since = since,
             First = limit,
+            Skip = skip,
         };
     }
 

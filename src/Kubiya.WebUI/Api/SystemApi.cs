@@ -68,7 +68,7 @@ internal static class SystemApi
             return Task.FromResult(ApiResults.Json(new { workingDirectory = directory, agents, errors = catalog.Errors.Select(e => e.Message).ToList() }));
         }));
 
-        app.MapGet("/api/session", () => ApiResults.Json(new { version = WebUIContext.Version, queue = ui.Options.Queue, port = ui.Port, workingDirectory = ui.Options.WorkingDirectory, hostedByWorker = ui.Options.Worker != null }));
+        app.MapGet("/api/session", () => ApiResults.Json(new { version = WebUIContext.Version, queue = ui.Options.Queue, defaultQueue = ui.Runtime.Settings.Queue, port = ui.Port, workingDirectory = ui.Options.WorkingDirectory, hostedByWorker = ui.Options.Worker != null }));
     }
 
     private static ModelCatalog LoadModels(WebUIContext ui) =>

@@ -119,6 +119,35 @@ public sealed class WebUIApiTests(WebUIFixture fx)
     }
 
     [Fact]
+    public async Task LimitAndSkipPageThroughTheNewestFirst()
+    {
+        var older = await fx.SubmitAsync("first");
+        await fx.WaitStatusAsync(older, "Completed");
+        var newer = await fx.SubmitAsync("first");
+        await fx.WaitStatusAsync(newer, "Completed");
+        var page1 = (await fx.GetJsonAsync("/api/v1/executions?agent_id=first&limit=1")).EnumerateArray().Select(e => e.GetProperty("id").GetString()).ToList();
+        var page2 = (await fx.GetJsonAsync("/api/v1/executions?agent_id=first&limit=1&skip=1")).EnumerateArray().Select(e => e.GetProperty("id").GetString()).ToList();
+        Assert.Equal(new[] { newer }, page1);
+        Assert.Equal(new[] { older }, page2);
+        using var http = fx.Http();
+        using var bad = await http.GetAsync("/api/v1/executions?skip=-1");
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Equal("InvalidSkip", JsonDocument.Parse(await bad.Content.ReadAsStringAsync()).RootElement.GetProperty("errorId").GetString());
+    }
+
+    [Fact]
+    public async Task TheLogsPageNeverServesTheUiToken()
+    {
+        // The worker logs its UI's address with the token; the Logs API serves that line with the token hidden.
+        using (var log = new StreamReader(new FileStream(new Kubiya.Core.Workers.WorkerPaths(fx.Queue, fx.Home).LogFile, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete)))
+            Assert.Contains(fx.Token, log.ReadToEnd());
+        using var http = fx.Http();
+        var body = await http.GetStringAsync("/api/logs?search=Web%20UI&limit=50");
+        Assert.DoesNotContain(fx.Token, body);
+        Assert.Contains("?token=(hidden)", body);
+    }
+
+    [Fact]
     public async Task BadFiltersAreClearErrors()
     {
         using var http = fx.Http();

@@ -150,6 +150,38 @@ public sealed class WebUIHostingTests(WebUIFixture fx)
     }
 
     [Fact]
+    public async Task StandaloneUiPlaygroundRunsOnTheQueueTyped()
+    {
+        // kubiya ui with no queue (as Start-KubiyaWebUI without -QueueId): the Playground asks for one.
+        var (ui, url) = await StartUiAsync(fx.UiEnv, "--port", "0");
+        using (ui)
+        {
+            using var browser = new Browser();
+            browser.Go(url.ToString());
+            browser.Go($"http://127.0.0.1:{url.Port}/#/playground");
+            browser.Find("#agent option");
+            Assert.Equal("", browser.Find("#queue").GetAttribute("value"));
+            new OpenQA.Selenium.Support.UI.SelectElement(browser.Driver.FindElement(By.Id("agent"))).SelectByValue("lines");
+            browser.Driver.FindElement(By.Id("prompt")).SendKeys("count");
+            browser.Driver.FindElement(By.Id("run")).Click();
+            // Without a queue the form does not submit: nothing starts.
+            Assert.True((bool)browser.Driver.ExecuteScript("return document.getElementById('queue').validity.valueMissing"));
+            Assert.Empty(browser.Driver.FindElements(By.Id("run-id")));
+            browser.Driver.FindElement(By.Id("queue")).SendKeys(fx.Queue);
+            browser.Driver.FindElement(By.Id("run")).Click();
+            browser.Wait(d => d.FindElement(By.Id("output")).Text.Contains("stream-line-5"), "the run on the typed queue streamed", 60);
+            browser.Wait(d => d.FindElement(By.CssSelector("#run-status .pill")).Text == "Completed", "the run completed", 60);
+            var id = browser.Find("#run-id").Text;
+            var run = (await fx.Env.RunAsync("execution", "get", id, "-o", "json")).Exit(0).Json;
+            Assert.Equal(fx.Queue, run.GetProperty("queue").GetString());
+            browser.Screenshot("playground-standalone");
+            Assert.Empty(browser.ConsoleErrors());
+            ui.Signal("TERM");
+            (await ui.WaitForExitAsync(TimeSpan.FromSeconds(30))).Exit(0);
+        }
+    }
+
+    [Fact]
     public async Task NoWebUiServesNothing()
     {
         var queue = CliFixture.Unique("webui-off");

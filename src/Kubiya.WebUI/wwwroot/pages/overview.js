@@ -28,8 +28,9 @@ function draw(root, o) {
       el("div", { class: "muted small" }, o.runtime),
       el("div", { class: "muted small" }, `${o.machine} · UI pid ${o.uiPid} · ${o.uiMemoryMb} MB`))));
 
-  const daemons = o.daemons.map((d) => [d.queueId, pill(d.state), d.pid ?? "-", d.workerPid ?? "-", d.startedAt ? when(d.startedAt) : "-", d.webUI ?? "-"]);
-  root.append(card("Workers on this machine", table(["Queue", "State", "Pid", "Worker pid", "Started", "Web UI"], daemons, "No daemon workers.")));
+  const up = (d) => d.startedAt && d.state !== "stopped" ? duration(Date.now() - Date.parse(d.startedAt)) : "-";
+  const daemons = o.daemons.map((d) => [d.queueId, pill(d.state), d.pid ?? "-", d.workerPid ?? "-", d.startedAt ? when(d.startedAt) : "-", up(d), d.webUI ?? "-"]);
+  root.append(card("Workers on this machine", table(["Queue", "State", "Pid", "Worker pid", "Started", "Uptime", "Web UI"], daemons, "No daemon workers.")));
 
   const recent = o.recentExecutions.map((e) => [
     el("a", { href: `#/executions/${encodeURIComponent(e.id)}`, class: "mono" }, e.id), pill(e.status), e.agent ?? e.team ?? "-",

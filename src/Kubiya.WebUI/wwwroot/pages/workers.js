@@ -15,17 +15,28 @@ export async function render(root) {
 
 function draw(root, data, reload) {
   const message = el("div", { class: "small muted", id: "worker-message" });
-  const act = (queue, action) => async () => {
+  const act = (queue, action, servesThisPage) => async () => {
     message.textContent = `${action} requested for ${queue}…`;
-    try { await api(`/api/workers/${encodeURIComponent(queue)}/${action}`, { method: "POST" }); setTimeout(reload, 1500); }
+    try {
+      await api(`/api/workers/${encodeURIComponent(queue)}/${action}`, { method: "POST" });
+      // This page goes with its worker; a restarted one serves with a new token, printed in its log.
+      if (servesThisPage) {
+        message.textContent = action === "restart"
+          ? `${queue} serves this page: it comes back with a new token. Open the new address from its log: kubiya worker logs --queue-id ${queue} --tail 50 (the "Web UI:" line).`
+          : `${queue} served this page: it stops with the worker.`;
+        return;
+      }
+      setTimeout(reload, 1500);
+    }
     catch (e) { message.textContent = e.message; }
   };
+  const here = location.origin + "/";
   const daemons = data.daemons.map((d) => [
     el("span", { class: "mono" }, d.queueId), pill(d.state), d.pid ?? "-", d.workerPid ?? "-", d.restarts,
     d.startedAt ? when(d.startedAt) : "-", d.webUI ?? "-",
     el("div", { class: "row" },
-      el("button", { class: "danger", onclick: act(d.queueId, "stop"), disabled: d.state === "stopped", "data-action": "stop" }, "Stop"),
-      el("button", { onclick: act(d.queueId, "restart"), "data-action": "restart" }, "Restart"))]);
+      el("button", { class: "danger", onclick: act(d.queueId, "stop", d.webUI === here), disabled: d.state === "stopped", "data-action": "stop" }, "Stop"),
+      el("button", { onclick: act(d.queueId, "restart", d.webUI === here), "data-action": "restart" }, "Restart"))]);
   root.append(card("Local daemon workers", table(["Queue", "State", "Pid", "Worker pid", "Restarts", "Started", "Web UI", ""], daemons, "No daemon workers on this machine."), message));
   const rows = [];
   for (const q of data.pollers) for (const w of q.workers) rows.push([el("span", { class: "mono" }, q.queue), el("span", { class: "mono" }, w.identity), pill(w.state), when(w.lastAccessTime)]);
