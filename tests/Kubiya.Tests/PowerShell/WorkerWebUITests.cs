@@ -44,7 +44,7 @@ public sealed class WorkerWebUITests(ModuleFixture fx)
         using var taken = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
         taken.Start();
         var busy = ((IPEndPoint)taken.LocalEndpoint).Port;
-        var r = s.Run($"$w = Start-KubiyaWorker -QueueId {q} -WebUIPort {busy}; ([uri]$w.WebUI).Port; @(Receive-Job $w 3>&1 | ForEach-Object {{ "$_" }}) -match 'is taken'; Stop-Job $w").Ok();
+        var r = s.Run($"$w = Start-KubiyaWorker -QueueId {q} -WebUIPort {busy}; ([uri]$w.WebUI).Port; @(Receive-Job $w 3>&1 | ForEach-Object ToString) -match 'is taken'; Stop-Job $w").Ok();
         var port = (int)r.Output[0].BaseObject;
         Assert.NotEqual(busy, port);
         Assert.Contains($"Web UI port {busy} is taken: using {port}", r.Output[1].ToString());
