@@ -56,13 +56,16 @@ public sealed class WebUIPageTests(WebUIFixture fx)
     [Fact]
     public async Task ExecutionsFiltersByStatusAndAgent()
     {
+        var kept = await fx.SubmitAsync("first");
         var done = await fx.SubmitAsync("second");
+        await fx.WaitStatusAsync(kept, "Completed");
         await fx.WaitStatusAsync(done, "Completed");
         Open("executions", "#executions-list table");
         B.Wait(d => d.FindElement(By.Id("executions-list")).Text.Contains(done), "the completed execution listed");
         B.Driver.FindElement(By.Name("agent")).SendKeys("first");
         B.Driver.FindElement(By.CssSelector("form.filters button")).Click();
         B.Wait(d => !d.FindElement(By.Id("executions-list")).Text.Contains(done), "the filter hides other agents' executions");
+        Assert.Contains(kept, B.Driver.FindElement(By.Id("executions-list")).Text);
         AssertCleanAndShoot("executions");
     }
 
