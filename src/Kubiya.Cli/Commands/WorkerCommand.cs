@@ -27,20 +27,24 @@ internal static class WorkerCommand
         return worker;
     }
 
-    private static Option<string> QueueId() => new("--queue-id", "--queue")
+    private static Option<string?> QueueId() => new("--queue-id", "--queue")
     {
-        Description = "The queue (Temporal task queue) the worker polls.",
-        Required = true,
+        Description = "The queue (Temporal task queue) the worker polls (default: queue_id of ~/.kubiya/worker-config.yaml, queue of config.yaml or QUEUE_ID).",
     };
+
+    /// <summary>The queue given, else the configured one; a clear error when there is neither.</summary>
+    private static WorkerPaths Paths(CommandContext ctx, Option<string?> queue) =>
+        new(ctx.Get(queue) ?? ctx.Runtime.Settings.Queue ?? throw new Core.Errors.KubiyaException(Core.Errors.KubiyaErrorKind.InvalidArgument, "QueueRequired",
+            "No queue: give --queue-id, or set queue_id in ~/.kubiya/worker-config.yaml (or queue in config.yaml, or QUEUE_ID).", null), ctx.Runtime.Settings.Paths);
 
     private static Command Start()
     {
         var command = new Command("start", "Start a worker for a queue: in the foreground (Ctrl+C drains and stops it), or with -d as a supervised daemon that outlives this session.");
         var queue = QueueId();
-        var type = new Option<string>("--type") { Description = "local (a process on this machine) or docker (the worker image through the docker CLI).", DefaultValueFactory = _ => "local" };
+        var type = new Option<string?>("--type") { Description = "local (a process on this machine) or docker (the worker image through the docker CLI); default: deployment_type of ~/.kubiya/worker-config.yaml, else local." };
         type.AcceptOnlyFromAmong("local", "docker");
         var image = new Option<string?>("--image") { Description = "Image for --type docker (default kubiya/worker:0.1.0)." };
-        var daemon = new Option<bool>("--daemon", "-d") { Description = "Run detached under a supervisor that restarts it when it dies." };
+        var daemon = new Option<bool?>("--daemon", "-d") { Description = "Run detached under a supervisor that restarts it when it dies (default: daemon_mode of ~/.kubiya/worker-config.yaml; --daemon false runs in the foreground)." };
         var daemonOptions = new DaemonOptionSet(visible: true);
         var supervised = new Option<bool>("--supervised") { Hidden = true, Description = "Run as a daemon's child: log to the console only." };
         var supervisorPid = new Option<int?>("--supervisor-pid") { Hidden = true, Description = "Stop when this process is gone." };
@@ -52,11 +56,15 @@ internal static class WorkerCommand
         webUI.AddTo(command);
         command.SetAction(async ctx =>
         {
-            var paths = new WorkerPaths(ctx.Get(queue)!, ctx.Runtime.Settings.Paths);
-            var opts = daemonOptions.Read(ctx.Parse);
+            var paths = Paths(ctx, queue);
+            var settings = ctx.Runtime.Settings;
+            var opts = daemonOptions.Read(ctx.Parse, settings);
             var webUIPort = webUI.Read(ctx.Parse);
-            if (ctx.Get(type) == "docker") return await WorkerDeployCommands.RunDockerAsync(ctx, paths.QueueId, ctx.Get(image));
-            if (ctx.Get(daemon))
+            var isSupervised = ctx.Get(supervised);
+            // A daemon's own child always runs here, in the foreground, whatever the files say.
+            var mode = isSupervised ? WorkerStartMode.Foreground : WorkerStartModes.From(ctx.Get(type), ctx.Get(daemon), settings);
+            if (mode == WorkerStartMode.Docker) return await WorkerDeployCommands.RunDockerAsync(ctx, paths.QueueId, ctx.Get(image));
+            if (mode == WorkerStartMode.Daemon)
             {
                 var modelFile = ctx.Get(proxyFile) is { } file ? Path.GetFullPath(file, ctx.CurrentDirectory) : null;
                 opts = opts with { ModelConfigPath = DaemonModelConfig.Prepare(paths, modelFile, ctx.Get(proxyJson)), WebUIPort = webUIPort, NoWebUI = webUIPort == null };
@@ -66,7 +74,6 @@ internal static class WorkerCommand
                 ctx.Output.Result(view, w => w.WriteLine($"Daemon worker for queue {paths.QueueId} started (pid {view.Pid}); logs: {view.LogPath}"));
                 return ExitCodes.Ok;
             }
-            var isSupervised = ctx.Get(supervised);
             var hostOptions = new WorkerHostOptions
             {
                 Queue = paths.QueueId,
@@ -95,8 +102,8 @@ internal static class WorkerCommand
         webUI.AddTo(command);
         command.SetAction(async ctx =>
         {
-            var paths = new WorkerPaths(ctx.Get(queue)!, ctx.Runtime.Settings.Paths);
-            var opts = daemonOptions.Read(ctx.Parse);
+            var paths = Paths(ctx, queue);
+            var opts = daemonOptions.Read(ctx.Parse, ctx.Runtime.Settings);
             var current = DaemonStatusReader.Read(paths);
             if (current.State != DaemonState.Stopped && current.Info?.Pid != Environment.ProcessId)
                 throw new Core.Errors.KubiyaException(Core.Errors.KubiyaErrorKind.InvalidState, "DaemonAlreadyRunning",
@@ -126,7 +133,7 @@ internal static class WorkerCommand
         command.Add(timeout);
         command.SetAction(async ctx =>
         {
-            var paths = new WorkerPaths(ctx.Get(queue)!, ctx.Runtime.Settings.Paths);
+            var paths = Paths(ctx, queue);
             var before = DaemonStatusReader.Read(paths);
             var stopped = await DaemonControl.StopAsync(paths, TimeSpan.FromSeconds(ctx.Get(timeout)), ctx.Cancellation);
             var view = WorkerView.From(paths, DaemonStatusReader.Read(paths));
@@ -151,12 +158,12 @@ internal static class WorkerCommand
         webUI.AddTo(command);
         command.SetAction(async ctx =>
         {
-            var paths = new WorkerPaths(ctx.Get(queue)!, ctx.Runtime.Settings.Paths);
+            var paths = Paths(ctx, queue);
             var before = DaemonStatusReader.Read(paths);
             if (before.Info == null)
                 throw new Core.Errors.KubiyaException(Core.Errors.KubiyaErrorKind.NotFound, "DaemonNotFound", $"Queue '{paths.QueueId}' has no daemon worker on this machine.", paths.QueueId);
             // Read before the stop, so a bad --webui-port leaves the daemon running.
-            var opts = DaemonOptionsFile.TryRead(paths) ?? LegacyOptions(paths, webUI.Read(ctx.Parse));
+            var opts = DaemonOptionsFile.TryRead(paths) ?? LegacyOptions(paths, webUI.Read(ctx.Parse), ctx.Runtime.Settings);
             if (webUI.Given(ctx.Parse))
             {
                 var webUIPort = webUI.Read(ctx.Parse);
@@ -172,11 +179,11 @@ internal static class WorkerCommand
         return command;
     }
 
-    /// <summary>What a daemon of a version that recorded no options is restarted with: the defaults, and its models.json if any.</summary>
-    private static DaemonOptions LegacyOptions(WorkerPaths paths, int? webUIPort)
+    /// <summary>What a daemon of a version that recorded no options is restarted with: the configured log limits, defaults otherwise, and its models.json if any.</summary>
+    private static DaemonOptions LegacyOptions(WorkerPaths paths, int? webUIPort, Core.Configuration.KubiyaSettings settings)
     {
         var models = Path.Combine(paths.Directory, DaemonModelConfig.JsonFileName);
-        return new DaemonOptions { ModelConfigPath = File.Exists(models) ? models : null, WebUIPort = webUIPort, NoWebUI = webUIPort == null };
+        return new DaemonOptions { MaxLogBytes = settings.LogMaxBytes, MaxLogBackups = settings.LogMaxBackups, ModelConfigPath = File.Exists(models) ? models : null, WebUIPort = webUIPort, NoWebUI = webUIPort == null };
     }
 
     private static Command Status()
@@ -186,7 +193,7 @@ internal static class WorkerCommand
         command.Add(queue);
         command.SetAction(ctx =>
         {
-            var paths = new WorkerPaths(ctx.Get(queue)!, ctx.Runtime.Settings.Paths);
+            var paths = Paths(ctx, queue);
             var status = DaemonStatusReader.Read(paths);
             var view = WorkerView.From(paths, status);
             ctx.Output.Result(view, view.WriteText);
@@ -204,7 +211,7 @@ internal static class WorkerCommand
         foreach (var o in new Option[] { queue, follow, tail }) command.Add(o);
         command.SetAction(async ctx =>
         {
-            var paths = new WorkerPaths(ctx.Get(queue)!, ctx.Runtime.Settings.Paths);
+            var paths = Paths(ctx, queue);
             var lines = LogFileTail.ReadLast(paths.LogFile, ctx.Get(tail), out var end);
             if (!ctx.Get(follow) && !File.Exists(paths.LogFile))
                 throw new Core.Errors.KubiyaException(Core.Errors.KubiyaErrorKind.NotFound, "WorkerLogNotFound",
@@ -229,7 +236,7 @@ internal static class WorkerCommand
         command.Add(queue);
         command.SetAction(ctx =>
         {
-            var paths = new WorkerPaths(ctx.Get(queue)!, ctx.Runtime.Settings.Paths);
+            var paths = Paths(ctx, queue);
             var removed = DaemonControl.Clean(paths);
             ctx.Output.Result(new { queueId = paths.QueueId, removed, directory = paths.Directory }, w =>
                 w.WriteLine(removed ? $"Removed {paths.Directory}" : $"Nothing to clean for queue {paths.QueueId}."));

@@ -25,8 +25,17 @@ public sealed class CommandContext
     /// <summary>Writes results in the chosen format.</summary>
     public Renderer Output { get; }
 
-    /// <summary>The runtime (settings read once, on first use).</summary>
-    public KubiyaRuntime Runtime => runtime ??= KubiyaRuntime.Create();
+    /// <summary>The runtime (settings read once, on first use; their notices go to stderr once).</summary>
+    public KubiyaRuntime Runtime
+    {
+        get
+        {
+            if (runtime != null) return runtime;
+            runtime = KubiyaRuntime.Create();
+            Core.Configuration.SettingsNotices.Show(runtime.Settings, Output.Warning);
+            return runtime;
+        }
+    }
 
     /// <summary>The folder the command was started in.</summary>
     public string CurrentDirectory => Environment.CurrentDirectory;

@@ -34,6 +34,10 @@ public sealed class HealthView
     public long? FailedTasks { get; init; }
     /// <summary>Average task run time in seconds.</summary>
     public double? AvgDurationSeconds { get; init; }
+    /// <summary>Task slots (its max concurrent activities).</summary>
+    public int? Slots { get; init; }
+    /// <summary>When it started (ISO 8601, UTC).</summary>
+    public string? StartedAt { get; init; }
     /// <summary>When the server recorded its last heartbeat (ISO 8601, UTC).</summary>
     public string? LastHeartbeat { get; init; }
 
@@ -53,6 +57,8 @@ public sealed class HealthView
         CompletedTasks = w.CompletedSteps,
         FailedTasks = w.FailedSteps,
         AvgDurationSeconds = w.AvgDurationSeconds,
+        Slots = w.Slots,
+        StartedAt = Formats.Iso(w.StartedAt),
         LastHeartbeat = Formats.Iso(w.LastHeartbeat),
     };
 

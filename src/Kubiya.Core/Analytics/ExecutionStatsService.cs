@@ -23,7 +23,12 @@ namespace Kubiya.Core.Analytics
     /// </summary>
     public sealed class ExecutionStatsService
     {
-        private const int PageSize = 1000;
+        /// <summary>
+        /// The page size asked for: Temporal caps a larger one at its configured maximum
+        /// (<c>frontend.visibilityMaxPageSize</c>, 1000 by default) and keeps paging, so asking
+        /// for more only saves round trips where the server allows it (the embedded one does).
+        /// </summary>
+        public const int PageSize = 10_000;
         private readonly KubiyaConnection connection;
 
         /// <summary>Analytics over <paramref name="connection"/>'s namespace.</summary>

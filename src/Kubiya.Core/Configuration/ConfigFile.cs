@@ -16,6 +16,10 @@ namespace Kubiya.Core.Configuration
         public string? Model { get; set; }
         public int? LlmContinueAsNewTurns { get; set; }
         public string? LogLevel { get; set; }
+        public long? LogMaxSizeBytes { get; set; }
+        public int? LogMaxBackups { get; set; }
+        public string? DeploymentType { get; set; }
+        public bool? DaemonMode { get; set; }
         public bool? Debug { get; set; }
         public bool? NonInteractive { get; set; }
         public ServerSection? Server { get; set; }

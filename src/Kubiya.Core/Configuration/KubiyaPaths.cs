@@ -24,6 +24,9 @@ namespace Kubiya.Core.Configuration
         /// <summary>The user configuration file.</summary>
         public string ConfigFile => Path.Combine(Home, "config.yaml");
 
+        /// <summary>Kubiya's worker configuration file (<c>worker-config.yaml</c>), read beneath <see cref="ConfigFile"/>.</summary>
+        public string WorkerConfigFile => Path.Combine(Home, "worker-config.yaml");
+
         /// <summary>The user's agent folder.</summary>
         public string AgentsDirectory => Path.Combine(Home, "agents");
 

@@ -71,6 +71,21 @@ namespace Kubiya.Core.Configuration
         /// <summary>Minimum log level (Trace, Debug, Information, Warning, Error).</summary>
         public string LogLevel { get; init; } = "Information";
 
+        /// <summary>A worker's <c>worker.log</c> rotates beyond this size (<c>logging.max_size_bytes</c>; default 100 MB).</summary>
+        public long LogMaxBytes { get; init; } = 100 * 1024 * 1024;
+
+        /// <summary>Rotated worker logs kept (<c>logging.max_backups</c>; default 5).</summary>
+        public int LogMaxBackups { get; init; } = 5;
+
+        /// <summary>How <c>kubiya worker start</c> runs a worker when <c>--type</c> is not given (local, daemon, docker, kubernetes).</summary>
+        public string? DeploymentType { get; init; }
+
+        /// <summary><c>kubiya worker start</c> starts a daemon when <c>--daemon</c> is not given (<c>daemon_mode</c>).</summary>
+        public bool DaemonMode { get; init; }
+
+        /// <summary>Warnings about the configuration files (keys that mean nothing here), one line each.</summary>
+        public System.Collections.Generic.IReadOnlyList<string> Notices { get; init; } = System.Array.Empty<string>();
+
         /// <summary>Debug output requested (<c>KUBIYA_DEBUG</c>).</summary>
         public bool Debug { get; init; }
 

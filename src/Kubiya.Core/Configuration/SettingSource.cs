@@ -13,7 +13,7 @@ namespace Kubiya.Core.Configuration
         public string? Variable { get; set; }
         /// <summary>The effective value as text; secrets are masked.</summary>
         public string? Value { get; set; }
-        /// <summary><c>default</c>, <c>file</c>, <c>environment</c> or <c>parameter</c>.</summary>
+        /// <summary><c>default</c>, <c>worker-config</c> (Kubiya's <c>worker-config.yaml</c>), <c>file</c> (<c>config.yaml</c>), <c>environment</c> or <c>parameter</c>.</summary>
         public string Source { get; set; } = "default";
         /// <summary>True when the value is a secret (shown masked).</summary>
         public bool Secret { get; set; }
@@ -25,7 +25,8 @@ namespace Kubiya.Core.Configuration
         public static IReadOnlyList<SettingSource> Describe(KubiyaPaths paths, Func<string, string?> env, SettingsOverrides? overrides = null)
         {
             var defaults = new KubiyaSettings { Paths = paths };
-            var file = SettingsLoader.ApplyFile(defaults, SettingsLoader.ReadFile(paths.ConfigFile));
+            var workerConfig = SettingsLoader.ApplyWorkerConfig(defaults, env);
+            var file = SettingsLoader.ApplyFile(workerConfig, SettingsLoader.ReadFile(paths.ConfigFile));
             var environment = SettingsLoader.ApplyObservability(SettingsLoader.ApplyEnvironment(file, env), env);
             var effective = overrides == null ? environment : SettingsLoader.ApplyOverrides(environment, overrides);
             var result = new List<SettingSource>();
@@ -34,7 +35,8 @@ namespace Kubiya.Core.Configuration
                 var value = read(effective);
                 var source = value != read(environment) ? "parameter"
                     : value != read(file) ? "environment"
-                    : value != read(defaults) ? "file"
+                    : value != read(workerConfig) ? "file"
+                    : value != read(defaults) ? WorkerConfigSource
                     : "default";
                 result.Add(new SettingSource
                 {
@@ -48,6 +50,9 @@ namespace Kubiya.Core.Configuration
             result.Add(new SettingSource { Name = "home", Variable = "KUBIYA_HOME", Value = paths.Home, Source = string.IsNullOrEmpty(env("KUBIYA_HOME")) ? "default" : "environment" });
             return result;
         }
+
+        /// <summary>The source of a value read from Kubiya's <c>worker-config.yaml</c>.</summary>
+        public const string WorkerConfigSource = "worker-config";
 
         /// <summary>What a set secret is shown as.</summary>
         public const string Masked = "********";
@@ -79,6 +84,10 @@ namespace Kubiya.Core.Configuration
             ("model", "KUBIYA_MODEL", s => s.Model, false),
             ("llmContinueAsNewTurns", "KUBIYA_LLM_CONTINUE_AS_NEW_TURNS", s => S(s.LlmContinueAsNewTurns), false),
             ("logLevel", "LOG_LEVEL", s => s.LogLevel, false),
+            ("logMaxSizeBytes", null, s => s.LogMaxBytes.ToString(CultureInfo.InvariantCulture), false),
+            ("logMaxBackups", null, s => S(s.LogMaxBackups), false),
+            ("deploymentType", null, s => s.DeploymentType, false),
+            ("daemonMode", null, s => S(s.DaemonMode), false),
             ("debug", "KUBIYA_DEBUG", s => S(s.Debug), false),
             ("nonInteractive", "KUBIYA_NON_INTERACTIVE", s => S(s.NonInteractive), false),
             ("localRunGrace", "KUBIYA_LOCAL_RUN_GRACE", s => S(s.LocalRunGrace), false),

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
+using System.Linq;
 using Kubiya.Core.Errors;
 using YamlDotNet.Core;
 using YamlDotNet.Serialization;
@@ -22,6 +23,7 @@ namespace Kubiya.Core.Configuration
         public static KubiyaSettings Load(KubiyaPaths paths, Func<string, string?> env, SettingsOverrides? overrides = null)
         {
             var s = new KubiyaSettings { Paths = paths };
+            s = ApplyWorkerConfig(s, env);
             s = ApplyFile(s, ReadFile(paths.ConfigFile));
             s = ApplyEnvironment(s, env);
             s = ApplyObservability(s, env);
@@ -76,6 +78,10 @@ namespace Kubiya.Core.Configuration
                 Model = NonEmpty(f.Model) ?? s.Model,
                 LlmContinueAsNewTurns = Positive(f.LlmContinueAsNewTurns, "llmContinueAsNewTurns") ?? s.LlmContinueAsNewTurns,
                 LogLevel = NonEmpty(f.LogLevel) ?? s.LogLevel,
+                LogMaxBytes = f.LogMaxSizeBytes is { } lmb ? (lmb >= Workers.DaemonOptions.MinLogBytes ? lmb : throw Invalid("logMaxSizeBytes", $"{lmb} must be at least {Workers.DaemonOptions.MinLogBytes}")) : s.LogMaxBytes,
+                LogMaxBackups = f.LogMaxBackups is { } lbk ? (lbk >= 0 && lbk <= 1000 ? lbk : throw Invalid("logMaxBackups", $"{lbk} is outside 0–1000")) : s.LogMaxBackups,
+                DeploymentType = NonEmpty(f.DeploymentType) is { } dt ? (WorkerConfig.WorkerConfigFile.DeploymentTypes.Contains(dt.ToLowerInvariant()) ? dt.ToLowerInvariant() : throw Invalid("deploymentType", $"'{dt}' is not one of {string.Join(", ", WorkerConfig.WorkerConfigFile.DeploymentTypes)}")) : s.DeploymentType,
+                DaemonMode = f.DaemonMode ?? s.DaemonMode,
                 Debug = f.Debug ?? s.Debug,
                 NonInteractive = f.NonInteractive ?? s.NonInteractive,
                 EmbeddedServerPort = f.Server?.Port ?? s.EmbeddedServerPort,

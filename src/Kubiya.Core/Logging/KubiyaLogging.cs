@@ -21,7 +21,7 @@ namespace Kubiya.Core.Logging
                 // The SDK's own internals are chatty at Information; keep them to warnings.
                 b.AddFilter("Temporalio", level > LogLevel.Warning ? level : LogLevel.Warning);
                 if (console) b.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
-                if (filePath != null) b.AddProvider(new FileLoggerProvider(filePath));
+                if (filePath != null) b.AddProvider(new FileLoggerProvider(filePath, settings.LogMaxBytes, settings.LogMaxBackups));
                 if (sink != null) b.AddProvider(new CallbackLoggerProvider(sink));
             });
         }
@@ -30,7 +30,7 @@ namespace Kubiya.Core.Logging
         public static LogLevel MinimumLevel(KubiyaSettings settings)
         {
             if (settings.Debug) return LogLevel.Debug;
-            return Enum.TryParse<LogLevel>(settings.LogLevel, true, out var l) ? l : LogLevel.Information;
+            return LogLevelNames.TryParse(settings.LogLevel, out var l) ? l : LogLevel.Information;
         }
     }
 }

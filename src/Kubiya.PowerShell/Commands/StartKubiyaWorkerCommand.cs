@@ -65,12 +65,12 @@ namespace Kubiya.PowerShell.Commands
         [Parameter(Mandatory = true, ParameterSetName = DaemonSet)]
         public SwitchParameter Daemon { get; set; }
 
-        /// <summary>Rotate the daemon's worker.log beyond this many bytes (default 100 MB).</summary>
+        /// <summary>Rotate the daemon's worker.log beyond this many bytes (default logging.max_size_bytes of worker-config.yaml, else 100 MB).</summary>
         [Parameter(ParameterSetName = DaemonSet)]
         [ValidateRange(1024, long.MaxValue)]
         public long? MaxLogSize { get; set; }
 
-        /// <summary>Rotated logs the daemon keeps (default 5).</summary>
+        /// <summary>Rotated logs the daemon keeps (default logging.max_backups of worker-config.yaml, else 5).</summary>
         [Parameter(ParameterSetName = DaemonSet)]
         [ValidateRange(0, 1000)]
         public int? MaxLogBackups { get; set; }
@@ -139,8 +139,8 @@ namespace Kubiya.PowerShell.Commands
             var paths = new WorkerPaths(QueueId, Runtime.Settings.Paths);
             var options = defaults with
             {
-                MaxLogBytes = MaxLogSize ?? defaults.MaxLogBytes,
-                MaxLogBackups = MaxLogBackups ?? defaults.MaxLogBackups,
+                MaxLogBytes = MaxLogSize ?? Runtime.Settings.LogMaxBytes,
+                MaxLogBackups = MaxLogBackups ?? Runtime.Settings.LogMaxBackups,
                 ModelConfigPath = DaemonModelConfig.Prepare(paths, ModelConfig != null ? ResolveDirectory(ModelConfig) : null, null),
                 WebUIPort = WebUIPort,
                 NoWebUI = NoWebUI,

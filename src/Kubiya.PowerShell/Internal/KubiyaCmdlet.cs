@@ -24,8 +24,18 @@ namespace Kubiya.PowerShell.Internal
         /// <summary>Parameter overrides of the settings; null for none.</summary>
         protected virtual SettingsOverrides? Overrides => null;
 
-        /// <summary>The runtime (settings read once per command invocation).</summary>
-        internal KubiyaRuntime Runtime => runtime ??= KubiyaRuntime.Create(Overrides);
+        /// <summary>The runtime (settings read once per command invocation; their notices warned about once per session).</summary>
+        internal KubiyaRuntime Runtime
+        {
+            get
+            {
+                if (runtime != null) return runtime;
+                runtime = KubiyaRuntime.Create(Overrides);
+                try { SettingsNotices.Show(runtime.Settings, WriteWarning); }
+                catch (InvalidOperationException) { /* not on the pipeline thread: a later command warns */ }
+                return runtime;
+            }
+        }
 
         /// <summary>The session's current file-system folder.</summary>
         protected string CurrentDirectory => SessionState.Path.CurrentFileSystemLocation.ProviderPath;

@@ -18,8 +18,16 @@ namespace Kubiya.Server.Visibility;
 /// </summary>
 public sealed class VisibilityService : IDisposable
 {
-    /// <summary>Page size when the request gives none, and the largest one honoured (Temporal's defaults).</summary>
-    public const int DefaultPageSize = 1000, MaxPageSize = 1000;
+    /// <summary>
+    /// Page size when the request gives none (Temporal's default, 1000), and the largest one
+    /// honoured: 10,000, as a Temporal operator may allow with <c>frontend.visibilityMaxPageSize</c>,
+    /// so analytics over a window read it in a few round trips. A page also ends at
+    /// <see cref="MaxPageBytes"/> so large memos never make a response too big for a client.
+    /// </summary>
+    public const int DefaultPageSize = 1000, MaxPageSize = 10_000;
+
+    /// <summary>A page stops growing past this many bytes of executions (clients receive 4 MB by default).</summary>
+    public const int MaxPageBytes = 3 * 1024 * 1024;
 
     private const string Columns =
         "e.workflow_id, e.run_id, e.status, e.workflow_type, e.task_queue, e.start_time, e.execution_time, e.close_time, " +
@@ -241,7 +249,7 @@ public sealed class VisibilityService : IDisposable
         {
             using var snapshot = conn.BeginTransaction(deferred: true);
             var runIds = new List<string>();
-            object?[]? last = null;
+            var keysOf = new List<object?[]>();
             var more = false;
             using (var cmd = Command(conn, findKeys, parameters))
             using (var rd = cmd.ExecuteReader())
@@ -250,22 +258,35 @@ public sealed class VisibilityService : IDisposable
                 {
                     if (runIds.Count == size) { more = true; break; }
                     runIds.Add(rd.GetString(0));
-                    last = new object?[sql.Sort.Count];
-                    for (var i = 0; i < sql.Sort.Count; i++) last[i] = rd.IsDBNull(1 + i) ? null : rd.GetValue(1 + i);
+                    var k = new object?[sql.Sort.Count];
+                    for (var i = 0; i < sql.Sort.Count; i++) k[i] = rd.IsDBNull(1 + i) ? null : rd.GetValue(1 + i);
+                    keysOf.Add(k);
                 }
             }
             var byRunId = new Dictionary<string, WorkflowExecutionInfo>(runIds.Count);
-            foreach (var chunk in runIds.Chunk(200))
+            var page = new List<WorkflowExecutionInfo>(runIds.Count);
+            var bytes = 0;
+            // Rows in page order, a chunk at a time, until the page is full or too big.
+            for (var start = 0; start < runIds.Count && page.Count == start; start += 200)
             {
+                var chunk = runIds.Skip(start).Take(200).ToArray();
                 var rowParams = new Dictionary<string, object> { ["$ns"] = ns };
                 for (var i = 0; i < chunk.Length; i++) rowParams["$r" + i] = chunk[i];
                 var fetch = $"SELECT {Columns} FROM executions e WHERE e.ns = $ns AND e.run_id IN ({string.Join(", ", Enumerable.Range(0, chunk.Length).Select(i => "$r" + i))})";
-                using var cmd = Command(conn, fetch, rowParams);
-                using var rd = cmd.ExecuteReader();
-                while (rd.Read()) byRunId[rd.GetString(1)] = ToInfo(rd, nsEntry.Id);
+                using (var cmd = Command(conn, fetch, rowParams))
+                using (var rd = cmd.ExecuteReader())
+                    while (rd.Read()) byRunId[rd.GetString(1)] = ToInfo(rd, nsEntry.Id);
+                foreach (var id in chunk)
+                {
+                    var info = byRunId[id];
+                    bytes += info.CalculateSize();
+                    if (page.Count > 0 && bytes > MaxPageBytes) { more = true; break; }
+                    page.Add(info);
+                }
             }
             snapshot.Commit();
-            return (runIds.Select(id => byRunId[id]).ToList(), more ? last : null);
+            if (page.Count < runIds.Count) more = true;
+            return (page, more && page.Count > 0 ? keysOf[page.Count - 1] : null);
         });
         var next = lastKeys == null ? ByteString.Empty : new PageToken(fingerprint, lastKeys).Encode();
         log.LogDebug("List '{Query}' returned {Count} rows in {Ms} ms", queryText, infos.Count, watch.Elapsed.TotalMilliseconds);

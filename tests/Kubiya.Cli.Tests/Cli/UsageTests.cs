@@ -15,7 +15,6 @@ public sealed class UsageTests(CliFixture fx)
     [InlineData("schedule list --bogus", "Unknown option '--bogus' for 'kubiya schedule list'")]
     [InlineData("exec agent shell x --priority urgent", "urgent")]
     [InlineData("agent list --output xml", "xml")]
-    [InlineData("worker start", "Option '--queue-id' is required")]
     [InlineData("worker start --queue-id q --type kubernetes", "kubernetes")]
     [InlineData("nosuchcommand", "nosuchcommand")]
     public async Task ParseErrorsExitTwoWithOneLine(string commandLine, string expected)
