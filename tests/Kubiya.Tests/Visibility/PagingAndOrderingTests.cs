@@ -50,6 +50,33 @@ public sealed class PagingAndOrderingTests(ServerFixture fx)
         var all = await ListAsync(fx, query);
         Assert.Equal(1001, all.Select(w => w.RunId).Distinct().Count());
         Assert.Equal(1001, (await fx.Client.CountWorkflowsAsync(query)).Count);
+
+        // A page larger than Temporal's default maximum is honoured (up to 10,000): one round trip.
+        var big = await fx.Client.ListWorkflowsPaginatedAsync(query, null, new WorkflowListPaginatedOptions { PageSize = 5000 });
+        Assert.Equal(1001, big.Workflows.Count);
+        Assert.Null(big.NextPageToken);
+    }
+
+    [Fact]
+    public async Task APageEndsEarlyAtThreeMegabytesAndPagingStillSeesEveryRun()
+    {
+        // 12 runs with 400 KB memos: 4.8 MB, more than one response may carry.
+        var memo = new Dictionary<string, object> { ["blob"] = new string('x', 400 * 1024) };
+        var ids = Enumerable.Range(0, 12).Select(i => $"{q}-big-{i:D2}").ToList();
+        foreach (var id in ids) await StartIdleAsync(fx, id, q, memo: memo);
+        var query = $"TaskQueue = '{q}'";
+        var first = await fx.Client.ListWorkflowsPaginatedAsync(query, null, new WorkflowListPaginatedOptions { PageSize = 10_000 });
+        Assert.InRange(first.Workflows.Count, 1, 8);
+        Assert.NotNull(first.NextPageToken);
+        var seen = first.Workflows.Select(w => w.Id).ToList();
+        var token = first.NextPageToken;
+        while (token != null)
+        {
+            var page = await fx.Client.ListWorkflowsPaginatedAsync(query, token, new WorkflowListPaginatedOptions { PageSize = 10_000 });
+            seen.AddRange(page.Workflows.Select(w => w.Id));
+            token = page.NextPageToken;
+        }
+        Assert.Equal(ids.OrderBy(i => i), seen.OrderBy(i => i));
     }
 
     [Fact]
