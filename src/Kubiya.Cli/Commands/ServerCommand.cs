@@ -14,12 +14,29 @@ internal static class ServerCommand
         var server = new Command("server", "The embedded server (used when no Temporal address is configured): 127.0.0.1:7233, data in ~/.kubiya/server.");
 
         var start = new Command("start", "Start the embedded server in the background unless it already runs.");
+        var metricsPort = new Option<int?>("--metrics-port") { Description = "Serve the server's Prometheus metrics (RPCs, open executions, task backlog) at http://127.0.0.1:N/metrics." };
+        start.Add(metricsPort);
         start.SetAction(async ctx =>
         {
             RefuseConfigured(ctx, "start");
-            await EmbeddedServer.EnsureRunningAsync(ctx.Runtime.Settings, null, ctx.Cancellation);
-            var view = ServerView.From(await EmbeddedServerControl.StatusAsync(ctx.Runtime.Settings));
-            ctx.Output.Result(view, view.WriteText);
+            var settings = ctx.Runtime.Settings;
+            var metrics = ctx.Get(metricsPort);
+            if (metrics is int bad && (bad < 1 || bad > 65535))
+                throw new KubiyaException(KubiyaErrorKind.InvalidArgument, "InvalidMetricsPort", $"--metrics-port must be 1-65535, not {bad}.", bad);
+            if (metrics == settings.EmbeddedServerPort)
+                throw new KubiyaException(KubiyaErrorKind.InvalidArgument, "InvalidMetricsPort", $"--metrics-port {metrics} is the server's own port; choose another.", metrics);
+            var wasRunning = await EmbeddedServer.IsListeningAsync(settings.EmbeddedServerPort);
+            // Metrics are a start-time option: a server that already runs without them is not restarted behind the user's back.
+            if (wasRunning && metrics is int m && !await EmbeddedServer.IsListeningAsync(m))
+                throw new KubiyaException(KubiyaErrorKind.InvalidState, "ServerAlreadyRunning",
+                    $"The embedded server already runs on 127.0.0.1:{settings.EmbeddedServerPort} without metrics on port {m}; run kubiya server stop first.", m);
+            await EmbeddedServer.EnsureRunningAsync(settings, null, metrics, ctx.Cancellation);
+            var view = ServerView.From(await EmbeddedServerControl.StatusAsync(settings));
+            ctx.Output.Result(view, w =>
+            {
+                view.WriteText(w);
+                if (metrics is int port) w.WriteLine($"{"Metrics:",-10} http://127.0.0.1:{port}/metrics");
+            });
             return ExitCodes.Ok;
         });
 

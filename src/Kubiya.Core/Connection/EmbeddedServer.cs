@@ -32,7 +32,14 @@ namespace Kubiya.Core.Connection
         }
 
         /// <summary>Starts the server unless something already listens on its port.</summary>
-        public static async Task EnsureRunningAsync(KubiyaSettings settings, ILoggerFactory? loggerFactory, CancellationToken ct)
+        public static Task EnsureRunningAsync(KubiyaSettings settings, ILoggerFactory? loggerFactory, CancellationToken ct) =>
+            EnsureRunningAsync(settings, loggerFactory, null, ct);
+
+        /// <summary>
+        /// Starts the server unless something already listens on its port; a server started here
+        /// serves Prometheus metrics on <paramref name="metricsPort"/> (loopback) when one is given.
+        /// </summary>
+        public static async Task EnsureRunningAsync(KubiyaSettings settings, ILoggerFactory? loggerFactory, int? metricsPort, CancellationToken ct)
         {
             var port = settings.EmbeddedServerPort;
             if (await IsListeningAsync(port).ConfigureAwait(false)) return;
@@ -54,7 +61,10 @@ namespace Kubiya.Core.Connection
                 logger?.LogInformation("Starting the embedded server on 127.0.0.1:{Port} (db {Db})", port, db);
                 OwnerOnly.File(log);
                 OwnerOnly.File(db);
-                Launch(folder, dll, port, db, log, pidFile);
+                if (metricsPort is int mp && await IsListeningAsync(mp).ConfigureAwait(false))
+                    throw new KubiyaException(KubiyaErrorKind.InvalidState, "MetricsPortInUse",
+                        $"Port {mp} is already in use on 127.0.0.1; choose another metrics port.", mp);
+                Launch(folder, dll, port, db, log, pidFile, metricsPort);
                 var deadline = DateTime.UtcNow + StartTimeout;
                 while (DateTime.UtcNow < deadline)
                 {
@@ -86,10 +96,11 @@ namespace Kubiya.Core.Connection
             }
         }
 
-        private static void Launch(string folder, string dll, int port, string db, string log, string pidFile)
+        private static void Launch(string folder, string dll, int port, string db, string log, string pidFile, int? metricsPort)
         {
             var dotnet = CommandLocator.FindOnPath(CommandLocator.IsWindows ? "dotnet.exe" : "dotnet");
-            var args = $"--port {port} --db {CommandLocator.Quote(db)}";
+            var metrics = metricsPort is int mp ? " --metrics-port " + mp.ToString(System.Globalization.CultureInfo.InvariantCulture) : "";
+            var args = $"--port {port} --db {CommandLocator.Quote(db)}{metrics}";
             if (CommandLocator.IsWindows)
             {
                 var psi = dotnet != null
@@ -107,7 +118,7 @@ namespace Kubiya.Core.Connection
             var program = dotnet != null ? $"{ShQuote(dotnet)} {ShQuote(dll)}" : ShQuote(Path.Combine(folder, "Kubiya.Server"));
             var setsid = CommandLocator.FindOnPath("setsid");
             // umask 077: the log and pid file are the owner's only, like everything the server writes.
-            var script = $"umask 077; {(setsid != null ? ShQuote(setsid) + " " : "")}{program} --port {port} --db {ShQuote(db)} >>{ShQuote(log)} 2>&1 </dev/null & echo $! >{ShQuote(pidFile)}";
+            var script = $"umask 077; {(setsid != null ? ShQuote(setsid) + " " : "")}{program} --port {port} --db {ShQuote(db)}{metrics} >>{ShQuote(log)} 2>&1 </dev/null & echo $! >{ShQuote(pidFile)}";
             var sh = new ProcessStartInfo("/bin/sh", "-c " + CommandLocator.Quote(script)) { UseShellExecute = false, WorkingDirectory = folder };
             using var shell = Process.Start(sh)!;
             shell.WaitForExit(10_000);

@@ -29,6 +29,7 @@ internal static class SystemApi
             return Task.FromResult(ApiResults.Json(new
             {
                 configFile = ui.Runtime.Settings.Paths.ConfigFile,
+                workerConfigFile = ui.Runtime.Settings.Paths.WorkerConfigFile,
                 settings,
                 ui = new { port = ui.Port, queue = ui.Options.Queue, workingDirectory = ui.Options.WorkingDirectory, modelConfig = ui.Options.ModelConfigPath },
             }));

@@ -52,4 +52,33 @@ public sealed class ServerMetricsTests
         var ex = await Assert.ThrowsAnyAsync<Exception>(() => server.StartAsync());
         Assert.Contains("--metrics-port must be 1-65535", ex.Message + string.Join("\n", server.Output));
     }
+
+    [Fact]
+    public async Task ServerStartPassesTheMetricsPortToTheEmbeddedServer()
+    {
+        var home = Path.Combine(Path.GetTempPath(), "kubiya-srvstart-" + Guid.NewGuid().ToString("N")[..8]);
+        var serverPort = ObservabilityFixture.FreePort();
+        var metricsPort = ObservabilityFixture.FreePort();
+        var env = new CliEnvironment(home, null).With("KUBIYA_SERVER_PORT", serverPort.ToString());
+        try
+        {
+            Assert.Contains("--metrics-port must be 1-65535", (await env.RunAsync("server", "start", "--metrics-port", "0")).Exit(2).Stderr);
+            var started = (await env.RunAsync("server", "start", "--metrics-port", metricsPort.ToString())).Exit(0);
+            Assert.Contains($"http://127.0.0.1:{metricsPort}/metrics", started.Stdout);
+            // A call through the CLI, then the server's own counters show it.
+            (await env.RunAsync("execution", "list", "-o", "json")).Exit(0);
+            var families = (await PrometheusText.ParseAsync(await Http.GetStringAsync($"http://127.0.0.1:{metricsPort}/metrics"))).ToDictionary(f => f.Name);
+            Assert.Contains(families["kubiya_server_rpc"].Samples, s => s.Name == "kubiya_server_rpc_total" && s.Labels["method"] == "ListWorkflowExecutions" && s.Value >= 1);
+
+            // Already running with these metrics: nothing to do; without them on another port: say so.
+            (await env.RunAsync("server", "start", "--metrics-port", metricsPort.ToString())).Exit(0);
+            var other = ObservabilityFixture.FreePort();
+            Assert.Contains("[ServerAlreadyRunning]", (await env.RunAsync("server", "start", "--metrics-port", other.ToString())).Exit(1).Stderr);
+        }
+        finally
+        {
+            await env.RunAsync("server", "stop");
+            try { Directory.Delete(home, true); } catch (IOException) { }
+        }
+    }
 }
