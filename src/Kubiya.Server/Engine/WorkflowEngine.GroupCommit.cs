@@ -51,7 +51,9 @@ public sealed partial class WorkflowEngine
         SqliteTransaction? txn = null;
         try
         {
-            foreach (var t in batch) Apply(t, ref txn);
+            // A batch of one needs no savepoint: if its writes fail, the whole transaction is rolled back.
+            var alone = batch.Count == 1;
+            foreach (var t in batch) Apply(t, ref txn, savepoint: !alone);
             txn?.Commit();
             if (txn != null) Storage?.OnSuccess();
         }
@@ -83,18 +85,24 @@ public sealed partial class WorkflowEngine
         }
     }
 
-    /// <summary>Applies one transition in memory and writes it inside its own savepoint of the batch's transaction.</summary>
-    private void Apply(Transition t, ref SqliteTransaction? txn)
+    /// <summary>
+    /// Applies one transition in memory and writes it inside the batch's transaction, in its own
+    /// savepoint when other transitions share the transaction.
+    /// </summary>
+    private void Apply(Transition t, ref SqliteTransaction? txn, bool savepoint)
     {
         var tx = t.Tx;
-        var savepoint = false;
+        var inSavepoint = false;
         try
         {
             t.Result = t.Apply(tx);
             if (tx.Touched.Count == 0 && tx.Writes.Count == 0) return;
             txn ??= store.Begin();
-            store.Savepoint();
-            savepoint = true;
+            if (savepoint)
+            {
+                store.Savepoint();
+                inSavepoint = true;
+            }
             foreach (var e in tx.Touched)
             {
                 e.OnSaveHook = OnSave;
@@ -104,12 +112,19 @@ public sealed partial class WorkflowEngine
                 e.PersistedEvents = e.History.Count;
             }
             foreach (var write in tx.Writes) write(store);
-            store.ReleaseSavepoint();
+            if (inSavepoint) store.ReleaseSavepoint();
         }
         catch (Exception ex)
         {
             Storage?.OnFailure(ex);
-            if (savepoint) store.RollbackToSavepoint();
+            if (inSavepoint) store.RollbackToSavepoint();
+            else if (txn != null)
+            {
+                // Alone in its transaction: rolling the transaction back undoes exactly this transition.
+                try { txn.Rollback(); } catch (Exception rollback) when (rollback is SqliteException or InvalidOperationException) { }
+                txn.Dispose();
+                txn = null;
+            }
             // The next access reloads these runs from what the batch has written so far.
             foreach (var e in tx.Touched) cache.Remove((e.State.Namespace, e.State.RunId));
             t.Error = ex;
