@@ -12,7 +12,6 @@ namespace Kubiya.Server.Storage;
 /// </summary>
 public sealed class SqliteStore : IDisposable
 {
-    private static readonly JsonSerializerOptions Json = new() { IncludeFields = false };
     private readonly SqliteConnection conn;
     private readonly FileStream ownerLock;
     private SqliteTransaction? transaction;
@@ -127,7 +126,7 @@ public sealed class SqliteStore : IDisposable
     {
         var blob = Kept(ref selectState, "SELECT state FROM executions WHERE ns=$ns AND run_id=$r", ("$ns", SqliteType.Text), ("$r", SqliteType.Text))
             .Set("$ns", ns).Set("$r", runId).In(Active).ExecuteScalar() as byte[];
-        return blob == null ? null : JsonSerializer.Deserialize<ExecutionState>(blob, Json);
+        return blob == null ? null : JsonSerializer.Deserialize<ExecutionState>(blob, StateJson.Options);
     }
 
     public List<HistoryEvent> LoadHistory(string runId)
@@ -160,7 +159,7 @@ public sealed class SqliteStore : IDisposable
         var s = e.State;
         var tx = Active;
         var visibility = new SavedVisibility(s.Status, s.CloseTimeMs, s.TaskQueue, s.ExecutionTimeMs, s.Memo, s.SearchAttributes);
-        var state = JsonSerializer.SerializeToUtf8Bytes(s, Json);
+        var state = JsonSerializer.SerializeToUtf8Bytes(s, StateJson.Options);
         if (isNew)
         {
             Kept(ref insertExecution,
