@@ -48,14 +48,20 @@ public sealed partial class WorkflowEngine
         lock (queued)
             while (batch.Count < MaxBatch && queued.TryDequeue(out var next)) batch.Add(next);
         if (batch.Count == 0) return;
-        SqliteTransaction? txn = null;
+        var open = false;
+        var wrote = false;
         try
         {
             // A batch of one needs no savepoint: if its writes fail, the whole transaction is rolled back.
             var alone = batch.Count == 1;
-            foreach (var t in batch) Apply(t, ref txn, savepoint: !alone);
-            txn?.Commit();
-            if (txn != null) Storage?.OnSuccess();
+            foreach (var t in batch) Apply(t, ref open, savepoint: !alone);
+            if (open)
+            {
+                store.Commit();
+                open = false;
+                wrote = true;
+                Storage?.OnSuccess();
+            }
         }
         catch (Exception ex)
         {
@@ -67,8 +73,11 @@ public sealed partial class WorkflowEngine
                 t.Error ??= ex;
             }
         }
-        finally { txn?.Dispose(); }
-        if (txn != null) TrimCache();
+        finally
+        {
+            if (open) RollbackQuietly();
+        }
+        if (wrote) TrimCache();
         foreach (var t in batch)
         {
             if (t.Error != null) { t.Done.TrySetException(t.Error); continue; }
@@ -89,7 +98,7 @@ public sealed partial class WorkflowEngine
     /// Applies one transition in memory and writes it inside the batch's transaction, in its own
     /// savepoint when other transitions share the transaction.
     /// </summary>
-    private void Apply(Transition t, ref SqliteTransaction? txn, bool savepoint)
+    private void Apply(Transition t, ref bool open, bool savepoint)
     {
         var tx = t.Tx;
         var inSavepoint = false;
@@ -97,7 +106,11 @@ public sealed partial class WorkflowEngine
         {
             t.Result = t.Apply(tx);
             if (tx.Touched.Count == 0 && tx.Writes.Count == 0) return;
-            txn ??= store.Begin();
+            if (!open)
+            {
+                store.Begin();
+                open = true;
+            }
             if (savepoint)
             {
                 store.Savepoint();
@@ -118,17 +131,23 @@ public sealed partial class WorkflowEngine
         {
             Storage?.OnFailure(ex);
             if (inSavepoint) store.RollbackToSavepoint();
-            else if (txn != null)
+            else if (open)
             {
                 // Alone in its transaction: rolling the transaction back undoes exactly this transition.
-                try { txn.Rollback(); } catch (Exception rollback) when (rollback is SqliteException or InvalidOperationException) { }
-                txn.Dispose();
-                txn = null;
+                RollbackQuietly();
+                open = false;
             }
             // The next access reloads these runs from what the batch has written so far.
             foreach (var e in tx.Touched) cache.Remove((e.State.Namespace, e.State.RunId));
             t.Error = ex;
         }
+    }
+
+    /// <summary>Ends a transaction that must not commit; its own failure changes nothing (SQLite may have ended it already).</summary>
+    private void RollbackQuietly()
+    {
+        try { store.RollbackIfOpen(); }
+        catch (SqliteException ex) { log.LogWarning(ex, "rollback failed"); }
     }
 
     /// <summary>What a committed transition lets the world see: tasks, deadlines, waiters, post-commit actions.</summary>

@@ -26,12 +26,11 @@ internal sealed class PreparedCommand : IDisposable
         return this;
     }
 
-    /// <summary>The command, enlisted in the connection's current transaction (null outside one).</summary>
-    public SqliteCommand In(SqliteTransaction? transaction)
-    {
-        cmd.Transaction = transaction;
-        return cmd;
-    }
+    /// <summary>
+    /// The command, to execute. It never enlists in a SqliteTransaction: the store's batch
+    /// transaction is begun with a kept BEGIN statement, which the connection does not track.
+    /// </summary>
+    public SqliteCommand Command => cmd;
 
     public void Dispose() => cmd.Dispose();
 }

@@ -14,7 +14,7 @@ public sealed class SqliteStore : IDisposable
 {
     private readonly SqliteConnection conn;
     private readonly FileStream ownerLock;
-    private SqliteTransaction? transaction;
+    private PreparedCommand? begin, commit, rollback;
     private PreparedCommand? insertExecution, updateExecution, updateState, upsertCurrent, insertHistory, selectState, selectHistory, selectCurrent, savepoint, release, rollbackTo;
 
     /// <summary>Opens (creating when absent) the database at <paramref name="path"/>.</summary>
@@ -76,23 +76,35 @@ public sealed class SqliteStore : IDisposable
         cmd.ExecuteNonQuery();
     }
 
-    public SqliteTransaction Begin() => transaction = conn.BeginTransaction();
+    /// <summary>
+    /// Begins the batch's transaction. Kept BEGIN / COMMIT statements, not a SqliteTransaction:
+    /// that one compiles both statements again for every batch. Commands on the connection run
+    /// inside it without enlisting, as Microsoft.Data.Sqlite sees no transaction of its own.
+    /// </summary>
+    public void Begin() => Kept(ref begin, "BEGIN").Command.ExecuteNonQuery();
+
+    /// <summary>Commits the batch's transaction; once this returns, its transitions survive a kill -9.</summary>
+    public void Commit() => Kept(ref commit, "COMMIT").Command.ExecuteNonQuery();
+
+    /// <summary>Rolls back the transaction in progress, if SQLite still holds one open (a failed COMMIT may have ended it).</summary>
+    public void RollbackIfOpen()
+    {
+        if (conn.Handle is { } db && SQLitePCL.raw.sqlite3_get_autocommit(db) == 0)
+            Kept(ref rollback, "ROLLBACK").Command.ExecuteNonQuery();
+    }
 
     /// <summary>Opens a savepoint for one transition inside the current transaction.</summary>
-    public void Savepoint() => Kept(ref savepoint, "SAVEPOINT transition").In(Active).ExecuteNonQuery();
+    public void Savepoint() => Kept(ref savepoint, "SAVEPOINT transition").Command.ExecuteNonQuery();
 
     /// <summary>Keeps the transition's writes in the enclosing transaction.</summary>
-    public void ReleaseSavepoint() => Kept(ref release, "RELEASE transition").In(Active).ExecuteNonQuery();
+    public void ReleaseSavepoint() => Kept(ref release, "RELEASE transition").Command.ExecuteNonQuery();
 
     /// <summary>Undoes the transition's writes, keeping the rest of the transaction.</summary>
     public void RollbackToSavepoint()
     {
-        Kept(ref rollbackTo, "ROLLBACK TO transition").In(Active).ExecuteNonQuery();
+        Kept(ref rollbackTo, "ROLLBACK TO transition").Command.ExecuteNonQuery();
         ReleaseSavepoint();
     }
-
-    /// <summary>The transaction in progress on the connection, if any (kept commands must enlist in it).</summary>
-    private SqliteTransaction? Active => transaction?.Connection != null ? transaction : null;
 
     private PreparedCommand Kept(ref PreparedCommand? slot, string sql, params (string, SqliteType)[] parameters) =>
         (slot ??= new PreparedCommand(conn, sql, parameters));
@@ -120,19 +132,19 @@ public sealed class SqliteStore : IDisposable
     /// <summary>The run id currently associated with a workflow id, if any.</summary>
     public string? LoadCurrentRunId(string ns, string workflowId) =>
         Kept(ref selectCurrent, "SELECT run_id FROM current_executions WHERE ns=$ns AND workflow_id=$w", ("$ns", SqliteType.Text), ("$w", SqliteType.Text))
-            .Set("$ns", ns).Set("$w", workflowId).In(Active).ExecuteScalar() as string;
+            .Set("$ns", ns).Set("$w", workflowId).Command.ExecuteScalar() as string;
 
     public ExecutionState? LoadState(string ns, string runId)
     {
         var blob = Kept(ref selectState, "SELECT state FROM executions WHERE ns=$ns AND run_id=$r", ("$ns", SqliteType.Text), ("$r", SqliteType.Text))
-            .Set("$ns", ns).Set("$r", runId).In(Active).ExecuteScalar() as byte[];
+            .Set("$ns", ns).Set("$r", runId).Command.ExecuteScalar() as byte[];
         return blob == null ? null : JsonSerializer.Deserialize<ExecutionState>(blob, StateJson.Options);
     }
 
     public List<HistoryEvent> LoadHistory(string runId)
     {
         using var r = Kept(ref selectHistory, "SELECT data FROM history WHERE run_id=$r ORDER BY event_id", ("$r", SqliteType.Text))
-            .Set("$r", runId).In(Active).ExecuteReader();
+            .Set("$r", runId).Command.ExecuteReader();
         var list = new List<HistoryEvent>();
         while (r.Read()) list.Add(HistoryEvent.Parser.ParseFrom((byte[])r[0]));
         return list;
@@ -157,7 +169,6 @@ public sealed class SqliteStore : IDisposable
     public void SaveExecution(Execution e, bool isNew)
     {
         var s = e.State;
-        var tx = Active;
         var visibility = new SavedVisibility(s.Status, s.CloseTimeMs, s.TaskQueue, s.ExecutionTimeMs, s.Memo, s.SearchAttributes);
         var state = JsonSerializer.SerializeToUtf8Bytes(s, StateJson.Options);
         if (isNew)
@@ -171,17 +182,17 @@ public sealed class SqliteStore : IDisposable
                 .Set("$ns", s.Namespace).Set("$w", s.WorkflowId).Set("$r", s.RunId).Set("$s", state).Set("$st", s.Status)
                 .Set("$wt", s.WorkflowType).Set("$tq", s.TaskQueue).Set("$start", s.StartTimeMs).Set("$exec", s.ExecutionTimeMs).Set("$close", s.CloseTimeMs)
                 .Set("$hl", s.NextEventId - 1).Set("$pw", s.Parent?.WorkflowId).Set("$pr", s.Parent?.RunId).Set("$memo", s.Memo).Set("$sa", s.SearchAttributes)
-                .Set("$fr", s.FirstRunId).In(tx).ExecuteNonQuery();
+                .Set("$fr", s.FirstRunId).Command.ExecuteNonQuery();
             Kept(ref upsertCurrent,
                     "INSERT INTO current_executions(ns, workflow_id, run_id) VALUES($ns,$w,$r) ON CONFLICT(ns, workflow_id) DO UPDATE SET run_id=excluded.run_id",
                     ("$ns", SqliteType.Text), ("$w", SqliteType.Text), ("$r", SqliteType.Text))
-                .Set("$ns", s.Namespace).Set("$w", s.WorkflowId).Set("$r", s.RunId).In(tx).ExecuteNonQuery();
+                .Set("$ns", s.Namespace).Set("$w", s.WorkflowId).Set("$r", s.RunId).Command.ExecuteNonQuery();
         }
         else if (e.SavedVisibility is { } saved && saved.Same(visibility))
         {
             Kept(ref updateState, "UPDATE executions SET state=$s, history_length=$hl WHERE ns=$ns AND run_id=$r",
                     ("$s", SqliteType.Blob), ("$hl", SqliteType.Integer), ("$ns", SqliteType.Text), ("$r", SqliteType.Text))
-                .Set("$s", state).Set("$hl", s.NextEventId - 1).Set("$ns", s.Namespace).Set("$r", s.RunId).In(tx).ExecuteNonQuery();
+                .Set("$s", state).Set("$hl", s.NextEventId - 1).Set("$ns", s.Namespace).Set("$r", s.RunId).Command.ExecuteNonQuery();
         }
         else
         {
@@ -192,14 +203,14 @@ public sealed class SqliteStore : IDisposable
                     ("$sa", SqliteType.Blob), ("$tq", SqliteType.Text), ("$exec", SqliteType.Integer), ("$ns", SqliteType.Text), ("$r", SqliteType.Text))
                 .Set("$s", state).Set("$st", s.Status).Set("$close", s.CloseTimeMs).Set("$hl", s.NextEventId - 1).Set("$memo", s.Memo)
                 .Set("$sa", s.SearchAttributes).Set("$tq", s.TaskQueue).Set("$exec", s.ExecutionTimeMs).Set("$ns", s.Namespace).Set("$r", s.RunId)
-                .In(tx).ExecuteNonQuery();
+                .Command.ExecuteNonQuery();
         }
         if (e.PersistedEvents < e.History.Count)
         {
             var ins = Kept(ref insertHistory, "INSERT INTO history(run_id, event_id, data) VALUES($r,$id,$d)",
                 ("$r", SqliteType.Text), ("$id", SqliteType.Integer), ("$d", SqliteType.Blob)).Set("$r", s.RunId);
             for (var i = e.PersistedEvents; i < e.History.Count; i++)
-                ins.Set("$id", e.History[i].EventId).Set("$d", e.History[i].ToByteArray()).In(tx).ExecuteNonQuery();
+                ins.Set("$id", e.History[i].EventId).Set("$d", e.History[i].ToByteArray()).Command.ExecuteNonQuery();
         }
         e.OnSaveHook?.Invoke(this, e);
         // Recorded now, trusted only once the transaction commits (a failed commit drops the run from the cache).
@@ -208,7 +219,7 @@ public sealed class SqliteStore : IDisposable
 
     public void Dispose()
     {
-        foreach (var c in new[] { insertExecution, updateExecution, updateState, upsertCurrent, insertHistory, selectState, selectHistory, selectCurrent, savepoint, release, rollbackTo }) c?.Dispose();
+        foreach (var c in new[] { begin, commit, rollback, insertExecution, updateExecution, updateState, upsertCurrent, insertHistory, selectState, selectHistory, selectCurrent, savepoint, release, rollbackTo }) c?.Dispose();
         conn.Dispose();
         ownerLock.Dispose();
     }
