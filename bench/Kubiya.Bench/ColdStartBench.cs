@@ -8,7 +8,9 @@ namespace Kubiya.Bench;
 /// What a pipeline feels on every build: the first <c>kubiya exec agent shell 'echo hi' --local --yes</c>
 /// of a published CLI with no server running (it starts the embedded server), the same command
 /// with the server up, and a cold <c>Import-Module</c> in a new real pwsh process.
-/// KUBIYA_BENCH_CLI names a published CLI folder; without it the CLI is published first.
+/// KUBIYA_BENCH_CLI names a published CLI folder; without it the CLI is published first, as the
+/// README's install does (<c>dotnet publish</c>: ReadyToRun for this machine's runtime).
+/// KUBIYA_BENCH_COLD_RUNS (default 3) cold starts are timed, each with its own home and port.
 /// </summary>
 public static class ColdStartBench
 {
@@ -16,29 +18,56 @@ public static class ColdStartBench
     {
         var root = RepoRoot();
         var cli = Environment.GetEnvironmentVariable("KUBIYA_BENCH_CLI") ?? await PublishAsync(root);
-        var home = Path.Combine(Path.GetTempPath(), "kubiya-bench-cold-" + Guid.NewGuid().ToString("N"));
-        var port = FreePort();
+        var runs = int.TryParse(Environment.GetEnvironmentVariable("KUBIYA_BENCH_COLD_RUNS"), out var r) && r > 0 ? r : 3;
+        Console.WriteLine($"published CLI in {cli}; load average {LoadAverage()}");
+        // Each cold run gets its own Kubiya home and port: no server, no database, nothing cached but the OS's file cache.
+        var firsts = new List<double>();
+        var warm = new List<double>();
+        var status = new List<double>();
+        for (var run = 0; run < runs; run++)
+        {
+            var home = Path.Combine(Path.GetTempPath(), "kubiya-bench-cold-" + Guid.NewGuid().ToString("N"));
+            var port = FreePort();
+            try
+            {
+                firsts.Add(await TimeCliAsync(cli, home, port, "exec", "agent", "shell", "echo hi", "--local", "--yes"));
+                if (run == runs - 1)
+                {
+                    for (var i = 0; i < 5; i++) warm.Add(await TimeCliAsync(cli, home, port, "exec", "agent", "shell", "echo hi", "--local", "--yes"));
+                    for (var i = 0; i < 5; i++) status.Add(await TimeCliAsync(cli, home, port, "execution", "list", "--limit", "1"));
+                }
+                await TimeCliAsync(cli, home, port, "server", "stop");
+            }
+            finally
+            {
+                try { Directory.Delete(home, recursive: true); } catch (IOException) { }
+            }
+        }
+        Console.WriteLine($"first 'kubiya exec agent shell \"echo hi\" --local --yes' with no server running: median {Median(firsts):0} ms of {runs} ({string.Join(", ", firsts.Select(x => x.ToString("0")))}; target <= 1500 ms); load average {LoadAverage()}");
+        Console.WriteLine($"the same with the server up: median {Median(warm):0} ms of 5; 'kubiya execution list --limit 1': median {Median(status):0} ms of 5 (target <= 500 ms for a CLI process with the server up); load average {LoadAverage()}");
+        var imports = new List<double>();
+        var module = Path.Combine(root, "out", "Release", "Kubiya");
+        if (File.Exists(Path.Combine(module, "Kubiya.dll")))
+        {
+            for (var i = 0; i < 3; i++) imports.Add(await TimeImportAsync(root, module));
+            Console.WriteLine($"cold Import-Module Kubiya in a new pwsh process: median {Median(imports):0} ms of 3 (target <= 400 ms); load average {LoadAverage()}");
+        }
+    }
+
+    /// <summary>The machine's 1, 5 and 15 minute load averages (wall-clock figures mean little without them), or "n/a".</summary>
+    private static string LoadAverage()
+    {
         try
         {
-            var first = await TimeCliAsync(cli, home, port, "exec", "agent", "shell", "echo hi", "--local", "--yes");
-            var warm = new List<double>();
-            for (var i = 0; i < 5; i++) warm.Add(await TimeCliAsync(cli, home, port, "exec", "agent", "shell", "echo hi", "--local", "--yes"));
-            var status = new List<double>();
-            for (var i = 0; i < 5; i++) status.Add(await TimeCliAsync(cli, home, port, "execution", "list", "--limit", "1"));
-            Console.WriteLine($"published CLI, first 'kubiya exec agent shell \"echo hi\" --local --yes' with no server running: {first:0} ms (target <= 1500 ms)");
-            Console.WriteLine($"the same with the server up: median {Median(warm):0} ms; 'kubiya execution list --limit 1': median {Median(status):0} ms (target <= 500 ms for a CLI process with the server up)");
-            var imports = new List<double>();
-            var module = Path.Combine(root, "out", "Release", "Kubiya");
-            if (File.Exists(Path.Combine(module, "Kubiya.dll")))
-            {
-                for (var i = 0; i < 3; i++) imports.Add(await TimeImportAsync(root, module));
-                Console.WriteLine($"cold Import-Module Kubiya in a new pwsh process: median {Median(imports):0} ms of 3 (target <= 400 ms)");
-            }
-            await TimeCliAsync(cli, home, port, "server", "stop");
+            return string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
         }
-        finally
+        catch (IOException)
         {
-            try { Directory.Delete(home, recursive: true); } catch (IOException) { }
+            return "n/a";
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return "n/a";
         }
     }
 

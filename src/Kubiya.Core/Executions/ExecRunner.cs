@@ -53,17 +53,32 @@ namespace Kubiya.Core.Executions
             {
                 if (request.Local)
                 {
-                    worker = await (launcher ?? new InProcessWorkerLauncher()).StartAsync(settings,
+                    // The worker starts while the execution is submitted to its queue: both pay
+                    // one-time costs (the worker's definitions; the agent lookup and the input's
+                    // serialisation) that overlap instead of adding up.
+                    var starting = (launcher ?? new InProcessWorkerLauncher()).StartAsync(settings,
                         new WorkerHostOptions { Queue = queue, Ephemeral = true, ModelConfigPath = request.ModelConfigPath, ModelConfigJson = request.ModelConfigJson },
-                        cancellationToken).ConfigureAwait(false);
+                        cancellationToken);
+                    var submitting = executions.StartAsync(request, queue, lookupDirectory, cancellationToken, observer.Warning);
+                    try
+                    {
+                        worker = await starting.ConfigureAwait(false);
+                    }
+                    catch
+                    {
+                        await EndUnservedAsync(executions, submitting).ConfigureAwait(false);
+                        throw;
+                    }
+                    // A failed submission stops the worker (finally).
+                    started = await submitting.ConfigureAwait(false);
                 }
                 else
                 {
                     if ((request.ModelConfigPath ?? request.ModelConfigJson) != null)
                         observer.Warning?.Invoke("The model configuration is only used by a local worker; a queued execution uses the configuration of the worker that runs it.");
                     await WarnIfNoWorkerAsync(queue, observer, cancellationToken).ConfigureAwait(false);
+                    started = await executions.StartAsync(request, queue, lookupDirectory, cancellationToken, observer.Warning).ConfigureAwait(false);
                 }
-                started = await executions.StartAsync(request, queue, lookupDirectory, cancellationToken, observer.Warning).ConfigureAwait(false);
                 // Ended on process exit if still open then: nothing else will serve its queue.
                 if (worker != null) served = LocalRuns.Register(started.Id, executions);
                 observer.Submitted?.Invoke(started);
@@ -138,6 +153,24 @@ namespace Kubiya.Core.Executions
             {
                 // Only a hint; the start itself reports real problems.
             }
+        }
+
+        /// <summary>
+        /// The local worker did not start: nothing would ever serve the ephemeral queue, so an
+        /// execution submitted meanwhile is terminated, saying why (a failed submission needs nothing).
+        /// </summary>
+        private static async Task EndUnservedAsync(ExecutionService executions, Task<ExecutionInfo> submitting)
+        {
+            ExecutionInfo submitted;
+            try
+            {
+                submitted = await submitting.ConfigureAwait(false);
+            }
+            catch (Exception)
+            {
+                return;
+            }
+            await TerminateQuietlyAsync(executions, submitted.Id, "Its local worker did not start.").ConfigureAwait(false);
         }
 
         private static async Task CancelQuietlyAsync(ExecutionService executions, string id)
