@@ -127,6 +127,40 @@ public sealed class WorkerConfigTests(ObservabilityFixture fx) : IDisposable
     }
 
     [Fact]
+    public async Task DaemonModeStartsADaemonWithTheFilesLogLimitsAndQueue()
+    {
+        var queue = CliFixture.Unique("wcd");
+        var env = Home($$"""
+            queue_id: {{queue}}
+            daemon_mode: true
+            temporal:
+              host: ${WC_TEMPORAL_HOST}
+            logging:
+              max_size_bytes: 4096
+              max_backups: 2
+            """, "host-wcd");
+        try
+        {
+            // No -d, no --queue-id, no log options: all from the file.
+            var started = (await env.RunAsync("worker", "start", "-o", "json")).Exit(0).Json;
+            Assert.Equal("running", started.GetProperty("state").GetString());
+            var pid = started.GetProperty("pid").GetInt32();
+            var cmdline = File.ReadAllText($"/proc/{pid}/cmdline").Replace('\0', ' ');
+            Assert.Contains($"supervise --queue-id {queue} ", cmdline);
+            Assert.Contains("--max-log-size 4096 ", cmdline);
+            Assert.Contains("--max-log-backups 2 ", cmdline);
+            var exec = (await env.RunAsync("exec", "agent", "shell", "echo via-file-daemon", "--queue", queue, "-o", "json")).Exit(0).Json;
+            Assert.Contains("via-file-daemon", exec.GetProperty("output").GetString());
+            // worker status and stop find the queue in the file too.
+            (await env.RunAsync("worker", "status")).Exit(0);
+        }
+        finally
+        {
+            (await env.RunAsync("worker", "stop")).Exit(0);
+        }
+    }
+
+    [Fact]
     public async Task ABadValueIsOneLineNamingTheFileAndKey()
     {
         var env = Home("queue_id: q1\nresources:\n  max_concurrent_activities: lots\n", "host-bad");
