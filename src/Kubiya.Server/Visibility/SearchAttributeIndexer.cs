@@ -50,6 +50,17 @@ public sealed class SearchAttributeIndexer
             using var r = cmd.ExecuteReader();
             while (r.Read()) rows.Add((r.GetString(0), r.GetString(1), (byte[])r[2]));
         }
+        // Standalone activity executions share the index (their table exists once the server has run with them).
+        using (var cmd = conn.CreateCommand())
+        {
+            cmd.CommandText = "SELECT name FROM sqlite_master WHERE type='table' AND name='activity_executions'";
+            if (cmd.ExecuteScalar() != null)
+            {
+                cmd.CommandText = "SELECT ns, run_id, search_attributes FROM activity_executions WHERE search_attributes IS NOT NULL";
+                using var r = cmd.ExecuteReader();
+                while (r.Read()) rows.Add((r.GetString(0), r.GetString(1), (byte[])r[2]));
+            }
+        }
         foreach (var (ns, runId, bytes) in rows) Write(conn, ns, runId, bytes, replace: false);
         txn.Commit();
         return rows.Count;
