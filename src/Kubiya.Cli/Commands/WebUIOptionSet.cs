@@ -36,7 +36,7 @@ internal sealed class WebUIOptionSet
     }
 
     /// <summary>Whether the command line names either option (so it overrides a recorded choice).</summary>
-    public bool Given(ParseResult parse) => parse.GetResult(Port) != null || parse.GetResult(Disabled) != null;
+    public bool Given(ParseResult parse) => parse.GetResult(Port) is { Implicit: false } || parse.GetResult(Disabled) is { Implicit: false };
 
     /// <summary>The same choice as arguments, for a child worker.</summary>
     public static IEnumerable<string> Arguments(int? port) =>

@@ -33,7 +33,8 @@ public sealed class DaemonRestartTests(DaemonFixture fx)
             var first = started.GetProperty("pid").GetInt32();
             await RunningAsync(paths, 0);
 
-            (await Cli("worker", "restart", "--queue-id", q)).Exit(0);
+            // From a shell whose environment would serve a UI: the recorded --no-webui still wins.
+            (await fx.Env.With("KUBIYA_NO_WEBUI", null).RunAsync("worker", "restart", "--queue-id", q)).Exit(0);
             var (second, supervisor, worker) = await RunningAsync(paths, first);
             Assert.False(DaemonFixture.IsKubiya(first));
             foreach (var option in new[] { "--max-log-size 65536 ", "--max-log-backups 2 ", "--drain-timeout 7 ", "--restart-delay 3 ", $"--proxy-config-file {models} ", "--no-webui " })

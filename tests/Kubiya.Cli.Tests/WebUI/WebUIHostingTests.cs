@@ -150,6 +150,42 @@ public sealed class WebUIHostingTests(WebUIFixture fx)
     }
 
     [Fact]
+    public async Task WorkersPageRestartButtonRestartsADaemonWithItsOptions()
+    {
+        var queue = CliFixture.Unique("webui-restart");
+        var paths = new Kubiya.Core.Workers.WorkerPaths(queue, fx.Home);
+        var start = (await fx.UiEnv.RunAsync("worker", "start", "--queue-id", queue, "-d", "--webui-port", "0", "--max-log-size", "65536", "-o", "json")).Exit(0);
+        var first = start.Json.GetProperty("pid").GetInt32();
+        try
+        {
+            // Open the daemon's own UI (its token is in its log) and press Restart on its own row.
+            string? address = null;
+            await DaemonFixture.WaitUntilAsync(() => (address = Kubiya.Core.WebUI.WebUIAddress.Read(paths)) != null, "the daemon's web UI", TimeSpan.FromSeconds(60));
+            var line = File.ReadAllLines(paths.LogFile).Last(l => l.Contains("Web UI: " + address, StringComparison.Ordinal));
+            using var browser = new Browser();
+            browser.Go(line[line.IndexOf("http://", StringComparison.Ordinal)..].Trim());
+            browser.Go(address + "#/workers");
+            var row = browser.Wait(d => d.FindElements(By.CssSelector("tr")).FirstOrDefault(r => r.Text.Contains(queue) && r.Text.Contains(address!) && r.FindElements(By.CssSelector("[data-action=restart]")).Count > 0), "the daemon's row with its web UI");
+            row!.FindElement(By.CssSelector("[data-action=restart]")).Click();
+            browser.Wait(d => d.FindElement(By.Id("worker-message")).Text.Contains("serves this page", StringComparison.Ordinal), "the page saying it goes with its worker");
+            browser.Screenshot("workers-restart-own");
+            await DaemonFixture.WaitUntilAsync(() => Kubiya.Core.Workers.DaemonInfo.TryRead(paths.InfoFile) is { WorkerPid: > 0 } i && i.Pid != first && i.State == "running", "the daemon restarted", TimeSpan.FromSeconds(90));
+            // The page stopped refreshing from the worker that went away, so the message stays.
+            await Task.Delay(6000);
+            Assert.Contains("serves this page", browser.Driver.FindElement(By.Id("worker-message")).Text);
+            Assert.False(DaemonFixture.IsKubiya(first));
+            var supervisor = File.ReadAllText($"/proc/{Kubiya.Core.Workers.DaemonInfo.TryRead(paths.InfoFile)!.Pid}/cmdline").Replace('\0', ' ') + " ";
+            var recorded = File.ReadAllText(Path.Combine(paths.Directory, "daemon_options.txt")).Replace('\n', ' ');
+            Assert.True(supervisor.Contains("--max-log-size 65536 ", StringComparison.Ordinal), supervisor + " | " + recorded);
+            Assert.True(supervisor.Contains("--webui-port 0 ", StringComparison.Ordinal), supervisor + " | " + recorded);
+        }
+        finally
+        {
+            await fx.Env.RunAsync("worker", "stop", "--queue-id", queue);
+        }
+    }
+
+    [Fact]
     public async Task StandaloneUiPlaygroundRunsOnTheQueueTyped()
     {
         // kubiya ui with no queue (as Start-KubiyaWebUI without -QueueId): the Playground asks for one.

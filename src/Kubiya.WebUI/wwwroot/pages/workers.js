@@ -4,16 +4,18 @@ import { el, clear, card, pill, table, when, errorBox } from "../dom.js";
 export async function render(root) {
   const body = el("div", { class: "page-body" });
   root.append(body);
+  let timer = null;
+  const halt = () => clearInterval(timer);
   const load = async () => {
-    try { draw(clear(body), await api("/api/workers"), load); }
+    try { draw(clear(body), await api("/api/workers"), load, halt); }
     catch (e) { clear(body).append(errorBox(e.message)); }
   };
   await load();
-  const timer = setInterval(load, 5000);
-  return () => clearInterval(timer);
+  timer = setInterval(load, 5000);
+  return halt;
 }
 
-function draw(root, data, reload) {
+function draw(root, data, reload, halt) {
   const message = el("div", { class: "small muted", id: "worker-message" });
   const act = (queue, action, servesThisPage) => async () => {
     message.textContent = `${action} requested for ${queue}…`;
@@ -21,6 +23,7 @@ function draw(root, data, reload) {
       await api(`/api/workers/${encodeURIComponent(queue)}/${action}`, { method: "POST" });
       // This page goes with its worker; a restarted one serves with a new token, printed in its log.
       if (servesThisPage) {
+        halt(); // the page stays as it is, with this message, instead of failing to refresh
         message.textContent = action === "restart"
           ? `${queue} serves this page: it comes back with a new token. Open the new address from its log: kubiya worker logs --queue-id ${queue} --tail 50 (the "Web UI:" line).`
           : `${queue} served this page: it stops with the worker.`;
