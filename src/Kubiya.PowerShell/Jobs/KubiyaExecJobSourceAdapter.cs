@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
@@ -15,14 +14,10 @@ namespace Kubiya.PowerShell.Jobs
         /// <summary>Name of the adapter; equal to the jobs' PSJobTypeName so job cmdlets route to it.</summary>
         public const string AdapterName = KubiyaExecJob.JobTypeName;
 
-        private static readonly ConcurrentDictionary<Guid, ConcurrentDictionary<Guid, Job2>> ByRunspace =
-            new ConcurrentDictionary<Guid, ConcurrentDictionary<Guid, Job2>>();
+        private static readonly RunspaceJobTable Table = new RunspaceJobTable();
 
         /// <summary>Creates the adapter.</summary>
         public KubiyaExecJobSourceAdapter() => Name = AdapterName;
-
-        private static ConcurrentDictionary<Guid, Job2> Jobs => ByRunspace.GetOrAdd(
-            System.Management.Automation.Runspaces.Runspace.DefaultRunspace?.InstanceId ?? Guid.Empty, _ => new ConcurrentDictionary<Guid, Job2>());
 
         /// <summary>Creates an execution job from a definition made by <see cref="ExecJobs"/>.</summary>
         public override Job2 NewJob(JobInvocationInfo specification)
@@ -31,43 +26,35 @@ namespace Kubiya.PowerShell.Jobs
             if (!(parameters?.FirstOrDefault(p => p.Name == ExecJobs.SpecParameter)?.Value is ExecJobs.Spec spec))
                 throw new NotSupportedException("Start execution jobs with Invoke-KubiyaExec -AsJob.");
             var job = new KubiyaExecJob(specification.Command, spec.Name, spec.Run, spec.Cancel);
-            ByRunspace.GetOrAdd(spec.Runspace, _ => new ConcurrentDictionary<Guid, Job2>())[job.InstanceId] = job;
+            Table.Track(spec.Runspace, job);
             return job;
         }
 
         /// <inheritdoc />
-        public override IList<Job2> GetJobs() => Jobs.Values.ToList();
+        public override IList<Job2> GetJobs() => Table.Current.ToList();
 
         /// <inheritdoc />
-        public override IList<Job2> GetJobsByName(string name, bool recurse)
-        {
-            var pattern = new WildcardPattern(name, WildcardOptions.IgnoreCase);
-            return Jobs.Values.Where(j => pattern.IsMatch(j.Name)).ToList();
-        }
+        public override IList<Job2> GetJobsByName(string name, bool recurse) => Table.ByName(name);
 
         /// <inheritdoc />
-        public override IList<Job2> GetJobsByCommand(string command, bool recurse)
-        {
-            var pattern = new WildcardPattern(command, WildcardOptions.IgnoreCase);
-            return Jobs.Values.Where(j => pattern.IsMatch(j.Command)).ToList();
-        }
+        public override IList<Job2> GetJobsByCommand(string command, bool recurse) => Table.ByCommand(command);
 
         /// <inheritdoc />
-        public override IList<Job2> GetJobsByState(JobState state, bool recurse) => Jobs.Values.Where(j => j.JobStateInfo.State == state).ToList();
+        public override IList<Job2> GetJobsByState(JobState state, bool recurse) => Table.ByState(state);
 
         /// <inheritdoc />
         public override IList<Job2> GetJobsByFilter(Dictionary<string, object> filter, bool recurse) => new List<Job2>();
 
         /// <inheritdoc />
-        public override Job2 GetJobByInstanceId(Guid instanceId, bool recurse) => Jobs.TryGetValue(instanceId, out var j) ? j : null!;
+        public override Job2 GetJobByInstanceId(Guid instanceId, bool recurse) => Table.ByInstanceId(instanceId);
 
         /// <inheritdoc />
-        public override Job2 GetJobBySessionId(int id, bool recurse) => Jobs.Values.FirstOrDefault(j => j.Id == id)!;
+        public override Job2 GetJobBySessionId(int id, bool recurse) => Table.BySessionId(id);
 
         /// <inheritdoc />
         public override void RemoveJob(Job2 job)
         {
-            foreach (var jobs in ByRunspace.Values) jobs.TryRemove(job.InstanceId, out _);
+            Table.Forget(job);
             job.Dispose();
         }
     }

@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
@@ -15,24 +14,17 @@ namespace Kubiya.PowerShell.Jobs
         /// <summary>Name of the adapter; equal to the jobs' PSJobTypeName so job cmdlets route to it.</summary>
         public const string AdapterName = KubiyaWorkerJob.JobTypeName;
 
-        private static readonly ConcurrentDictionary<Guid, ConcurrentDictionary<Guid, Job2>> ByRunspace =
-            new ConcurrentDictionary<Guid, ConcurrentDictionary<Guid, Job2>>();
+        private static readonly RunspaceJobTable Table = new RunspaceJobTable();
 
         /// <summary>Creates the adapter.</summary>
         public KubiyaWorkerJobSourceAdapter() => Name = AdapterName;
 
-        private static ConcurrentDictionary<Guid, Job2> Jobs => ByRunspace.GetOrAdd(
-            System.Management.Automation.Runspaces.Runspace.DefaultRunspace?.InstanceId ?? Guid.Empty, _ => new ConcurrentDictionary<Guid, Job2>());
-
         /// <summary>This runspace's worker jobs.</summary>
-        internal static IReadOnlyList<KubiyaWorkerJob> Current => Jobs.Values.OfType<KubiyaWorkerJob>().OrderBy(j => j.Id).ToList();
+        internal static IReadOnlyList<KubiyaWorkerJob> Current => Table.Current.OfType<KubiyaWorkerJob>().OrderBy(j => j.Id).ToList();
 
-        internal static void Track(Guid runspace, KubiyaWorkerJob job) => ByRunspace.GetOrAdd(runspace, _ => new ConcurrentDictionary<Guid, Job2>())[job.InstanceId] = job;
+        internal static void Track(Guid runspace, KubiyaWorkerJob job) => Table.Track(runspace, job);
 
-        internal static void Forget(KubiyaWorkerJob job)
-        {
-            foreach (var jobs in ByRunspace.Values) jobs.TryRemove(job.InstanceId, out _);
-        }
+        internal static void Forget(KubiyaWorkerJob job) => Table.Forget(job);
 
         /// <summary>Creates a worker job from a definition made by <see cref="WorkerJobs"/>.</summary>
         public override Job2 NewJob(JobInvocationInfo specification)
@@ -47,42 +39,31 @@ namespace Kubiya.PowerShell.Jobs
         }
 
         /// <inheritdoc />
-        public override IList<Job2> GetJobs() => Jobs.Values.ToList();
+        public override IList<Job2> GetJobs() => Table.Current.ToList();
 
         /// <inheritdoc />
-        public override IList<Job2> GetJobsByName(string name, bool recurse)
-        {
-            var pattern = new WildcardPattern(name, WildcardOptions.IgnoreCase);
-            return Jobs.Values.Where(j => pattern.IsMatch(j.Name)).ToList();
-        }
+        public override IList<Job2> GetJobsByName(string name, bool recurse) => Table.ByName(name);
 
         /// <inheritdoc />
-        public override IList<Job2> GetJobsByCommand(string command, bool recurse)
-        {
-            var pattern = new WildcardPattern(command, WildcardOptions.IgnoreCase);
-            return Jobs.Values.Where(j => pattern.IsMatch(j.Command)).ToList();
-        }
+        public override IList<Job2> GetJobsByCommand(string command, bool recurse) => Table.ByCommand(command);
 
         /// <inheritdoc />
-        public override IList<Job2> GetJobsByState(JobState state, bool recurse) => Jobs.Values.Where(j => j.JobStateInfo.State == state).ToList();
+        public override IList<Job2> GetJobsByState(JobState state, bool recurse) => Table.ByState(state);
 
         /// <inheritdoc />
         public override IList<Job2> GetJobsByFilter(Dictionary<string, object> filter, bool recurse) => new List<Job2>();
 
         /// <inheritdoc />
-        public override Job2 GetJobByInstanceId(Guid instanceId, bool recurse) => Jobs.TryGetValue(instanceId, out var j) ? j : null!;
+        public override Job2 GetJobByInstanceId(Guid instanceId, bool recurse) => Table.ByInstanceId(instanceId);
 
         /// <inheritdoc />
-        public override Job2 GetJobBySessionId(int id, bool recurse) => Jobs.Values.FirstOrDefault(j => j.Id == id)!;
+        public override Job2 GetJobBySessionId(int id, bool recurse) => Table.BySessionId(id);
 
         /// <inheritdoc />
         public override void RemoveJob(Job2 job)
         {
-            if (job is KubiyaWorkerJob k)
-            {
-                Forget(k);
-                k.Dispose();
-            }
+            Table.Forget(job);
+            job.Dispose();
         }
     }
 }

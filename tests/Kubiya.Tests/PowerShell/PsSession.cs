@@ -71,7 +71,9 @@ public sealed class PsSession : IDisposable
     {
         var adapter = AppDomain.CurrentDomain.GetAssemblies().Where(a => a.GetName().Name == "Kubiya")
             .Select(a => a.GetType("Kubiya.PowerShell.Jobs.KubiyaWorkerJobSourceAdapter")).Single(t => t != null)!;
-        var byRunspace = (System.Collections.IDictionary)adapter.GetField("ByRunspace", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!.GetValue(null)!;
+        const System.Reflection.BindingFlags Private = System.Reflection.BindingFlags.NonPublic;
+        var table = adapter.GetField("Table", Private | System.Reflection.BindingFlags.Static)!.GetValue(null)!;
+        var byRunspace = (System.Collections.IDictionary)table.GetType().GetField("byRunspace", Private | System.Reflection.BindingFlags.Instance)!.GetValue(table)!;
         if (!byRunspace.Contains(runspace.InstanceId)) return Array.Empty<string>();
         var jobs = (System.Collections.IDictionary)byRunspace[runspace.InstanceId]!;
         return jobs.Values.Cast<Job>().Select(j => j.Name).ToList();
