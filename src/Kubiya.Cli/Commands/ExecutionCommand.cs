@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Kubiya.Cli.Infrastructure;
 using Kubiya.Cli.Output;
+using Kubiya.Core.Analytics;
 using Kubiya.Core.Errors;
 using Kubiya.Core.Executions;
 using Kubiya.Core.Logs;
@@ -28,22 +29,29 @@ internal static class ExecutionCommand
 
     private static Command List()
     {
-        var command = new Command("list", "List executions, newest first.");
+        var command = new Command("list", "List executions, newest first (the filters of Get-KubiyaExecution and the web UI).");
         var status = new Option<string[]>("--status") { Description = "Only these statuses: Pending, Running, WaitingForInput, Completed, Failed, Cancelled (repeat or comma-separate).", AllowMultipleArgumentsPerToken = true };
         var agent = new Option<string?>("--agent") { Description = "Only this agent's executions." };
+        var team = new Option<string?>("--team") { Description = "Only this team's executions (not its members' own runs)." };
         var queue = new Option<string?>("--queue") { Description = "Only executions sent to this queue." };
+        var schedule = new Option<string?>("--schedule") { Description = "Only executions started by this schedule." };
+        var since = new Option<string?>("--since") { Description = "Only those created since: an age (90m, 24h, 7d, 2w) or a date." };
         var limit = new Option<int>("--limit") { Description = "At most this many.", DefaultValueFactory = _ => 20 };
-        foreach (var o in new Option[] { status, agent, queue, limit }) command.Add(o);
+        var skip = new Option<int>("--skip") { Description = "Leave out this many of the newest matching ones first (page with --limit)." };
+        foreach (var o in new Option[] { status, agent, team, queue, schedule, since, limit, skip }) command.Add(o);
         command.SetAction(async ctx =>
         {
-            var n = ctx.Get(limit);
-            if (n < 1) throw new KubiyaException(KubiyaErrorKind.InvalidArgument, "InvalidLimit", $"--limit must be at least 1 (got {n}).", n);
+            ExecutionFilterText.CheckPage(ctx.Get(limit), ctx.Get(skip), "--limit", "--skip");
             var filter = new ExecutionFilter
             {
-                Statuses = ParseStatuses(ctx.Get(status) ?? Array.Empty<string>()),
+                Statuses = ExecutionFilterText.Statuses(ctx.Get(status) ?? Array.Empty<string>()),
                 Agent = ctx.Get(agent),
+                Team = ctx.Get(team),
                 Queue = ctx.Get(queue),
-                First = n,
+                Schedule = ctx.Get(schedule),
+                Since = ctx.Get(since) is { } text ? SinceText.Parse(text, DateTimeOffset.Now) : null,
+                First = ctx.Get(limit),
+                Skip = ctx.Get(skip),
             };
             var executions = await ctx.Runtime.ExecutionsAsync(ctx.Cancellation);
             var list = await executions.ListAsync(filter, ctx.Cancellation);
@@ -152,18 +160,5 @@ internal static class ExecutionCommand
             return ExitCodes.Ok;
         });
         return command;
-    }
-
-    private static IReadOnlyList<string> ParseStatuses(IEnumerable<string> values)
-    {
-        var result = new List<string>();
-        foreach (var v in values.SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)))
-        {
-            if (ExecutionStatus.Parse(v) is not { } s)
-                throw new KubiyaException(KubiyaErrorKind.InvalidArgument, "InvalidStatus",
-                    $"'{v}' is not a status; use {string.Join(", ", ExecutionStatus.All)}.", v);
-            result.Add(s);
-        }
-        return result;
     }
 }

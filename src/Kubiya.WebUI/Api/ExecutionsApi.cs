@@ -57,14 +57,8 @@ internal static class ExecutionsApi
     /// <summary>The filter a query string asks for: status (repeat or comma-separate), agent / agent_id, team, queue, schedule, since, limit, skip (as Get-KubiyaExecution -First / -Skip).</summary>
     internal static ExecutionFilter Filter(IQueryCollection q)
     {
-        var statuses = new List<string>();
-        foreach (var value in q["status"].SelectMany(v => (v ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)))
-        {
-            // Kubiya's docs spell them lower case with underscores (waiting_for_input).
-            var status = ExecutionStatus.Parse(value.Replace("_", "").Replace("-", ""))
-                ?? throw new KubiyaException(KubiyaErrorKind.InvalidArgument, "InvalidStatus", $"'{value}' is not a status; use {string.Join(", ", ExecutionStatus.All)}.", value);
-            statuses.Add(status);
-        }
+        // Kubiya's docs spell them lower case with underscores (waiting_for_input); the CLI reads them the same way.
+        var statuses = ExecutionFilterText.Statuses(q["status"]);
         var limitText = q["limit"].FirstOrDefault() ?? q["first"].FirstOrDefault();
         var limit = 50;
         if (limitText != null && (!int.TryParse(limitText, NumberStyles.Integer, CultureInfo.InvariantCulture, out limit) || limit < 1 || limit > 1000))

@@ -31,6 +31,31 @@ public sealed class ExecutionTests(CliFixture fx)
     }
 
     [Fact]
+    public async Task ListFiltersByTeamAndPagesWithSkipAsTheCmdletDoes()
+    {
+        var older = (await fx.Env.RunAsync("exec", "team", "pair", "older", "--local", "-o", "json")).Exit(0).Json.GetProperty("id").GetString();
+        var newer = (await fx.Env.RunAsync("exec", "team", "pair", "newer", "--local", "-o", "json")).Exit(0).Json.GetProperty("id").GetString();
+        (await fx.Env.RunAsync("exec", "agent", "first", "alone", "--local")).Exit(0);
+        var team = (await fx.Env.RunAsync("execution", "list", "--team", "pair", "--limit", "100", "-o", "json")).Exit(0).Json;
+        Assert.All(team.EnumerateArray(), e => Assert.Equal("pair", e.GetProperty("team").GetString()));
+        var ids = team.EnumerateArray().Select(e => e.GetProperty("id").GetString()).ToList();
+        Assert.Equal(new[] { newer, older }, ids.Take(2));
+        var page1 = (await fx.Env.RunAsync("execution", "list", "--team", "pair", "--limit", "1", "-o", "json")).Exit(0).Json;
+        var page2 = (await fx.Env.RunAsync("execution", "list", "--team", "pair", "--limit", "1", "--skip", "1", "-o", "json")).Exit(0).Json;
+        Assert.Equal(newer, Assert.Single(page1.EnumerateArray()).GetProperty("id").GetString());
+        Assert.Equal(older, Assert.Single(page2.EnumerateArray()).GetProperty("id").GetString());
+        var recent = (await fx.Env.RunAsync("execution", "list", "--team", "pair", "--since", "10m", "--limit", "100", "-o", "json")).Exit(0).Json;
+        Assert.Contains(recent.EnumerateArray(), e => e.GetProperty("id").GetString() == older);
+        Assert.Equal(0, (await fx.Env.RunAsync("execution", "list", "--team", "no-such-team", "-o", "json")).Exit(0).Json.GetArrayLength());
+        Assert.Equal(0, (await fx.Env.RunAsync("execution", "list", "--schedule", "no-such-schedule", "-o", "json")).Exit(0).Json.GetArrayLength());
+        Assert.Contains("[InvalidSkip]", (await fx.Env.RunAsync("execution", "list", "--skip", "-1")).Exit(2).Stderr);
+        Assert.Contains("[InvalidSince]", (await fx.Env.RunAsync("execution", "list", "--since", "soon")).Exit(2).Stderr);
+        // Kubiya's spelling reads as in the web UI.
+        var waiting = (await fx.Env.RunAsync("execution", "list", "--status", "waiting_for_input", "--limit", "100", "-o", "json")).Exit(0).Json;
+        Assert.All(waiting.EnumerateArray(), e => Assert.Equal("WaitingForInput", e.GetProperty("status").GetString()));
+    }
+
+    [Fact]
     public async Task GetShowsTheWholeOutputAndLogsReadTheHistory()
     {
         var id = (await fx.Env.RunAsync("exec", "agent", "shell", "echo get-line-1; echo get-line-2", "--local", "-o", "json")).Exit(0).Json.GetProperty("id").GetString()!;
