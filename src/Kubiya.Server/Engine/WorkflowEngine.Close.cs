@@ -162,7 +162,7 @@ public sealed partial class WorkflowEngine
         var ev = NewEvent(EventType.WorkflowExecutionTimedOut);
         ev.WorkflowExecutionTimedOutEventAttributes = new() { RetryState = state };
         if (state == RetryState.InProgress)
-            ev.WorkflowExecutionTimedOutEventAttributes.NewExecutionRunId = e.State.NewRunId = Guid.NewGuid().ToString();
+            ev.WorkflowExecutionTimedOutEventAttributes.NewExecutionRunId = e.State.NewRunId = RunIds.New();
         ForceClose(tx, e, WorkflowExecutionStatus.TimedOut, ev);
         if (state == RetryState.InProgress) StartRetryRun(tx, e, failure, backoff);
     }

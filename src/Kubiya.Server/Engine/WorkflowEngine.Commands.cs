@@ -183,7 +183,7 @@ public sealed partial class WorkflowEngine
                     WorkflowTaskCompletedEventId = completedId,
                 };
                 if (state == RetryState.InProgress)
-                    ev.WorkflowExecutionFailedEventAttributes.NewExecutionRunId = e.State.NewRunId = Guid.NewGuid().ToString();
+                    ev.WorkflowExecutionFailedEventAttributes.NewExecutionRunId = e.State.NewRunId = RunIds.New();
                 Close(tx, e, WorkflowExecutionStatus.Failed, ev);
                 if (state == RetryState.InProgress) StartRetryRun(tx, e, failure, backoff);
                 return false;
@@ -258,7 +258,7 @@ public sealed partial class WorkflowEngine
     {
         var s = e.State;
         var startedAttrs = e.History[0].WorkflowExecutionStartedEventAttributes;
-        var newRunId = Guid.NewGuid().ToString();
+        var newRunId = RunIds.New();
         var queue = string.IsNullOrEmpty(a.TaskQueue?.Name) ? s.TaskQueue : a.TaskQueue.Name;
         var type = string.IsNullOrEmpty(a.WorkflowType?.Name) ? s.WorkflowType : a.WorkflowType.Name;
         var runMs = a.WorkflowRunTimeout != null ? Clock.Ms(a.WorkflowRunTimeout) : Clock.Ms(startedAttrs.WorkflowRunTimeout);

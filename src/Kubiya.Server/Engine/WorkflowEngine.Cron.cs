@@ -43,7 +43,7 @@ public sealed partial class WorkflowEngine
         if (status is not (WorkflowExecutionStatus.Completed or WorkflowExecutionStatus.Failed or WorkflowExecutionStatus.TimedOut)) return null;
         var now = Clock.NowMs();
         if (e.State.ExecutionDeadlineMs is { } deadline && deadline <= now) return null;
-        var runId = Guid.NewGuid().ToString();
+        var runId = RunIds.New();
         switch (status)
         {
             case WorkflowExecutionStatus.Completed: closeEvent.WorkflowExecutionCompletedEventAttributes.NewExecutionRunId = runId; break;

@@ -170,7 +170,7 @@ public sealed partial class WorkflowEngine
     internal Execution CreateRun(Tx tx, StartSpec spec, Action<Execution>? beforeFirstTask = null)
     {
         var now = Clock.NowMs();
-        var runId = pendingRunId ?? Guid.NewGuid().ToString();
+        var runId = pendingRunId ?? RunIds.New();
         var firstRunId = spec.FirstRunId ?? runId;
         // A start delay or retry backoff postpones the first workflow task; the run's clocks start with it.
         var backoff = Math.Max(0, spec.FirstTaskBackoffMs);

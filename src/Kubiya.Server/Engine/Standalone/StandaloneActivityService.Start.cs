@@ -103,7 +103,7 @@ public sealed partial class StandaloneActivityService
         {
             Namespace = r.Namespace,
             ActivityId = r.ActivityId,
-            RunId = Guid.NewGuid().ToString(),
+            RunId = RunIds.New(),
             RequestId = requestId,
             ActivityType = r.ActivityType.Name,
             TaskQueue = r.TaskQueue.Name,
