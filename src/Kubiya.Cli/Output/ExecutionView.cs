@@ -62,6 +62,8 @@ public sealed class ExecutionView
     public double? CostUsd { get; init; }
     /// <summary>The plan the execution ran, when it was planned.</summary>
     public string? PlanId { get; init; }
+    /// <summary>A team waiting on a member's question: the member's execution id.</summary>
+    public string? WaitingOn { get; init; }
 
     /// <summary>The view of <paramref name="e"/>.</summary>
     public static ExecutionView From(ExecutionInfo e) => new()
@@ -93,6 +95,7 @@ public sealed class ExecutionView
         OutputTokens = e.OutputTokens,
         CostUsd = e.CostUsd,
         PlanId = e.PlanId,
+        WaitingOn = e.WaitingOn,
     };
 
     /// <summary>Writes <paramref name="e"/> as key: value lines, then its output.</summary>
@@ -111,6 +114,7 @@ public sealed class ExecutionView
         if (e.Environment != null) rows.Add(("Environment", e.Environment));
         if (e.WorkingDirectory != null) rows.Add(("Directory", e.WorkingDirectory));
         if (e.Question != null) rows.Add(("Question", e.Question));
+        if (e.WaitingOn != null) rows.Add(("Waiting on", e.WaitingOn));
         if (e.Model != null)
         {
             rows.Add(("Model", e.Model));

@@ -49,6 +49,11 @@ namespace Kubiya.Core.Executions
         public string? Schedule { get; set; }
         /// <summary>The question it waits on, when WaitingForInput.</summary>
         public string? Question { get; set; }
+        /// <summary>
+        /// A team WaitingForInput because a member asks: that member's execution id (an answer sent
+        /// to the team goes to it).
+        /// </summary>
+        public string? WaitingOn { get; set; }
         /// <summary>"done/total" steps.</summary>
         public string? Progress { get; set; }
         /// <summary>The plan it ran, when it was planned.</summary>

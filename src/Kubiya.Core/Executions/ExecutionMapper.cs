@@ -49,7 +49,11 @@ namespace Kubiya.Core.Executions
                 info.OutputTokens = await NumberAsync<long>(memo, MemoKeys.OutputTokens).ConfigureAwait(false) ?? 0;
                 info.CostUsd = await NumberAsync<double>(memo, MemoKeys.CostUsd).ConfigureAwait(false);
             }
-            if (info.Status == ExecutionStatus.WaitingForInput) info.Question = await StringAsync(memo, MemoKeys.Question).ConfigureAwait(false);
+            if (info.Status == ExecutionStatus.WaitingForInput)
+            {
+                info.Question = await StringAsync(memo, MemoKeys.Question).ConfigureAwait(false);
+                info.WaitingOn = await StringAsync(memo, MemoKeys.WaitingOn).ConfigureAwait(false);
+            }
             var started = await StringAsync(memo, MemoKeys.StartedAt).ConfigureAwait(false);
             if (started != null && DateTimeOffset.TryParse(started, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var s)) info.StartedAt = s.ToLocalTime();
             if (wf.CloseTime is { } close) info.CompletedAt = new DateTimeOffset(DateTime.SpecifyKind(close, DateTimeKind.Utc)).ToLocalTime();

@@ -322,10 +322,20 @@ namespace Kubiya.Core.Executions
             if (info.Status != ExecutionStatus.WaitingForInput)
                 throw new KubiyaException(KubiyaErrorKind.InvalidState, "ExecutionNotWaitingForInput",
                     $"Execution '{id}' is {info.Status}, not waiting for input.", id);
+            // A team waits on its member's question: the answer is the member's.
+            var target = id;
+            if (info.WaitingOn is { } member)
+            {
+                var asking = await GetAsync(member, false, cancellationToken).ConfigureAwait(false);
+                if (asking.Status != ExecutionStatus.WaitingForInput)
+                    throw new KubiyaException(KubiyaErrorKind.InvalidState, "ExecutionNotWaitingForInput",
+                        $"Execution '{id}' waited on its member {member}, which is {asking.Status} now, not waiting for input.", id);
+                target = member;
+            }
             try
             {
                 var from = $"{Environment.UserName}@{Environment.MachineName}";
-                await Client.GetWorkflowHandle(id).SignalAsync(WorkflowNames.InputSignal, new object[] { new InputSignal { Answer = answer, From = from } },
+                await Client.GetWorkflowHandle(target).SignalAsync(WorkflowNames.InputSignal, new object[] { new InputSignal { Answer = answer, From = from } },
                     new WorkflowSignalOptions { Rpc = new RpcOptions { CancellationToken = cancellationToken } }).ConfigureAwait(false);
             }
             catch (Exception ex)

@@ -18,7 +18,7 @@ namespace Kubiya.Core.Workflows
                     MemoUpdate.ValueSet(MemoKeys.StartedAt, Workflow.UtcNow.ToString("o", CultureInfo.InvariantCulture)));
             else
                 Workflow.UpsertMemo(MemoUpdate.ValueSet(MemoKeys.State, "Running"));
-            var loop = new AgentLoop(input, AskAsync, Record, SeenWorker);
+            var loop = new AgentLoop(input, AskAsync, Record, SeenWorker, MemberEnded);
             try
             {
                 outcome.Output = await loop.RunAsync();
@@ -64,6 +64,7 @@ namespace Kubiya.Core.Workflows
                 MemoUpdate.ValueSet(MemoKeys.State, "WaitingForInput"),
                 MemoUpdate.ValueSet(MemoKeys.Question, question),
                 EventUpdate(new ExecutionEvent { Kind = "Question", Step = step, Text = question }));
+            await TellTeamAsync(question);
             await Workflow.WaitConditionAsync(() => pendingAnswer != null);
             waiting = false;
             var answer = pendingAnswer ?? "";
@@ -71,6 +72,9 @@ namespace Kubiya.Core.Workflows
                 MemoUpdate.ValueSet(MemoKeys.State, "Running"),
                 MemoUpdate.ValueUnset(MemoKeys.Question),
                 EventUpdate(new ExecutionEvent { Kind = "Answer", Step = step, Text = $"{question} -> {answer}" }));
+            await TellTeamAsync(null);
+            // Members may still wait while the team itself was asked.
+            if (waitingMembers.Count > 0) ShowWaitingMembers();
             return answer;
         }
 

@@ -112,7 +112,7 @@ namespace Kubiya.Core.Workflows
 
         /// <summary>The product state, for live callers.</summary>
         [WorkflowQuery("state")]
-        public string State => waiting ? "WaitingForInput" : "Running";
+        public string State => waiting || waitingMembers.Count > 0 ? "WaitingForInput" : "Running";
 
         /// <summary>Runs one step; returns null on success, else why it failed.</summary>
         private async Task<string?> RunStepAsync(StepDefinition step)
@@ -149,6 +149,7 @@ namespace Kubiya.Core.Workflows
                 MemoUpdate.ValueSet(MemoKeys.State, "WaitingForInput"),
                 MemoUpdate.ValueSet(MemoKeys.Question, question),
                 EventUpdate(new ExecutionEvent { Kind = "Question", Step = step.Name, Text = question }));
+            await TellTeamAsync(question);
             bool answered;
             if (step.TimeoutSeconds is { } t)
                 answered = await Workflow.WaitConditionAsync(() => pendingAnswer != null, TimeSpan.FromSeconds(t));
@@ -169,6 +170,7 @@ namespace Kubiya.Core.Workflows
                     Step = step.Name,
                     Text = answered ? $"{question} -> {answer}" : $"{question} -> no answer within {step.TimeoutSeconds}s",
                 }));
+            await TellTeamAsync(null);
             outcome.Steps.Add(new StepOutcome { Name = step.Name, Status = approved ? "Approved" : "Rejected" });
             if (approved) return null;
             return answered ? $"Step '{step.Name}' was not approved (answer: '{answer}')." : $"Step '{step.Name}' got no answer within {step.TimeoutSeconds}s.";

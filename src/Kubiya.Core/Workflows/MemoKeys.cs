@@ -54,6 +54,8 @@ namespace Kubiya.Core.Workflows
         public const string CostUsd = "costUsd";
         /// <summary>Specific error id of a failure (BudgetExceeded, MaxTurnsExceeded, ModelNotFound...).</summary>
         public const string ErrorId = "errorId";
+        /// <summary>A team: the member execution whose question it waits on.</summary>
+        public const string WaitingOn = "waitingOn";
     }
 
     /// <summary>Names the workflow registers.</summary>
@@ -65,6 +67,8 @@ namespace Kubiya.Core.Workflows
         public const string LogSignal = "log";
         /// <summary>Signal carrying an <see cref="InputSignal"/>.</summary>
         public const string InputSignal = "input";
+        /// <summary>Signal carrying a <see cref="MemberWaitingSignal"/> from a team's member to the team.</summary>
+        public const string MemberWaitingSignal = "member-waiting";
         /// <summary>Activity that runs one command.</summary>
         public const string RunStepActivity = "kubiya.run-step";
         /// <summary>Activity that matches changed files against rules.</summary>

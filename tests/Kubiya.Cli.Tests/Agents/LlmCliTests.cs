@@ -186,6 +186,54 @@ public sealed class LlmCliTests(CliFixture fx) : IDisposable
     }
 
     [Fact]
+    public async Task ATeamShowsItsMembersQuestionAndTheAnswerToTheTeamReachesTheMember()
+    {
+        var member = Agent("tools: [ask_user]");
+        var team = CliFixture.Unique("asking-team");
+        fx.WriteAgent(team, $"name: {team}\nkind: team\nmode: coordinator\nmodel: smart\nagents: [{member}]\n");
+        fake.Enqueue(
+            Reply.ToolCall("delegate", new { agent = member, task = "ask for a colour" }),
+            Reply.ToolCall("ask_user", new { question = "Which colour?" }),
+            Reply.Text("Member got teal."),
+            Reply.Text("Team got teal."));
+        var queue = CliFixture.Unique("team-q");
+        using var worker = Env.Start(new[] { "worker", "start", "--queue-id", queue, "--proxy-config-file", ModelsFile }, workingDirectory: work);
+        try
+        {
+            await worker.WaitForLineAsync(l => l.Contains("polling queue"), TimeSpan.FromSeconds(60));
+            var id = (await Env.RunAsync("exec", "team", team, "get a colour", "--queue", queue, "--no-wait", "-o", "json")).Exit(0).Json.GetProperty("id").GetString()!;
+            JsonElement state = default;
+            for (var i = 0; i < 150; i++)
+            {
+                state = (await Env.RunAsync("execution", "get", id, "-o", "json")).Exit(0).Json;
+                if (state.GetProperty("status").GetString() == "WaitingForInput") break;
+                await Task.Delay(200);
+            }
+            Assert.Equal("WaitingForInput", state.GetProperty("status").GetString());
+            Assert.Equal($"{member} asks: Which colour?", state.GetProperty("question").GetString());
+            var child = state.GetProperty("waitingOn").GetString()!;
+            Assert.StartsWith(id + "-", child);
+            Assert.Equal("WaitingForInput", (await Env.RunAsync("execution", "get", child, "-o", "json")).Exit(0).Json.GetProperty("status").GetString());
+            var text = (await Env.RunAsync("execution", "get", id)).Exit(0).Stdout;
+            Assert.Contains($"Waiting on:  {child}", text);
+            var listed = (await Env.RunAsync("execution", "list", "--team", team, "--status", "WaitingForInput", "-o", "json")).Exit(0).Json;
+            Assert.Equal(id, Assert.Single(listed.EnumerateArray()).GetProperty("id").GetString());
+
+            (await Env.RunAsync("execution", "input", id, "teal")).Exit(0);
+            (await Env.RunAsync(new[] { "execution", "watch", id }, null, TimeSpan.FromSeconds(60))).Exit(0);
+            var final = (await Env.RunAsync("execution", "get", id, "-o", "json")).Exit(0).Json;
+            Assert.Equal("Completed", final.GetProperty("status").GetString());
+            Assert.Equal(JsonValueKind.Null, final.GetProperty("waitingOn").ValueKind);
+            Assert.Equal("teal", fake.ChatRequests[2].Messages.Last(m => m.Role == "tool").Content);
+        }
+        finally
+        {
+            worker.Signal("INT");
+            await worker.WaitForExitAsync(TimeSpan.FromSeconds(30));
+        }
+    }
+
+    [Fact]
     public async Task BudgetExceededExitsWithFailureAndTheErrorId()
     {
         var agent = Agent("tools: [list_files]\nmaxCostUsd: 0.0005");

@@ -13,7 +13,7 @@ public sealed class ExecTests(CliFixture fx)
     {
         "id", "status", "agent", "team", "queue", "worker", "priority", "prompt", "createdAt", "startedAt", "completedAt",
         "durationMs", "output", "error", "parentExecutionId", "environment", "workingDirectory", "question", "progress",
-        "errorId", "model", "turns", "toolCalls", "inputTokens", "outputTokens", "costUsd", "planId",
+        "errorId", "model", "turns", "toolCalls", "inputTokens", "outputTokens", "costUsd", "planId", "waitingOn",
     };
 
     [Fact]

@@ -90,4 +90,24 @@ public sealed class WebUIInteractionTests(WebUIFixture fx)
         B.Wait(d => d.FindElement(By.CssSelector("#execution-summary .pill")).Text == "Completed", "the page shows Completed");
         B.Wait(d => d.FindElement(By.Id("execution-log")).Text.Contains("approved-run"), "the answered step's output in the log");
     }
+
+    [Fact]
+    public async Task ATeamWaitingOnItsMemberLinksTheMemberAndItsAnswerFormAnswersIt()
+    {
+        fx.WriteAgent("approving-crew", "name: approving-crew\nkind: team\nmode: coordinator\nmodel: smart\nagents: [approve]\n");
+        fx.Fake.Enqueue(Reply.ToolCall("delegate", new { agent = "approve", task = "go" }), Reply.Text("CREW-APPROVED"));
+        var r = (await fx.Env.RunAsync(new[] { "exec", "team", "approving-crew", "go", "--queue", fx.Queue, "--no-wait", "-o", "json" }, null, TimeSpan.FromSeconds(60), fx.Work)).Exit(0);
+        var id = r.Json.GetProperty("id").GetString()!;
+        var waiting = await fx.WaitStatusAsync(id, "WaitingForInput");
+        var member = waiting.GetProperty("waitingOn").GetString()!;
+        B.Go($"{fx.Base}/#/executions/{id}");
+        B.Wait(d => d.FindElement(By.Id("waiting-on")).Text == member, "the member the team waits on");
+        Assert.EndsWith($"#/executions/{member}", B.Driver.FindElement(By.Id("waiting-on")).GetAttribute("href"));
+        B.Wait(d => d.FindElement(By.Id("answer-form")).Text.Contains("approve asks: Go ahead?"), "the member's question in the team's answer form");
+        B.Wait(d => { d.FindElement(By.Id("answer")).Click(); return true; }, "the Answer button clicked");
+        var done = await fx.WaitStatusAsync(id, "Completed", 60);
+        Assert.Equal("CREW-APPROVED", done.GetProperty("output").GetString());
+        Assert.Contains("approved-run", (await fx.WaitStatusAsync(member, "Completed")).GetProperty("output").GetString());
+        B.Wait(d => d.FindElement(By.CssSelector("#execution-summary .pill")).Text == "Completed", "the page shows Completed");
+    }
 }

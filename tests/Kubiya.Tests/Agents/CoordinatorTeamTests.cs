@@ -197,6 +197,71 @@ public sealed class CoordinatorTeamTests(ModuleFixture fx)
         await kit.AssertKeyAbsentAsync(id);
     }
 
+    [Fact]
+    public async Task ATeamWaitsOnItsMembersQuestionAndRunsAgainOnceTheTeamIsAnswered()
+    {
+        using var s = fx.NewSession();
+        using var kit = new LlmTestKit(fx, s);
+        TestAgents.WriteProjectAgent(s.WorkingDirectory, "asker",
+            "name: asker\nsteps:\n  - name: ok?\n    approval: Deploy it?\n  - name: deploy\n    shell: while [ ! -f go.txt ]; do sleep 0.2; done; echo DEPLOYED\n");
+        Team(s, "crew4", "asker");
+        kit.Fake.Enqueue(Reply.ToolCall("delegate", new { agent = "asker", task = "deploy" }), Reply.Text("TEAM-DEPLOYED"));
+        var q = ModuleFixture.Unique("team-ask");
+        kit.StartWorker(q);
+        var id = s.Run($"(Invoke-KubiyaExec -Team crew4 'deploy' -Queue {q} -NoWait -WarningAction SilentlyContinue).Id").Ok().Single().ToString()!;
+
+        await kit.WaitForStatusAsync(id, "WaitingForInput");
+        var child = Assert.Single(Children(s, id));
+        Assert.Equal("WaitingForInput", child.Status);
+        var team = s.Run($"Get-KubiyaExecution -Id {id}").Ok();
+        Assert.Equal("asker asks: Deploy it?", team.Prop<string>("Question"));
+        Assert.Equal(child.Id, team.Prop<string>("WaitingOn"));
+        // Listed as waiting too (what the completer of Send-KubiyaExecutionInput and the web UI's filter read).
+        Assert.Contains(id, s.Run($"Get-KubiyaExecution -Queue {q} -Status WaitingForInput | ForEach-Object Id").Ok().Output.Select(o => o.ToString()));
+
+        // Answering the team answers its member; the team runs again while the member's next step works.
+        s.Run($"Send-KubiyaExecutionInput -Id {id} -Answer yes").Ok();
+        await kit.WaitForStatusAsync(id, "Running");
+        Assert.Equal("True|True", s.Run($"$e = Get-KubiyaExecution -Id {id}; \"$($null -eq $e.Question)|$($null -eq $e.WaitingOn)\"").Ok().Single().ToString());
+        Assert.Equal("Running", Assert.Single(Children(s, id)).Status);
+        File.WriteAllText(s.PathOf("go.txt"), "go");
+        var done = s.Run($"Wait-KubiyaExecution -Id {id} -Timeout 60", TimeSpan.FromSeconds(90));
+        Assert.Equal("Completed", done.Prop<string>("Status"));
+        Assert.Equal("TEAM-DEPLOYED", done.Prop<string>("Output"));
+        Assert.Contains("DEPLOYED", kit.Fake.ChatRequests[1].Messages.Last(m => m.Role == "tool").Content);
+        // The answer went to the member: its own log records it.
+        var log = s.Run($"Get-KubiyaExecutionLog -Id {child.Id} | Where-Object Kind -eq Answer | ForEach-Object Text").Ok().Output.Select(o => o.ToString()).ToList();
+        Assert.EndsWith("Deploy it? -> yes", Assert.Single(log));
+    }
+
+    [Fact]
+    public async Task AMemberCancelledWhileItAsksLeavesNoQuestionOnTheTeam()
+    {
+        using var s = fx.NewSession();
+        using var kit = new LlmTestKit(fx, s);
+        TestAgents.WriteProjectAgent(s.WorkingDirectory, "asker2", "name: asker2\nsteps:\n  - name: ok?\n    approval: Go on?\n");
+        TestAgents.WriteProjectAgent(s.WorkingDirectory, "waiter", "name: waiter\nsteps:\n  - name: wait\n    shell: while [ ! -f go.txt ]; do sleep 0.2; done; echo WAITED\n");
+        Team(s, "crew5", "asker2, waiter");
+        kit.Fake.Enqueue(
+            Reply.ToolCall("delegate", new { agent = "asker2", task = "go" }),
+            Reply.ToolCall("delegate", new { agent = "waiter", task = "wait" }),
+            Reply.Text("TEAM-DONE"));
+        var q = ModuleFixture.Unique("team-ask-cancel");
+        kit.StartWorker(q);
+        var id = s.Run($"(Invoke-KubiyaExec -Team crew5 'go' -Queue {q} -NoWait -WarningAction SilentlyContinue).Id").Ok().Single().ToString()!;
+        await kit.WaitForStatusAsync(id, "WaitingForInput");
+        var asker = Assert.Single(Children(s, id));
+        // The member alone is cancelled: the coordinator reads that and delegates on, and the team no longer shows its question.
+        s.Run($"Stop-KubiyaExecution -Id {asker.Id} -Confirm:$false").Ok();
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (Children(s, id).Count < 2 && DateTime.UtcNow < deadline) await Task.Delay(200);
+        Assert.Equal(2, Children(s, id).Count);
+        Assert.Contains("it was cancelled", kit.Fake.ChatRequests[1].Messages.Last(m => m.Role == "tool").Content);
+        Assert.Equal("Running|True|True", s.Run($"$e = Get-KubiyaExecution -Id {id}; \"$($e.Status)|$($null -eq $e.Question)|$($null -eq $e.WaitingOn)\"").Ok().Single().ToString());
+        File.WriteAllText(s.PathOf("go.txt"), "go");
+        Assert.Equal("Completed", s.Run($"Wait-KubiyaExecution -Id {id} -Timeout 60", TimeSpan.FromSeconds(90)).Prop<string>("Status"));
+    }
+
     /// <summary>One line of the children listing: id|agent|status|inputTokens|cost.</summary>
     private sealed record PSObjectView(string Line)
     {

@@ -25,12 +25,14 @@ namespace Kubiya.Core.Agents.Teams
         private readonly ExecutionInput input;
         private readonly CoordinatorSpec team;
         private readonly Action<ExecutionEvent> record;
+        private readonly Action<string>? memberEnded;
 
-        public TeamDelegation(ExecutionInput input, Action<ExecutionEvent> record)
+        public TeamDelegation(ExecutionInput input, Action<ExecutionEvent> record, Action<string>? memberEnded = null)
         {
             this.input = input;
             team = input.Coordinator!;
             this.record = record;
+            this.memberEnded = memberEnded;
         }
 
         /// <summary>Delegates and waits; <paramref name="remainingBudget"/> (USD) caps an llm member's own budget.</summary>
@@ -65,6 +67,11 @@ namespace Kubiya.Core.Agents.Teams
                     TimeoutFailureException _ => "it timed out",
                     _ => outcome?.Error ?? e.InnerException?.Message ?? e.Message,
                 };
+            }
+            finally
+            {
+                // A member cancelled or terminated while it asked leaves no open question on the team.
+                memberEnded?.Invoke(childId);
             }
 
             var output = Tail(outcome?.Output ?? "", team.MaxMemberOutputChars);

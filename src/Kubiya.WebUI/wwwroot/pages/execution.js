@@ -32,7 +32,8 @@ export async function render(root, { params }) {
         ...kv("Agent", x.team ? `team:${x.team}` : x.agent), ...kv("Queue", x.queue), ...kv("Worker", x.worker),
         ...kv("Created", when(x.createdAt)), ...kv("Started", when(x.startedAt)), ...kv("Completed", when(x.completedAt)),
         ...kv("Duration", duration(x.durationMs)), ...kv("Progress", x.progress), ...kv("Directory", x.workingDirectory),
-        ...kv("Prompt", x.prompt), ...(x.error ? kv("Error", x.error) : []))));
+        ...kv("Prompt", x.prompt), ...(x.waitingOn ? [el("dt", {}, "Waiting on"), el("dd", {}, el("a", { id: "waiting-on", href: `#/executions/${encodeURIComponent(x.waitingOn)}` }, x.waitingOn))] : []),
+        ...(x.error ? kv("Error", x.error) : []))));
     document.getElementById("cost").replaceChildren(x.model
       ? el("dl", { class: "kv" }, ...kv("Model", x.model), ...kv("Turns", `${x.turns ?? 0} (${x.toolCalls ?? 0} tool calls)`),
         ...kv("Tokens", `${x.inputTokens ?? 0} in, ${x.outputTokens ?? 0} out`), ...kv("Cost", x.costUsd != null ? `$${x.costUsd.toFixed(6)}` : "-"))

@@ -38,7 +38,8 @@ namespace Kubiya.Core.Agents.Llm.Loop
         /// <param name="ask">Asks a person (step, question) and returns the answer: the execution waits for input meanwhile.</param>
         /// <param name="record">Records a notable event in the log.</param>
         /// <param name="workerSeen">Called with the identity of each worker that ran a call.</param>
-        public AgentLoop(ExecutionInput input, Func<string, string, Task<string>> ask, Action<ExecutionEvent> record, Action<string> workerSeen)
+        /// <param name="memberEnded">A coordinator's: called with the execution id of each member that ended.</param>
+        public AgentLoop(ExecutionInput input, Func<string, string, Task<string>> ask, Action<ExecutionEvent> record, Action<string> workerSeen, Action<string>? memberEnded = null)
         {
             this.input = input;
             spec = input.Llm!;
@@ -46,7 +47,7 @@ namespace Kubiya.Core.Agents.Llm.Loop
             this.record = record;
             this.workerSeen = workerSeen;
             state = input.Conversation ?? NewConversation(input);
-            if (input.Coordinator != null) team = new TeamDelegation(input, record);
+            if (input.Coordinator != null) team = new TeamDelegation(input, record, memberEnded);
         }
 
         /// <summary>What the run spent so far (a coordinator's includes its members').</summary>
