@@ -31,7 +31,7 @@ internal static class ExecutionCommand
     {
         var command = new Command("list", "List executions, newest first (the filters of Get-KubiyaExecution and the web UI).");
         var status = new Option<string[]>("--status") { Description = "Only these statuses: Pending, Running, WaitingForInput, Completed, Failed, Cancelled (repeat or comma-separate).", AllowMultipleArgumentsPerToken = true };
-        var agent = new Option<string?>("--agent") { Description = "Only this agent's executions." };
+        var agent = new Option<string?>("--agent") { Description = "Only this agent's executions (scheduled ones and its runs as a team member included)." };
         var team = new Option<string?>("--team") { Description = "Only this team's executions (not its members' own runs)." };
         var queue = new Option<string?>("--queue") { Description = "Only executions sent to this queue." };
         var schedule = new Option<string?>("--schedule") { Description = "Only executions started by this schedule." };

@@ -49,7 +49,8 @@ namespace Kubiya.Core.Schedules
         public async Task<ScheduleInfo> CreateAsync(ScheduleRequest request, CancellationToken ct)
         {
             ValidateName(request.Name);
-            var schedule = new Schedule(Action(request), Spec(request.Cron, request.Interval, request.TimeZone))
+            var agentAttribute = await Executions.SearchAttributeSupport.IsAvailableAsync(connection, ct).ConfigureAwait(false);
+            var schedule = new Schedule(Action(request, agentAttribute), Spec(request.Cron, request.Interval, request.TimeZone))
             {
                 Policy = new SchedulePolicy { Overlap = ToApi(request.Overlap) },
                 State = new Temporalio.Client.Schedules.ScheduleState { Paused = request.Paused, Note = request.Note },
@@ -135,7 +136,7 @@ namespace Kubiya.Core.Schedules
                 WorkingDirectory = input.WorkingDirectory,
                 AutoApprove = input.AutoApprove,
             };
-            var action = Action(request);
+            var action = Action(request, await Executions.SearchAttributeSupport.IsAvailableAsync(connection, ct).ConfigureAwait(false));
             var specChanged = changes.Cron != null || changes.Interval != null || changes.TimeZone != null;
             try
             {
@@ -224,9 +225,11 @@ namespace Kubiya.Core.Schedules
 
         /// <summary>
         /// The action: start the execution workflow naming the agent or team, resolved on the
-        /// worker when the schedule fires. The memo is what executions show before a worker runs them.
+        /// worker when the schedule fires. The memo is what executions show before a worker runs them;
+        /// an agent's runs carry the <c>KubiyaAgent</c> search attribute when the server has it
+        /// (<paramref name="agentAttribute"/>), as started runs do, so filtering by agent finds them.
         /// </summary>
-        private ScheduleActionStartWorkflow Action(ScheduleRequest r)
+        private ScheduleActionStartWorkflow Action(ScheduleRequest r, bool agentAttribute)
         {
             if (string.IsNullOrWhiteSpace(r.Prompt))
                 throw new KubiyaException(KubiyaErrorKind.InvalidArgument, "PromptRequired", "The prompt must not be empty.", r.Name);
@@ -262,7 +265,11 @@ namespace Kubiya.Core.Schedules
             if (r.Team != null) memo[MemoKeys.Team] = r.Team;
             if (environment != null) memo[MemoKeys.Environment] = environment;
             if (r.WorkingDirectory != null) memo[MemoKeys.WorkingDirectory] = r.WorkingDirectory;
-            return ScheduleActionStartWorkflow.Create(WorkflowNames.Execution, new object?[] { input }, new WorkflowOptions(r.Name, r.Queue) { Memo = memo });
+            var options = new WorkflowOptions(r.Name, r.Queue) { Memo = memo };
+            if (agentAttribute && r.Agent != null)
+                options.TypedSearchAttributes = new Temporalio.Common.SearchAttributeCollection.Builder()
+                    .Set(Executions.SearchAttributeSupport.Agent, r.Agent).ToSearchAttributeCollection();
+            return ScheduleActionStartWorkflow.Create(WorkflowNames.Execution, new object?[] { input }, options);
         }
 
         internal static ApiOverlap ToApi(string o) => ScheduleOverlap.Parse(o) switch

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.Threading.Tasks;
 using Kubiya.Core.Agents;
 using Kubiya.Core.Agents.Llm.Loop;
 using Kubiya.Core.Configuration;
@@ -24,12 +25,17 @@ namespace Kubiya.Core.Schedules
 
         private readonly KubiyaSettings settings;
         private readonly string defaultDirectory;
+        private readonly Func<Task<bool>>? agentSearchAttribute;
 
-        /// <summary>Creates the resolver for a worker.</summary>
-        public ScheduledAgentResolver(KubiyaSettings settings, string? defaultDirectory)
+        /// <summary>
+        /// Creates the resolver for a worker; <paramref name="agentSearchAttribute"/> tells whether the
+        /// server has the <c>KubiyaAgent</c> search attribute (the worker's connection knows).
+        /// </summary>
+        public ScheduledAgentResolver(KubiyaSettings settings, string? defaultDirectory, Func<Task<bool>>? agentSearchAttribute = null)
         {
             this.settings = settings;
             this.defaultDirectory = defaultDirectory ?? Directory.GetCurrentDirectory();
+            this.agentSearchAttribute = agentSearchAttribute;
         }
 
         /// <summary>
@@ -37,9 +43,11 @@ namespace Kubiya.Core.Schedules
         /// the run with <c>AgentNotFound</c>, not retried: nothing changes by trying again.
         /// </summary>
         [Activity(ActivityName)]
-        public ExecutionInput Resolve(ExecutionInput input)
+        public async Task<ExecutionInput> Resolve(ExecutionInput input)
         {
-            try { return ResolveNow(input); }
+            // Scheduled runs and their team members carry the same attributes as runs started by hand.
+            var attribute = agentSearchAttribute != null && await agentSearchAttribute().ConfigureAwait(false);
+            try { return ResolveNow(input, attribute); }
             catch (KubiyaException ex)
             {
                 var type = ex.Kind == KubiyaErrorKind.NotFound ? "AgentNotFound" : ex.ErrorId;
@@ -48,7 +56,7 @@ namespace Kubiya.Core.Schedules
         }
 
         /// <summary>The resolution itself (also used by tests without a worker).</summary>
-        public ExecutionInput ResolveNow(ExecutionInput input)
+        public ExecutionInput ResolveNow(ExecutionInput input, bool agentSearchAttribute = false)
         {
             var name = input.Agent ?? input.Team
                 ?? throw new KubiyaException(KubiyaErrorKind.InvalidArgument, "AgentRequired", "The scheduled execution names no agent or team.", null);
@@ -71,8 +79,7 @@ namespace Kubiya.Core.Schedules
             };
             LlmExecutionSpec? llm = null;
             if (Agents.Teams.CoordinatorBuilder.IsCoordinator(agent))
-                // The resolver has no connection to ask about the agent search attribute; members' memo names their agent.
-                (llm, input.Coordinator) = Agents.Teams.CoordinatorBuilder.Build(agent, catalog, request, settings, agentSearchAttribute: false);
+                (llm, input.Coordinator) = Agents.Teams.CoordinatorBuilder.Build(agent, catalog, request, settings, agentSearchAttribute);
             else if (agent.Kind == AgentKind.Llm)
                 llm = LlmSpecBuilder.Build(agent, request, settings);
             input.Steps = llm != null ? new List<StepDefinition>() : catalog.StepsFor(agent, input.Prompt);
@@ -81,6 +88,7 @@ namespace Kubiya.Core.Schedules
                 input.WorkingDirectory = string.IsNullOrEmpty(input.WorkingDirectory) || Path.IsPathRooted(agent.WorkingDirectory)
                     ? agent.WorkingDirectory : Path.Combine(input.WorkingDirectory!, agent.WorkingDirectory!);
             input.ResolveAtRun = false;
+            input.AgentSearchAttribute = agentSearchAttribute && input.Agent != null;
             return input;
         }
     }

@@ -130,7 +130,8 @@ namespace Kubiya.Core.Workers
             };
             workerOptions.AddWorkflow<ExecutionWorkflow>();
             workerOptions.AddAllActivities(activities);
-            workerOptions.AddAllActivities(new Schedules.ScheduledAgentResolver(settings, options.DefaultWorkingDirectory));
+            workerOptions.AddAllActivities(new Schedules.ScheduledAgentResolver(settings, options.DefaultWorkingDirectory,
+                () => Executions.SearchAttributeSupport.IsAvailableAsync(connection, CancellationToken.None)));
             var llm = options.LlmServices ?? (ownedLlm = LlmWorkerServices.Create(settings, options, loggerFactory));
             workerOptions.AddAllActivities(new LlmActivities(connection.Client, llm.Gateway, llm.Tools, llm.ListMcpTools, Identity,
                 settings.StepHeartbeatInterval, loggerFactory.CreateLogger("Kubiya.Agents"))

@@ -48,6 +48,11 @@ namespace Kubiya.Core.Workflows
         public bool ResolveAtRun { get; set; }
         /// <summary>Name of the schedule that started this execution.</summary>
         public string? Schedule { get; set; }
+        /// <summary>
+        /// Set by the worker that resolved a scheduled agent run: the server has the <c>KubiyaAgent</c>
+        /// search attribute, so the run sets it (schedules made before they carried it start runs without).
+        /// </summary>
+        public bool AgentSearchAttribute { get; set; }
     }
 
     /// <summary>One run of a command on a worker.</summary>

@@ -262,6 +262,36 @@ public sealed class CoordinatorTeamTests(ModuleFixture fx)
         Assert.Equal("Completed", s.Run($"Wait-KubiyaExecution -Id {id} -Timeout 60", TimeSpan.FromSeconds(90)).Prop<string>("Status"));
     }
 
+    [Fact]
+    public void MembersOfAScheduledTeamRunAreListedUnderTheirAgentAsByHand()
+    {
+        using var s = fx.NewSession();
+        using var kit = new LlmTestKit(fx, s);
+        var member = ModuleFixture.Unique("scheduled-member");
+        TestAgents.WriteProjectAgent(s.WorkingDirectory, member, $"name: {member}\nsteps:\n  - name: say\n    shell: echo MEMBER-RAN\n");
+        var team = ModuleFixture.Unique("scheduled-crew");
+        Team(s, team, member);
+        var q = ModuleFixture.Unique("team-sched");
+        kit.StartWorker(q);
+        // One run by hand and one by a schedule: the member's runs of both are listed under its agent.
+        kit.Fake.Enqueue(
+            Reply.ToolCall("delegate", new { agent = member, task = "by hand" }), Reply.Text("HAND-DONE"),
+            Reply.ToolCall("delegate", new { agent = member, task = "by schedule" }), Reply.Text("SCHEDULE-DONE"));
+        var byHand = s.Run($"(Invoke-KubiyaExec -Team {team} 'by hand' -Queue {q} -WarningAction SilentlyContinue).Id", TimeSpan.FromSeconds(120)).Ok().Single().ToString()!;
+        var schedule = ModuleFixture.Unique("crew-nightly");
+        s.Run($"New-KubiyaSchedule -Name {schedule} -Cron '0 0 1 1 *' -Team {team} -Prompt 'by schedule' -Queue {q} | Start-KubiyaSchedule").Ok();
+        var scheduled = s.Run($"$deadline = [DateTime]::UtcNow.AddSeconds(90); do {{ [Threading.Thread]::Sleep(200); $x = @(Get-KubiyaExecution -Schedule {schedule} | Where-Object IsFinished) }} until ($x.Count -ge 1 -or [DateTime]::UtcNow -gt $deadline); $x", TimeSpan.FromSeconds(120)).Ok();
+        Assert.Equal("Completed", scheduled.Prop<string>("Status"));
+        Assert.Equal("SCHEDULE-DONE", scheduled.Prop<string>("Output"));
+        var scheduledId = scheduled.Prop<string>("Id");
+
+        var listed = s.Run($"Get-KubiyaExecution -Agent {member} | ForEach-Object {{ \"$($_.ParentExecutionId)|$($_.Agent)\" }}").Ok().Output.Select(o => o.ToString()).ToList();
+        Assert.Contains($"{byHand}|{member}", listed);
+        Assert.Contains($"{scheduledId}|{member}", listed);
+        Assert.Equal(2, listed.Count);
+        s.Run($"Remove-KubiyaSchedule -Name {schedule} -Confirm:$false").Ok();
+    }
+
     /// <summary>One line of the children listing: id|agent|status|inputTokens|cost.</summary>
     private sealed record PSObjectView(string Line)
     {

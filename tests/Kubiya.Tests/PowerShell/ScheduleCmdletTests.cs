@@ -105,6 +105,8 @@ public sealed class ScheduleCmdletTests(ModuleFixture fx)
         Assert.Equal("first version", first.Prop<string>("Output").Trim());
         Assert.Equal(name, first.Prop<string>("Schedule"));
         Assert.StartsWith(name + "-", first.Prop<string>("Id"));
+        // Listed under its agent too: the run carries the agent search attribute, as runs started by hand do.
+        Assert.Contains(first.Prop<string>("Id"), s.Run($"Get-KubiyaExecution -Agent {agent} | ForEach-Object Id").Ok().Output.Select(o => o.ToString()));
 
         // The schedule keeps the agent's name, not a copy: the next run uses the changed agent.
         TestAgents.WriteProjectAgent(s.WorkingDirectory, agent, Greeter.Replace("NAME", name).Replace("VERSION", "second version"));
@@ -126,5 +128,34 @@ public sealed class ScheduleCmdletTests(ModuleFixture fx)
         Assert.Equal("Failed", last.Properties["Status"].Value.ToString());
         Assert.Contains(agent, last.Properties["Error"].Value.ToString());
         s.Run($"Remove-KubiyaSchedule -Name {name}").Ok();
+    }
+
+    [Fact]
+    public async Task RunsOfAScheduleMadeWithoutTheAgentAttributeSetItWhenTheyRun()
+    {
+        // A schedule as earlier versions made it: its action names the agent in the memo only.
+        using var s = fx.NewSession();
+        var q = ModuleFixture.Unique("q");
+        var name = ModuleFixture.Unique("old-sched");
+        var agent = "greeter-" + name;
+        TestAgents.WriteProjectAgent(s.WorkingDirectory, agent, Greeter.Replace("NAME", name).Replace("VERSION", "old schedule"));
+        // The execution workflow's input as JSON (the module's types stay behind its load context).
+        var input = new Dictionary<string, object> { ["Prompt"] = "hi", ["Agent"] = agent, ["WorkingDirectory"] = s.WorkingDirectory, ["ResolveAtRun"] = true, ["Schedule"] = name };
+        var memo = new Dictionary<string, object> { ["state"] = "Pending", ["prompt"] = "hi", ["queue"] = q, ["agent"] = agent, ["schedule"] = name };
+        var action = Temporalio.Client.Schedules.ScheduleActionStartWorkflow.Create(
+            "KubiyaExecution", new object?[] { input }, new Temporalio.Client.WorkflowOptions(name, q) { Memo = memo });
+        var handle = await fx.Client.CreateScheduleAsync(name, new Temporalio.Client.Schedules.Schedule(action,
+            new Temporalio.Client.Schedules.ScheduleSpec { CronExpressions = new List<string> { "0 0 1 1 *" } }));
+        try
+        {
+            s.Run($"Start-KubiyaWorker -QueueId {q} | Out-Null; Start-KubiyaSchedule -Name {name}").Ok();
+            var run = s.Run(WaitForScheduled(name, 1)).Ok();
+            Assert.Equal("Completed", run.Prop<string>("Status"));
+            Assert.Contains(run.Prop<string>("Id"), s.Run($"Get-KubiyaExecution -Agent {agent} | ForEach-Object Id").Ok().Output.Select(o => o.ToString()));
+        }
+        finally
+        {
+            await handle.DeleteAsync();
+        }
     }
 }
