@@ -110,6 +110,11 @@ public sealed class DeploymentManifestTests
             if (!m.Groups[1].Value.StartsWith("DOTNET_", StringComparison.Ordinal)) AssertCodeReads(m.Groups[1].Value);
         foreach (Match m in Regex.Matches(compose, @"^\s{6}([A-Z][A-Z0-9_]+):", RegexOptions.Multiline)) AssertCodeReads(m.Groups[1].Value);
         Assert.Contains("USER 10001", dockerfile);
+        // One publish: the CLI's brings the embedded server into Server/ (its PublishEmbeddedServer target).
+        var publishes = Regex.Matches(dockerfile, @"dotnet publish (\S+)").Select(m => m.Groups[1].Value).ToList();
+        Assert.Equal(new[] { "src/Kubiya.Cli/Kubiya.Cli.csproj" }, publishes);
+        var cli = File.ReadAllText(Path.Combine(Repo, "src/Kubiya.Cli/Kubiya.Cli.csproj"));
+        Assert.Matches(@"<Target Name=""PublishEmbeddedServer"" AfterTargets=""Publish"">\s*<MSBuild Projects=""../Kubiya.Server/Kubiya.Server.csproj"" Targets=""Publish""", cli);
     }
 
     [Fact]
