@@ -96,6 +96,32 @@ Describe 'Errors caught with -ErrorAction Stop' {
             Should -Be 'AgentNotFound,Kubiya.PowerShell.Commands.GetKubiyaAgentCommand'
     }
 
+    It 'an unknown team, in team terms' {
+        $err = $null
+        $null = Invoke-KubiyaExec -Team no-such-crew 'x' -Local -Yes -ErrorVariable err -ErrorAction SilentlyContinue
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'AgentNotFound,*'
+        $err[0].Exception.Message | Should -BeLike "No team named 'no-such-crew'. No teams are defined here*"
+    }
+
+    It 'a queue id no worker could poll is refused before anything is queued' {
+        $before = @(Get-KubiyaExecution -First 100).Count
+        $err = $null
+        $null = Invoke-KubiyaExec -Agent shell 'echo x' -Queue 'ops/../x' -NoWait -ErrorVariable err -ErrorAction SilentlyContinue
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'InvalidQueueId,*'
+        $err[0].CategoryInfo.Category | Should -Be 'InvalidArgument'
+        @(Get-KubiyaExecution -First 100).Count | Should -Be $before
+        Get-CaughtErrorId { New-KubiyaSchedule -Name bad-q -Cron '0 * * * *' -Agent shell -Prompt x -Queue 'a/b' -ErrorAction Stop } | Should -BeLike 'InvalidQueueId,*'
+    }
+
+    It 'a model configuration file that does not exist, even for a runbook' {
+        $err = $null
+        $r = Invoke-KubiyaExec -Agent shell 'echo never' -Local -Yes -ModelConfig ./no-models.yaml -ErrorVariable err -ErrorAction SilentlyContinue
+        $r | Should -BeNullOrEmpty
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'ModelConfigNotFound,*'
+        $err[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
+        $err[0].Exception.Message | Should -BeLike "*no-models.yaml' does not exist."
+    }
+
     It 'a failed step' {
         Get-CaughtErrorId { Invoke-KubiyaExec -Agent shell 'exit 2' -Local -Yes -ErrorAction Stop } |
             Should -Be 'ExecutionFailed,Kubiya.PowerShell.Commands.InvokeKubiyaExecCommand'

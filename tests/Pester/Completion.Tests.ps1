@@ -87,4 +87,44 @@ Describe 'Argument completion' {
         }
         finally { Stop-KubiyaExecution -Id $waiting.Id -Confirm:$false -ErrorAction SilentlyContinue }
     }
+
+    It 'schedule names complete for the schedule cmdlets and Get-KubiyaExecution -Schedule' {
+        $name = 'nightly-' + [guid]::NewGuid().ToString('N').Substring(0, 8)
+        $null = New-KubiyaSchedule -Name $name -Cron '0 2 * * *' -Agent shell -Prompt 'echo nightly' -Queue sched-q -Paused
+        try {
+            foreach ($line in 'Get-KubiyaSchedule -Name nightly-', 'Remove-KubiyaSchedule -Name nightly-', 'Start-KubiyaSchedule -Name nightly-',
+                'Set-KubiyaSchedule -Name nightly-', 'Suspend-KubiyaSchedule -Name nightly-', 'Resume-KubiyaSchedule -Name nightly-',
+                'Get-KubiyaExecution -Schedule nightly-') {
+                (Get-Completion $line).CompletionText | Should -Contain $name -Because $line
+            }
+            $m = Get-Completion "Get-KubiyaSchedule -Name $name"
+            $m.CompletionText | Should -Be @($name)
+            $m[0].ToolTip | Should -BeLike '0 2 * * * | shell | paused | echo nightly'
+        }
+        finally { Remove-KubiyaSchedule -Name $name -Confirm:$false }
+    }
+
+    It 'New-KubiyaSchedule and Set-KubiyaSchedule complete agents, teams and queues; Get-KubiyaAgent -Name both' {
+        New-KubiyaTestAgent -Directory $PWD -Name nightly-job -Yaml "name: nightly-job`nsteps:`n  - shell: echo n`n" | Out-Null
+        New-KubiyaTestAgent -Directory $PWD -Name nightly-crew -Yaml "name: nightly-crew`nkind: team`nagents: [nightly-job]`n" | Out-Null
+        (Get-Completion 'New-KubiyaSchedule -Agent nightly').CompletionText | Should -Be @('nightly-job')
+        (Get-Completion 'New-KubiyaSchedule -Team nightly').CompletionText | Should -Be @('nightly-crew')
+        (Get-Completion 'Set-KubiyaSchedule -Name x -Agent nightly').CompletionText | Should -Be @('nightly-job')
+        (Get-Completion 'Set-KubiyaSchedule -Name x -Team nightly').CompletionText | Should -Be @('nightly-crew')
+        (Get-Completion 'Get-KubiyaAgent -Name nightly').CompletionText | Should -Be @('nightly-job', 'nightly-crew')
+        $q = 'sq-' + [guid]::NewGuid().ToString('N').Substring(0, 8)
+        $w = Start-KubiyaWorker -QueueId $q
+        try {
+            (Get-Completion 'New-KubiyaSchedule -Queue sq-').CompletionText | Should -Contain $q
+            (Get-Completion 'Set-KubiyaSchedule -Name x -Queue sq-').CompletionText | Should -Contain $q
+        }
+        finally { $w | Stop-Job -PassThru | Remove-Job }
+    }
+
+    It '-Queue leaves out the one-run queues of -Local executions' {
+        $local = Invoke-KubiyaExec -Agent shell 'echo local' -Local -Yes
+        $local.Queue | Should -BeLike 'local-*'
+        (Get-Completion 'Get-KubiyaExecution -Queue local-').CompletionText | Should -Not -Contain $local.Queue
+        (Get-Completion 'Invoke-KubiyaExec -Agent shell x -Queue ').CompletionText | Should -Not -Contain $local.Queue
+    }
 }

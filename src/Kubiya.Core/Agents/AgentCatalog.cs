@@ -92,13 +92,21 @@ namespace Kubiya.Core.Agents
         /// Finds an agent (or team) by name. A missing name whose file failed to parse reports that
         /// file's error, so the user sees why the agent is missing.
         /// </summary>
-        public AgentDefinition Get(string name)
+        /// <param name="name">The agent's or team's name.</param>
+        /// <param name="team">A team is asked for: a missing one is reported in team terms, with the known teams.</param>
+        public AgentDefinition Get(string name, bool team = false)
         {
             if (byName.TryGetValue(name, out var a)) return a;
             var broken = Errors.FirstOrDefault(e => e.Target is string f &&
                 string.Equals(Path.GetFileNameWithoutExtension(f), name, StringComparison.OrdinalIgnoreCase));
             if (broken != null) throw broken;
             var suffix = Errors.Count > 0 ? $" ({Errors.Count} agent file(s) could not be read; run {{Get-KubiyaAgent}} to see why)" : "";
+            if (team)
+            {
+                var teams = byName.Values.Where(d => d.Kind == AgentKind.Team).Select(d => d.Name).OrderBy(k => k, StringComparer.OrdinalIgnoreCase).ToList();
+                throw new KubiyaException(KubiyaErrorKind.NotFound, "AgentNotFound",
+                    $"No team named '{name}'. " + (teams.Count > 0 ? $"Known teams: {string.Join(", ", teams)}" : "No teams are defined here (a team is an agent file with 'kind: team')") + $"{suffix}.", name);
+            }
             throw new KubiyaException(KubiyaErrorKind.NotFound, "AgentNotFound",
                 $"No agent named '{name}'. Known agents: {string.Join(", ", byName.Keys.OrderBy(k => k, StringComparer.OrdinalIgnoreCase))}{suffix}.", name);
         }

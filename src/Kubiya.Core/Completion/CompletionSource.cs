@@ -56,14 +56,53 @@ namespace Kubiya.Core.Completion
         {
             var found = new Dictionary<string, string>(StringComparer.Ordinal);
             foreach (var q in liveQueues) found[q] = "worker in this session";
-            foreach (var q in runtime.KnownQueues()) if (!found.ContainsKey(q)) found[q] = "worker folder on this machine";
+            foreach (var q in runtime.KnownQueues()) if (Offered(q) && !found.ContainsKey(q)) found[q] = "worker folder on this machine";
             foreach (var e in await RecentAsync(cancellationToken).ConfigureAwait(false))
-                if (!string.IsNullOrEmpty(e.Queue) && !found.ContainsKey(e.Queue!)) found[e.Queue!] = $"used by {e.Id} ({e.Status})";
+                if (!string.IsNullOrEmpty(e.Queue) && Offered(e.Queue!) && !found.ContainsKey(e.Queue!)) found[e.Queue!] = $"used by {e.Id} ({e.Status})";
             return found
                 .Where(kv => Matches(kv.Key, prefix))
                 .OrderBy(kv => kv.Key, StringComparer.OrdinalIgnoreCase)
                 .Select(kv => new CompletionCandidate(kv.Key, kv.Value))
                 .ToList();
+        }
+
+        /// <summary>
+        /// A queue worth offering: not the one-run queue of a <c>-Local</c> execution (its worker is
+        /// gone with the run) and a valid queue id (a worker could poll it).
+        /// </summary>
+        private static bool Offered(string queue)
+        {
+            if (queue.StartsWith(DeadLocalRuns.QueuePrefix, StringComparison.Ordinal)) return false;
+            try
+            {
+                Workers.WorkerPaths.ValidateQueueId(queue);
+                return true;
+            }
+            catch (Errors.KubiyaException)
+            {
+                return false;
+            }
+        }
+
+        /// <summary>Schedules on the server, by name, with their spec, what they run and whether they are paused.</summary>
+        public async Task<IReadOnlyList<CompletionCandidate>> SchedulesAsync(string prefix, CancellationToken cancellationToken)
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(ServerTimeout);
+            try
+            {
+                var service = await runtime.SchedulesAsync(timeout.Token).ConfigureAwait(false);
+                var list = await service.ListAsync(timeout.Token).ConfigureAwait(false);
+                return list
+                    .Where(x => Matches(x.Name, prefix))
+                    .OrderBy(x => x.Name, StringComparer.OrdinalIgnoreCase)
+                    .Select(x => new CompletionCandidate(x.Name, $"{x.Spec} | {(x.Team != null ? "team " + x.Team : x.Agent)} | {(x.Paused ? "paused" : "active")} | {x.Prompt}"))
+                    .ToList();
+            }
+            catch (Exception ex) when (!(ex is OutOfMemoryException) && !cancellationToken.IsCancellationRequested)
+            {
+                return Array.Empty<CompletionCandidate>();
+            }
         }
 
         /// <summary>Recent execution ids, newest first, with status, agent and prompt in the tooltip.</summary>

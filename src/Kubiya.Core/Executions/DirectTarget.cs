@@ -49,7 +49,7 @@ namespace Kubiya.Core.Executions
                 ?? throw new KubiyaException(KubiyaErrorKind.InvalidArgument, "AgentRequired",
                     "Direct mode needs an agent or a team (e.g. {-Agent} shell); without one, {Invoke-KubiyaExec} plans first.", null);
             var catalog = AgentCatalog.Load(settings.Paths, lookupDirectory);
-            var agent = catalog.Get(name);
+            var agent = catalog.Get(name, team: request.Team != null);
             if (warning != null) foreach (var w in catalog.WarningsFor(agent)) warning(w);
             if (request.Team != null && agent.Kind != AgentKind.Team)
                 throw new KubiyaException(KubiyaErrorKind.InvalidArgument, "NotATeam", $"'{name}' is an agent, not a team; use {{-Agent}}.", name);

@@ -1,4 +1,5 @@
 using System;
+using System.IO;
 using System.Threading;
 using System.Threading.Tasks;
 using Kubiya.Core.Configuration;
@@ -41,8 +42,12 @@ namespace Kubiya.Core.Executions
         {
             if (request.Local && request.NoWait)
                 throw new KubiyaException(KubiyaErrorKind.InvalidArgument, "LocalNoWait", "{-NoWait} cannot be combined with {-Local}: the local worker stops when the command returns.", null);
+            // Checked up front: a runbook would never read it, so a mistyped path would pass unnoticed.
+            if (request.Local && request.ModelConfigPath is { } models && !File.Exists(models))
+                throw new KubiyaException(KubiyaErrorKind.NotFound, "ModelConfigNotFound", $"Model configuration file '{Path.GetFullPath(models)}' does not exist.", models);
             var settings = runtime.Settings;
             var queue = request.Local ? "local-" + Guid.NewGuid().ToString("N").Substring(0, 12) : QueueFor(request);
+            WorkerPaths.ValidateQueueId(queue); // before any advice about the queue's workers
             var executions = await runtime.ExecutionsAsync(cancellationToken).ConfigureAwait(false);
             if (request.Local) request = request with { WorkingDirectory = request.WorkingDirectory ?? lookupDirectory };
 

@@ -43,6 +43,8 @@ namespace Kubiya.Core.Executions
         public async Task<ExecutionInfo> StartAsync(ExecutionRequest request, string queue, string lookupDirectory, CancellationToken cancellationToken,
             Action<string>? warning = null)
         {
+            // A queue no Kubiya worker may poll (Start-KubiyaWorker refuses its id) would leave the run Pending for ever.
+            Workers.WorkerPaths.ValidateQueueId(queue);
             // Coordinator teams start their members with the agent search attribute when the server has it.
             var agentAttribute = request.Team != null && await SearchAttributeSupport.IsAvailableAsync(connection, cancellationToken).ConfigureAwait(false);
             var target = DirectTarget.Resolve(settings, request, lookupDirectory, warning, agentAttribute);

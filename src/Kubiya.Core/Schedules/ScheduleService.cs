@@ -239,6 +239,7 @@ namespace Kubiya.Core.Schedules
                 throw new KubiyaException(KubiyaErrorKind.InvalidArgument, "AgentRequired", "A schedule runs an agent or a team: give {-Agent} or {-Team}.", r.Name);
             if (string.IsNullOrWhiteSpace(r.Queue))
                 throw new KubiyaException(KubiyaErrorKind.InvalidArgument, "QueueRequired", "A schedule needs the queue whose workers run it ({-Queue}).", r.Name);
+            Workers.WorkerPaths.ValidateQueueId(r.Queue);
             var environment = r.Environment ?? settings.Environment;
             var input = new ExecutionInput
             {

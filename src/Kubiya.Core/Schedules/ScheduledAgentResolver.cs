@@ -62,7 +62,7 @@ namespace Kubiya.Core.Schedules
                 ?? throw new KubiyaException(KubiyaErrorKind.InvalidArgument, "AgentRequired", "The scheduled execution names no agent or team.", null);
             var catalog = AgentCatalog.Load(settings.Paths, string.IsNullOrEmpty(input.WorkingDirectory) ? defaultDirectory : input.WorkingDirectory!);
             AgentDefinition agent;
-            try { agent = catalog.Get(name); }
+            try { agent = catalog.Get(name, team: input.Team != null); }
             catch (KubiyaException ex) when (ex.Kind == KubiyaErrorKind.NotFound)
             {
                 throw new KubiyaException(KubiyaErrorKind.NotFound, "AgentNotFound",

@@ -1,5 +1,6 @@
 using System.Linq;
 using System.Management.Automation;
+using Kubiya.PowerShell.Completion;
 using Kubiya.Core.Agents;
 using Kubiya.PowerShell.Internal;
 
@@ -16,6 +17,7 @@ namespace Kubiya.PowerShell.Commands
         /// <summary>Names (wildcards allowed).</summary>
         [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [SupportsWildcards]
+        [ArgumentCompleter(typeof(AgentOrTeamNameCompleter))]
         public string[]? Name { get; set; }
 
         /// <inheritdoc />

@@ -51,6 +51,7 @@ namespace Kubiya.PowerShell.Commands
         /// <summary>Only those started by this schedule.</summary>
         [Parameter(ParameterSetName = ListSet)]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(ScheduleNameCompleter))]
         public string? Schedule { get; set; }
 
         /// <summary>Only those created since.</summary>

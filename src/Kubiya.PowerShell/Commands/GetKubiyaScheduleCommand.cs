@@ -1,6 +1,7 @@
 using System;
 using System.Linq;
 using System.Management.Automation;
+using Kubiya.PowerShell.Completion;
 using Kubiya.Core.Errors;
 using Kubiya.Core.Schedules;
 using Kubiya.PowerShell.Internal;
@@ -18,6 +19,7 @@ namespace Kubiya.PowerShell.Commands
         [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]
         [SupportsWildcards]
+        [ArgumentCompleter(typeof(ScheduleNameCompleter))]
         public string[]? Name { get; set; }
 
         /// <inheritdoc />

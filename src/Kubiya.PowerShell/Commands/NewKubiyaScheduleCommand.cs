@@ -1,5 +1,6 @@
 using System;
 using System.Management.Automation;
+using Kubiya.PowerShell.Completion;
 using Kubiya.Core.Schedules;
 using Kubiya.PowerShell.Internal;
 
@@ -32,11 +33,13 @@ namespace Kubiya.PowerShell.Commands
         /// <summary>Agent to run.</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(AgentNameCompleter))]
         public string? Agent { get; set; }
 
         /// <summary>Team to run.</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(TeamNameCompleter))]
         public string? Team { get; set; }
 
         /// <summary>The task text of every run.</summary>
@@ -47,6 +50,7 @@ namespace Kubiya.PowerShell.Commands
         /// <summary>Queue whose workers run it.</summary>
         [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(QueueCompleter))]
         public string Queue { get; set; } = "";
 
         /// <summary>IANA time zone of the cron expression.</summary>

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using Kubiya.PowerShell.Completion;
 using System.Threading;
 using System.Threading.Tasks;
 using Kubiya.Core.Schedules;
@@ -12,6 +13,7 @@ namespace Kubiya.PowerShell.Commands
         /// <summary>Schedule names.</summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(ScheduleNameCompleter))]
         public string[] Name { get; set; } = new string[0];
 
         /// <summary>A note kept with the schedule's state.</summary>

@@ -1,5 +1,6 @@
 using System;
 using System.Management.Automation;
+using Kubiya.PowerShell.Completion;
 using Kubiya.Core.Schedules;
 using Kubiya.PowerShell.Internal;
 
@@ -15,6 +16,7 @@ namespace Kubiya.PowerShell.Commands
         /// <summary>Schedule name.</summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(ScheduleNameCompleter))]
         public string Name { get; set; } = "";
 
         /// <summary>New cron expression.</summary>
@@ -29,11 +31,13 @@ namespace Kubiya.PowerShell.Commands
         /// <summary>New agent.</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(AgentNameCompleter))]
         public string? Agent { get; set; }
 
         /// <summary>New team.</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(TeamNameCompleter))]
         public string? Team { get; set; }
 
         /// <summary>New prompt.</summary>
@@ -44,6 +48,7 @@ namespace Kubiya.PowerShell.Commands
         /// <summary>New queue.</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(QueueCompleter))]
         public string? Queue { get; set; }
 
         /// <summary>New time zone.</summary>

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using Kubiya.PowerShell.Completion;
 using Kubiya.Core.Schedules;
 using Kubiya.PowerShell.Internal;
 
@@ -14,6 +15,7 @@ namespace Kubiya.PowerShell.Commands
         /// <summary>Schedule names.</summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(ScheduleNameCompleter))]
         public string[] Name { get; set; } = new string[0];
 
         /// <summary>Overlap policy for this run instead of the schedule's.</summary>

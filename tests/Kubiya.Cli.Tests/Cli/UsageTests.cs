@@ -63,12 +63,26 @@ public sealed class UsageTests(CliFixture fx)
     [InlineData("[LocalNoWait]", "exec", "agent", "shell", "x", "--local", "--no-wait")]
     [InlineData("[InvalidStatus]", "execution", "list", "--status", "Sleeping")]
     [InlineData("[InvalidQueueId]", "worker", "status", "--queue-id", "a/b")]
+    [InlineData("[InvalidQueueId]", "exec", "agent", "shell", "x", "--queue", "a/b", "--no-wait")]
+    [InlineData("[InvalidQueueId]", "schedule", "create", "s", "--cron", "0 * * * *", "--agent", "shell", "--prompt", "x", "--queue", "a/b")]
     [InlineData("[InvalidDaemonOption]", "worker", "start", "--queue-id", "q", "-d", "--max-log-size", "10")]
     public async Task InvalidArgumentsFoundByTheRuntimeAlsoExitTwo(string errorId, params string[] args)
     {
         var r = (await fx.Env.RunAsync(args)).Exit(2);
         Assert.Single(r.Stderr.Trim().Split('\n'));
         Assert.Contains(errorId, r.Stderr);
+    }
+
+    [Fact]
+    public async Task MissingTeamsAndModelFilesAreNamedInTheirOwnTerms()
+    {
+        var team = (await fx.Env.RunAsync("exec", "team", "no-such-crew", "x", "--local")).Exit(1);
+        Assert.Contains("No team named 'no-such-crew'. Known teams: pair", team.Stderr);
+        Assert.Contains("[AgentNotFound]", team.Stderr);
+        var models = (await fx.Env.RunAsync("exec", "agent", "shell", "echo never", "--local", "--proxy-config-file", "no-such-models.yaml")).Exit(1);
+        Assert.Single(models.Stderr.Trim().Split('\n'));
+        Assert.Contains("no-such-models.yaml' does not exist. [ModelConfigNotFound]", models.Stderr);
+        Assert.DoesNotContain("never", models.Stdout);
     }
 
     [Fact]
