@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Concurrent;
+using System.Collections.Generic;
 using System.IO;
 using System.Threading;
 using System.Threading.Tasks;
@@ -32,7 +33,7 @@ namespace Kubiya.Core.Connection
                 serverToken = await EmbeddedServerToken.ReadAsync(settings.Paths, cancellationToken).ConfigureAwait(false);
             }
             var address = settings.EffectiveAddress;
-            var key = string.Join("|", address, settings.Namespace, serverToken ?? settings.ApiKey ?? "", settings.Tls, settings.TlsCertPath ?? "", settings.TlsKeyPath ?? "", settings.TlsCaPath ?? "");
+            var key = CacheKey(settings, address, serverToken);
             var lazy = Clients.GetOrAdd(key, _ => new Lazy<Task<TemporalClient>>(() => OpenAsync(settings, address, serverToken, loggerFactory)));
             try
             {
@@ -51,6 +52,42 @@ namespace Kubiya.Core.Connection
                     $"Cannot reach Temporal at {address} (namespace '{settings.Namespace}'): {TransportReason.Describe(ex)}.", address, ex);
             }
         }
+
+        /// <summary>
+        /// Opens the embedded server's client ahead of the command that will need it, when that
+        /// server already answers, so the process's first connection (the SDK's native runtime,
+        /// the channel, the handshake) overlaps what the front does first. Never starts a server,
+        /// never connects anywhere else, never throws; a failure is left to the real connection.
+        /// </summary>
+        public static async Task PrewarmAsync(KubiyaSettings settings)
+        {
+            try
+            {
+                if (settings.TemporalAddress != null) return;
+                if (!await EmbeddedServer.IsListeningAsync(settings.EmbeddedServerPort).ConfigureAwait(false)) return;
+                var token = File.ReadAllText(EmbeddedServerControl.TokenFile(settings.Paths)).Trim();
+                if (token.Length == 0) return;
+                var address = settings.EffectiveAddress;
+                var key = CacheKey(settings, address, token);
+                var lazy = Clients.GetOrAdd(key, _ => new Lazy<Task<TemporalClient>>(() => OpenAsync(settings, address, token, null)));
+                try
+                {
+                    await lazy.Value.ConfigureAwait(false);
+                }
+                catch (Exception)
+                {
+                    // Forget the failed attempt (unless a command already replaced it): the command connects itself and reports why.
+                    ((ICollection<KeyValuePair<string, Lazy<Task<TemporalClient>>>>)Clients).Remove(new KeyValuePair<string, Lazy<Task<TemporalClient>>>(key, lazy));
+                }
+            }
+            catch (Exception)
+            {
+                // Only a head start.
+            }
+        }
+
+        private static string CacheKey(KubiyaSettings settings, string address, string? serverToken) =>
+            string.Join("|", address, settings.Namespace, serverToken ?? settings.ApiKey ?? "", settings.Tls, settings.TlsCertPath ?? "", settings.TlsKeyPath ?? "", settings.TlsCaPath ?? "");
 
         private static async Task<TemporalClient> WithTimeout(Task<TemporalClient> task, CancellationToken ct)
         {

@@ -45,8 +45,11 @@ namespace Kubiya.Core.Executions
         {
             // A queue no Kubiya worker may poll (Start-KubiyaWorker refuses its id) would leave the run Pending for ever.
             Workers.WorkerPaths.ValidateQueueId(queue);
-            // Coordinator teams start their members with the agent search attribute when the server has it.
-            var agentAttribute = request.Team != null && await SearchAttributeSupport.IsAvailableAsync(connection, cancellationToken).ConfigureAwait(false);
+            // Whether the server has the agent search attribute (checked once per process): asked
+            // first, so the round trip overlaps the agent lookup. Coordinator teams start their
+            // members with it too.
+            var attributeCheck = SearchAttributeSupport.IsAvailableAsync(connection, cancellationToken);
+            var agentAttribute = request.Team != null && await attributeCheck.ConfigureAwait(false);
             var target = DirectTarget.Resolve(settings, request, lookupDirectory, warning, agentAttribute);
             var agent = target.Agent;
             var llm = target.Llm;
@@ -113,7 +116,7 @@ namespace Kubiya.Core.Executions
             var options = new WorkflowOptions(id, queue)
             {
                 Memo = memo,
-                TypedSearchAttributes = input.Agent != null && await SearchAttributeSupport.IsAvailableAsync(connection, cancellationToken).ConfigureAwait(false)
+                TypedSearchAttributes = input.Agent != null && await attributeCheck.ConfigureAwait(false)
                     ? new SearchAttributeCollection.Builder().Set(SearchAttributeSupport.Agent, input.Agent).ToSearchAttributeCollection()
                     : null,
                 Priority = new Priority(PriorityKey(request.Priority)),

@@ -15,12 +15,25 @@ namespace Kubiya.Core.Logging
         public static ILoggerFactory Create(KubiyaSettings settings, bool console, string? filePath, Action<LogSeverity, string>? sink)
         {
             var level = MinimumLevel(settings);
+            // The SDK's own internals are chatty at Information; keep them to warnings.
+            var sdkLevel = level > LogLevel.Warning ? level : LogLevel.Warning;
+            if (!console)
+            {
+                // Without the console provider no options or dependency injection are needed: a
+                // factory built directly costs a local run's worker ~30 ms less than the builder's.
+                var filters = new LoggerFilterOptions { MinLevel = level };
+                filters.Rules.Add(new LoggerFilterRule(null, "Temporalio", sdkLevel, null));
+                var factory = new LoggerFactory(Array.Empty<ILoggerProvider>(), filters);
+                // Added (not passed to the constructor) so that disposing the factory disposes them.
+                if (filePath != null) factory.AddProvider(new FileLoggerProvider(filePath, settings.LogMaxBytes, settings.LogMaxBackups));
+                if (sink != null) factory.AddProvider(new CallbackLoggerProvider(sink));
+                return factory;
+            }
             return LoggerFactory.Create(b =>
             {
                 b.SetMinimumLevel(level);
-                // The SDK's own internals are chatty at Information; keep them to warnings.
-                b.AddFilter("Temporalio", level > LogLevel.Warning ? level : LogLevel.Warning);
-                if (console) b.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
+                b.AddFilter("Temporalio", sdkLevel);
+                b.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
                 if (filePath != null) b.AddProvider(new FileLoggerProvider(filePath, settings.LogMaxBytes, settings.LogMaxBackups));
                 if (sink != null) b.AddProvider(new CallbackLoggerProvider(sink));
             });

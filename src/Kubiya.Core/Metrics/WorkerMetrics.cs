@@ -8,6 +8,28 @@ namespace Kubiya.Core.Metrics
     /// </summary>
     public static class WorkerMetrics
     {
+        private static int warming;
+
+        /// <summary>
+        /// Creates the metrics (and prometheus-net's registry, ~25 ms the first time) on a pool
+        /// thread, so a starting worker pays for them beside connecting instead of after it.
+        /// </summary>
+        public static void WarmUp()
+        {
+            if (System.Threading.Interlocked.Exchange(ref warming, 1) == 1) return;
+            System.Threading.ThreadPool.QueueUserWorkItem(_ =>
+            {
+                try
+                {
+                    System.Runtime.CompilerServices.RuntimeHelpers.RunClassConstructor(typeof(WorkerMetrics).TypeHandle);
+                }
+                catch (System.Exception)
+                {
+                    // Only a head start: the first real use reports the failure.
+                }
+            });
+        }
+
         private static readonly double[] DurationBuckets = { 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1800, 3600 };
 
         /// <summary>Tasks (activities: steps, model turns, tool calls) finished, by type and outcome.</summary>

@@ -28,8 +28,12 @@ namespace Kubiya.Core.Workers
     public sealed class InProcessWorkerLauncher : ILocalWorkerLauncher
     {
         /// <inheritdoc />
+        /// <remarks>
+        /// The worker is built on a pool thread: its synchronous part (loggers, definitions, the
+        /// SDK worker) then overlaps the caller's submission of the execution instead of delaying it.
+        /// </remarks>
         public async Task<ILocalWorker> StartAsync(KubiyaSettings settings, WorkerHostOptions options, CancellationToken cancellationToken) =>
-            new HostedLocalWorker(await WorkerHost.StartAsync(settings, options, cancellationToken).ConfigureAwait(false));
+            new HostedLocalWorker(await Task.Run(() => WorkerHost.StartAsync(settings, options, cancellationToken), cancellationToken).ConfigureAwait(false));
 
         private sealed class HostedLocalWorker : ILocalWorker
         {

@@ -91,6 +91,7 @@ namespace Kubiya.Core.Workers
                 throw new KubiyaException(KubiyaErrorKind.InvalidArgument, "QueueRequired", "A worker needs a queue id.", null);
             // Every kind of worker (job, -Wait, -Local, CLI foreground, daemon) starts here: one check for all.
             WorkerPaths.ValidateQueueId(options.Queue);
+            Metrics.WorkerMetrics.WarmUp();
             var host = new WorkerHost(settings, options);
             try
             {
