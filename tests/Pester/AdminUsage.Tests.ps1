@@ -208,6 +208,17 @@ Describe 'Worker jobs with the job cmdlets' {
 }
 
 Describe '-WhatIf' {
+    It 'Start-KubiyaWorker -WhatIf starts no worker, as a job or a daemon' {
+        $wq = 'wiw-' + [guid]::NewGuid().ToString('N').Substring(0, 8)
+        $jobsBefore = @(Get-Job).Count
+        Start-KubiyaWorker -QueueId $wq -WhatIf | Should -BeNullOrEmpty
+        Start-KubiyaWorker -QueueId $wq -Daemon -WhatIf | Should -BeNullOrEmpty
+        @(Get-Job).Count | Should -Be $jobsBefore
+        Get-KubiyaWorker | Where-Object QueueId -eq $wq | Should -BeNullOrEmpty
+        Test-Path (Join-Path $env:KUBIYA_HOME "workers/$wq") | Should -BeFalse
+        (Get-Command Start-KubiyaWorker).Parameters.Keys | Should -Contain 'Confirm'
+    }
+
     It 'Stop-KubiyaExecution -WhatIf cancels nothing' {
         $pq = 'wi-' + [guid]::NewGuid().ToString('N').Substring(0, 8)
         $e = Invoke-KubiyaExec -Agent shell 'echo pending' -Queue $pq -Cwd . -NoWait -WarningAction SilentlyContinue

@@ -21,7 +21,7 @@ namespace Kubiya.PowerShell.Commands
     /// worker web UI on 127.0.0.1 (port 8088, or the next free one; -WebUIPort, -NoWebUI): the address with its token is in
     /// the worker's log (Receive-Job) and the address alone in the WebUI property of Get-KubiyaWorker.</para>
     /// </summary>
-    [Cmdlet(VerbsLifecycle.Start, "KubiyaWorker", DefaultParameterSetName = JobSet)]
+    [Cmdlet(VerbsLifecycle.Start, "KubiyaWorker", DefaultParameterSetName = JobSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
     [OutputType(typeof(KubiyaWorkerJob), ParameterSetName = new[] { JobSet })]
     [OutputType(typeof(WorkerInfo), ParameterSetName = new[] { DaemonSet })]
     public sealed class StartKubiyaWorkerCommand : KubiyaCmdlet
@@ -96,6 +96,7 @@ namespace Kubiya.PowerShell.Commands
         /// <inheritdoc />
         protected override void ProcessRecord()
         {
+            if (!ShouldProcess($"queue '{QueueId}'", Daemon ? "Start daemon worker" : "Start worker")) return;
             if (Daemon)
             {
                 TryRun(StartDaemon, QueueId);
