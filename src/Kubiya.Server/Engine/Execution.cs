@@ -27,6 +27,10 @@ public sealed class Execution
     /// <summary>Encoded size of <see cref="History"/>, kept up to date by the engine's append (not recomputed per task).</summary>
     public long HistorySizeBytes { get; set; }
     public bool IsOpen => State.Status == (int)Temporalio.Api.Enums.V1.WorkflowExecutionStatus.Running;
+    /// <summary>Whether the run has closed, as its timers see it (set once a close is committed).</summary>
+    public RunLife Life { get; } = new();
+    /// <summary>Whether the engine has queued this closed run to leave its cache (WorkflowEngine.TrimCache).</summary>
+    public bool ClosedNoted { get; set; }
     /// <summary>Keys of timers and task dispatches already handed to the timer queue / matching.</summary>
     public HashSet<string> Registered { get; } = new();
     /// <summary>Queries waiting for the workflow task in flight to finish.</summary>

@@ -1,7 +1,27 @@
 namespace Kubiya.Server.Engine;
 
 /// <summary>A due action on a run: a user timer, a timeout, a retry backoff.</summary>
-public sealed record TimerRef(string Kind, string Namespace, string RunId, long Ref, int Stamp, long DueMs);
+public sealed record TimerRef(string Kind, string Namespace, string RunId, long Ref, int Stamp, long DueMs)
+{
+    /// <summary>The run's liveness when the timer belongs to a workflow run: once it reads closed, the timer has nothing left to do.</summary>
+    public RunLife? Life { get; init; }
+}
+
+/// <summary>
+/// Whether a workflow run has closed, shared by the run and its timers. Every deadline of a run
+/// is moot once it closed; a timer that knows so is dropped without loading the run (which may
+/// have left the engine's cache) or taking the engine lock.
+/// </summary>
+public sealed class RunLife
+{
+    private volatile bool closed;
+
+    /// <summary>True once the run has closed (it never reopens).</summary>
+    public bool Closed => closed;
+
+    /// <summary>Records that the run closed.</summary>
+    public void Close() => closed = true;
+}
 
 /// <summary>
 /// In-memory timer wheel. Durable truth is the run state (deadlines are stored there); the

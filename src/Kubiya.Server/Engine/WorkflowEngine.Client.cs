@@ -238,6 +238,8 @@ public sealed partial class WorkflowEngine
 
     private async Task OnTimerAsync(TimerRef t)
     {
+        // Deadlines of a closed run are moot (FireTimer would return at once).
+        if (t.Life is { Closed: true }) return;
         try
         {
             await MutateAsync(tx => FireTimer(tx, t)).ConfigureAwait(false);

@@ -77,7 +77,13 @@ public sealed partial class WorkflowEngine
         {
             if (open) RollbackQuietly();
         }
-        if (wrote) TrimCache();
+        if (wrote)
+        {
+            foreach (var t in batch)
+                if (t.Error == null)
+                    foreach (var e in t.Tx.Touched) NoteIfClosed(e);
+            TrimCache();
+        }
         foreach (var t in batch)
         {
             if (t.Error != null)
