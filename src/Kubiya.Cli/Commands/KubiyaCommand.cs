@@ -23,7 +23,7 @@ public static class KubiyaCommand
         {
             // One readable line instead of the whole help text.
             var path = string.Join(" ", Path(parse.CommandResult.Command));
-            var messages = parse.Errors.Select(e => System.Text.RegularExpressions.Regex.Replace(e.Message, @"\s*[\r\n]+\s*", " ").TrimEnd('.'));
+            var messages = parse.Errors.Select(e => ParseMessages.Readable(System.Text.RegularExpressions.Regex.Replace(e.Message, @"\s*[\r\n]+\s*", " ")).TrimEnd('.'));
             var message = string.Join("; ", messages.Distinct()) + ".";
             Console.Error.WriteLine($"kubiya: error: {message} (see '{path} --help')");
             return ExitCodes.Usage;

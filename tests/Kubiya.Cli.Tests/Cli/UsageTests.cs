@@ -17,6 +17,8 @@ public sealed class UsageTests(CliFixture fx)
     [InlineData("agent list --output xml", "xml")]
     [InlineData("worker start --queue-id q --type kubernetes", "kubernetes")]
     [InlineData("nosuchcommand", "nosuchcommand")]
+    [InlineData("execution list --limit abc", "'abc' is not a valid value for --limit: it must be a whole number")]
+    [InlineData("exec agent shell x --approval-timeout soon", "'soon' is not a valid value for --approval-timeout: it must be a whole number")]
     public async Task ParseErrorsExitTwoWithOneLine(string commandLine, string expected)
     {
         var r = (await fx.Env.RunAsync(commandLine.Split(' '))).Exit(2);
@@ -26,6 +28,17 @@ public sealed class UsageTests(CliFixture fx)
         Assert.Contains(expected, lines[0]);
         Assert.Contains("--help", lines[0]);
         Assert.Equal("", r.Stdout);
+    }
+
+    [Theory]
+    [InlineData("execution list --limit abc")]
+    [InlineData("worker start --queue-id q -d --max-log-backups many")]
+    [InlineData("exec agent shell x --approval-timeout soon")]
+    public async Task ParseErrorsNameNoDotNetTypes(string commandLine)
+    {
+        var r = (await fx.Env.RunAsync(commandLine.Split(' '))).Exit(2);
+        Assert.DoesNotContain("System.", r.Stderr);
+        Assert.DoesNotContain("expected type", r.Stderr);
     }
 
     [Fact]
