@@ -22,6 +22,24 @@ Describe 'Schedules in a real pwsh' {
         Remove-KubiyaSchedule -Name $name
     }
 
+    It 'warns when it names an agent or team nobody here knows, and creates it anyway' {
+        $name = 'typo-' + [guid]::NewGuid().ToString('N').Substring(0, 8)
+        $warn = $null
+        $s = New-KubiyaSchedule -Name $name -Cron '0 3 * * *' -Agent shel -Prompt 'echo x' -Queue $q -WarningVariable warn -WarningAction SilentlyContinue
+        try {
+            $s.Name | Should -Be $name
+            @($warn).Count | Should -Be 1
+            "$($warn[0])" | Should -BeLike "No agent named 'shel' is known here (known: powershell, shell*). The schedule names it anyway*queue '$q'*"
+            $warn = $null
+            $null = New-KubiyaSchedule -Name "$name-t" -Cron '0 3 * * *' -Team shell -Prompt 'echo x' -Queue $q -WarningVariable warn -WarningAction SilentlyContinue
+            "$($warn[0])" | Should -BeLike "No team named 'shell' is known here (none defined)*"
+            $warn = $null
+            $null = New-KubiyaSchedule -Name "$name-ok" -Cron '0 3 * * *' -Agent shell -Prompt 'echo x' -Queue $q -WarningVariable warn
+            $warn | Should -BeNullOrEmpty
+        }
+        finally { Remove-KubiyaSchedule -Name $name, "$name-t", "$name-ok" -ErrorAction SilentlyContinue }
+    }
+
     It 'runs on an interval and its executions list under the schedule' {
         $name = 'every-' + [guid]::NewGuid().ToString('N').Substring(0, 8)
         New-KubiyaSchedule -Name $name -Interval ([TimeSpan]::FromSeconds(2)) -Agent shell -Prompt 'echo tick' -Queue $q | Out-Null

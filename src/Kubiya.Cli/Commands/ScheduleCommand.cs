@@ -86,6 +86,7 @@ internal static class ScheduleCommand
                 Note = ctx.Get(note),
                 WorkingDirectory = null,
             };
+            if (ScheduleAgentCheck.Warning(ctx.Runtime.Agents(Environment.CurrentDirectory), request) is { } warning) ctx.Output.Warning(warning);
             var schedules = await ctx.Runtime.SchedulesAsync(ctx.Cancellation);
             Show(ctx, await schedules.CreateAsync(request, ctx.Cancellation));
             return ExitCodes.Ok;

@@ -91,8 +91,12 @@ namespace Kubiya.PowerShell.Commands
                 Paused = Paused,
                 Note = Note,
             };
-            TryRun(() => WriteObject(Run(async (pump, ct) =>
-                await (await Runtime.SchedulesAsync(ct).ConfigureAwait(false)).CreateAsync(request, ct).ConfigureAwait(false))), Name);
+            TryRun(() =>
+            {
+                if (ScheduleAgentCheck.Warning(Runtime.Agents(CurrentDirectory), request) is { } warning) WriteWarning(warning);
+                WriteObject(Run(async (pump, ct) =>
+                    await (await Runtime.SchedulesAsync(ct).ConfigureAwait(false)).CreateAsync(request, ct).ConfigureAwait(false)));
+            }, Name);
         }
     }
 }

@@ -47,6 +47,20 @@ public sealed class ScheduleTests(CliFixture fx)
     }
 
     [Fact]
+    public async Task AnAgentNobodyHereKnowsIsAWarningAndTheScheduleIsCreated()
+    {
+        var name = CliFixture.Unique("typo");
+        var r = (await fx.Env.RunAsync("schedule", "create", name, "--cron", "0 3 * * *", "--agent", "frist", "--prompt", "x", "--queue", "q", "-o", "json")).Exit(0);
+        Assert.Equal("frist", r.Json.GetProperty("agent").GetString());
+        Assert.Contains("No agent named 'frist' is known here (known: ", r.Stderr);
+        Assert.Contains("unless the workers of queue 'q' have it when it fires", r.Stderr);
+        var ok = (await fx.Env.RunAsync("schedule", "create", name + "-ok", "--cron", "0 3 * * *", "--agent", "first", "--prompt", "x", "--queue", "q")).Exit(0);
+        Assert.DoesNotContain("is known here", ok.Stderr);
+        (await fx.Env.RunAsync("schedule", "delete", name)).Exit(0);
+        (await fx.Env.RunAsync("schedule", "delete", name + "-ok")).Exit(0);
+    }
+
+    [Fact]
     public async Task BadInputFailsWithOneReadableLine()
     {
         var minute = (await fx.Env.RunAsync("schedule", "create", CliFixture.Unique("bad"), "--cron", "61 * * * *", "--agent", "first", "--prompt", "x", "--queue", "q")).Exit(2);
