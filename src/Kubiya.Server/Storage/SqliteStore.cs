@@ -15,7 +15,7 @@ public sealed class SqliteStore : IDisposable
     private readonly SqliteConnection conn;
     private readonly FileStream ownerLock;
     private PreparedCommand? begin, commit, rollback;
-    private PreparedCommand? insertExecution, updateExecution, updateState, upsertCurrent, insertHistory, selectState, selectHistory, selectCurrent, savepoint, release, rollbackTo;
+    private PreparedCommand? insertExecution, updateExecution, updateState, upsertCurrent, selectState, selectHistory, selectCurrent, savepoint, release, rollbackTo;
 
     /// <summary>Opens (creating when absent) the database at <paramref name="path"/>.</summary>
     public SqliteStore(string path)
@@ -207,21 +207,51 @@ public sealed class SqliteStore : IDisposable
                 .Set("$sa", s.SearchAttributes).Set("$tq", s.TaskQueue).Set("$exec", s.ExecutionTimeMs).Set("$ns", s.Namespace).Set("$r", s.RunId)
                 .Command.ExecuteNonQuery();
         }
-        if (e.PersistedEvents < e.History.Count)
-        {
-            var ins = Kept(ref insertHistory, "INSERT INTO history(run_id, event_id, data) VALUES($r,$id,$d)",
-                ("$r", SqliteType.Text), ("$id", SqliteType.Integer), ("$d", SqliteType.Blob)).Set("$r", s.RunId);
-            for (var i = e.PersistedEvents; i < e.History.Count; i++)
-                ins.Set("$id", e.History[i].EventId).Set("$d", e.History[i].ToByteArray()).Command.ExecuteNonQuery();
-        }
+        InsertHistory(s.RunId, e.History, e.PersistedEvents);
         e.OnSaveHook?.Invoke(this, e);
         // Recorded now, trusted only once the transaction commits (a failed commit drops the run from the cache).
         e.SavedVisibility = visibility;
     }
 
+    /// <summary>Most history rows one INSERT writes; a transition's events (usually 1-3) go in one statement.</summary>
+    private const int HistoryRowsPerInsert = 8;
+
+    /// <summary>Kept multi-row history INSERTs, by row count (index 0 unused).</summary>
+    private readonly PreparedCommand?[] insertHistory = new PreparedCommand?[HistoryRowsPerInsert + 1];
+
+    /// <summary>Writes the events from <paramref name="from"/> on, up to <see cref="HistoryRowsPerInsert"/> rows per statement.</summary>
+    private void InsertHistory(string runId, List<HistoryEvent> history, int from)
+    {
+        for (var i = from; i < history.Count;)
+        {
+            var rows = Math.Min(HistoryRowsPerInsert, history.Count - i);
+            var ins = insertHistory[rows] ??= HistoryInsert(rows);
+            ins.Set("$r", runId);
+            for (var k = 0; k < rows; k++, i++)
+                ins.Set(HistoryIdParameters[k], history[i].EventId).Set(HistoryDataParameters[k], history[i].ToByteArray());
+            ins.Command.ExecuteNonQuery();
+        }
+    }
+
+    private static readonly string[] HistoryIdParameters = Enumerable.Range(0, HistoryRowsPerInsert).Select(k => "$id" + k).ToArray();
+    private static readonly string[] HistoryDataParameters = Enumerable.Range(0, HistoryRowsPerInsert).Select(k => "$d" + k).ToArray();
+
+    private PreparedCommand HistoryInsert(int rows)
+    {
+        var values = string.Join(",", Enumerable.Range(0, rows).Select(k => $"($r,{HistoryIdParameters[k]},{HistoryDataParameters[k]})"));
+        var parameters = new List<(string, SqliteType)> { ("$r", SqliteType.Text) };
+        for (var k = 0; k < rows; k++)
+        {
+            parameters.Add((HistoryIdParameters[k], SqliteType.Integer));
+            parameters.Add((HistoryDataParameters[k], SqliteType.Blob));
+        }
+        return new PreparedCommand(conn, "INSERT INTO history(run_id, event_id, data) VALUES" + values, parameters.ToArray());
+    }
+
     public void Dispose()
     {
-        foreach (var c in new[] { begin, commit, rollback, insertExecution, updateExecution, updateState, upsertCurrent, insertHistory, selectState, selectHistory, selectCurrent, savepoint, release, rollbackTo }) c?.Dispose();
+        foreach (var c in insertHistory) c?.Dispose();
+        foreach (var c in new[] { begin, commit, rollback, insertExecution, updateExecution, updateState, upsertCurrent, selectState, selectHistory, selectCurrent, savepoint, release, rollbackTo }) c?.Dispose();
         conn.Dispose();
         ownerLock.Dispose();
     }
