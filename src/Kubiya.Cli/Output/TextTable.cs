@@ -16,13 +16,35 @@ public sealed class TextTable
         return this;
     }
 
-    /// <summary>Writes the table; the last column is not padded.</summary>
-    public void Write(TextWriter w)
+    /// <summary>
+    /// Writes the table; the last column is not padded, and is cut (ending in "...") so that rows
+    /// fit <paramref name="maxWidth"/> (default: <see cref="TerminalWidth"/>) when the other columns leave room.
+    /// </summary>
+    public void Write(TextWriter w, int? maxWidth = null)
     {
         var widths = headers.Select((h, i) => Math.Max(h.Length, rows.Count == 0 ? 0 : rows.Max(r => r[i].Length))).ToArray();
+        var room = (maxWidth ?? TerminalWidth()) is { } max ? max - widths.Take(widths.Length - 1).Sum(x => x + 2) : (int?)null;
+        string Last(string c) => room is { } r && r >= 12 && c.Length > r ? c.Substring(0, r - 3) + "..." : c;
         void Line(string[] cells) =>
-            w.WriteLine(string.Join("  ", cells.Select((c, i) => i == cells.Length - 1 ? c : c.PadRight(widths[i]))).TrimEnd());
+            w.WriteLine(string.Join("  ", cells.Select((c, i) => i == cells.Length - 1 ? Last(c) : c.PadRight(widths[i]))).TrimEnd());
         Line(headers);
         foreach (var r in rows) Line(r);
+    }
+
+    /// <summary>
+    /// The width text tables fit: <c>COLUMNS</c> when set, else the terminal's when stdout is one;
+    /// null (no limit) for redirected output, so scripts read whole values.
+    /// </summary>
+    public static int? TerminalWidth()
+    {
+        if (int.TryParse(Environment.GetEnvironmentVariable("COLUMNS"), out var columns) && columns > 0) return columns;
+        try
+        {
+            return Console.IsOutputRedirected ? null : Console.WindowWidth > 0 ? Console.WindowWidth : null;
+        }
+        catch (IOException)
+        {
+            return null;
+        }
     }
 }

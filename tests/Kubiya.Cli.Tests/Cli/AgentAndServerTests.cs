@@ -37,6 +37,19 @@ public sealed class AgentAndServerTests(CliFixture fx)
     }
 
     [Fact]
+    public async Task TextTablesFitTheTerminalWidthAndRedirectedOutputKeepsWholeValues()
+    {
+        const string Description = "Runs the prompt as a shell command (bash or sh; cmd on Windows).";
+        var whole = (await fx.Env.RunAsync("agent", "list")).Exit(0).Stdout;
+        Assert.Contains(Description, whole);
+        var narrow = (await fx.Env.With("COLUMNS", "80").RunAsync("agent", "list")).Exit(0).Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.All(narrow, l => Assert.True(l.TrimEnd('\r').Length <= 80, $"{l.Length}: {l}"));
+        var shell = Assert.Single(narrow, l => l.StartsWith("shell "));
+        Assert.EndsWith("...", shell.TrimEnd('\r'));
+        Assert.Contains("Runs the prompt as a shell", shell);
+    }
+
+    [Fact]
     public async Task AgentGetShowsStepsAndFailsForUnknownNames()
     {
         var approve = (await fx.Env.RunAsync("agent", "get", "approve", "-o", "json")).Exit(0).Json;

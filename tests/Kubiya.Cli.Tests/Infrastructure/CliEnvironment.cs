@@ -10,7 +10,7 @@ namespace Kubiya.Cli.Tests.Infrastructure;
 public sealed class CliEnvironment
 {
     // Settings the CLI reads from the environment: a developer's own values must not leak in.
-    private static readonly string[] Scrubbed = { "QUEUE_ID", "HEARTBEAT_INTERVAL", "STEP_HEARTBEAT_INTERVAL", "METRICS_ENABLED", "METRICS_PORT", "METRICS_BIND", "PROBE_FILES", "WORKER_ALIVE_FILE", "WORKER_READY_FILE", "LOG_LEVEL", "MAX_CONCURRENT_ACTIVITIES", "MAX_CONCURRENT_WORKFLOWS", "ACTIVITY_TIMEOUT", "WORKER_HOSTNAME", "ENVIRONMENT_NAME" };
+    private static readonly string[] Scrubbed = { "COLUMNS", "QUEUE_ID", "HEARTBEAT_INTERVAL", "STEP_HEARTBEAT_INTERVAL", "METRICS_ENABLED", "METRICS_PORT", "METRICS_BIND", "PROBE_FILES", "WORKER_ALIVE_FILE", "WORKER_READY_FILE", "LOG_LEVEL", "MAX_CONCURRENT_ACTIVITIES", "MAX_CONCURRENT_WORKFLOWS", "ACTIVITY_TIMEOUT", "WORKER_HOSTNAME", "ENVIRONMENT_NAME" };
     private readonly Dictionary<string, string?> variables;
 
     public CliEnvironment(string home, string? address, string? apiKey = null)
