@@ -46,7 +46,9 @@ public sealed class AgentAndServerTests(CliFixture fx)
         Assert.All(narrow, l => Assert.True(l.TrimEnd('\r').Length <= 80, $"{l.Length}: {l}"));
         var shell = Assert.Single(narrow, l => l.StartsWith("shell "));
         Assert.EndsWith("...", shell.TrimEnd('\r'));
-        Assert.Contains("Runs the prompt as a shell", shell);
+        // Other tests add agents with long names, so how much of the description fits varies.
+        Assert.Contains("  Runs the", shell);
+        Assert.DoesNotContain(Description, shell);
     }
 
     [Fact]
