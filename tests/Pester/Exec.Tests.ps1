@@ -52,3 +52,35 @@ Describe 'Invoke-KubiyaExec' {
         $err[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
     }
 }
+
+Describe 'Agents piped into Invoke-KubiyaExec' {
+    BeforeEach { Push-Location (New-Item -ItemType Directory -Path (Join-Path $TestDrive ([guid]::NewGuid()))) }
+    AfterEach { Pop-Location }
+
+    It 'runs a piped agent as -Agent and a piped team as -Team, with the prompt given' {
+        New-KubiyaTestAgent -Directory $PWD -Name greet -Yaml "name: greet`nsteps:`n  - shell: echo greet-`$KUBIYA_PROMPT`n" | Out-Null
+        New-KubiyaTestAgent -Directory $PWD -Name crew -Yaml "name: crew`nkind: team`nagents: [greet]`n" | Out-Null
+        $agent = Get-KubiyaAgent -Name greet | Invoke-KubiyaExec 'piped' -Local -Yes
+        $agent.Status | Should -Be 'Completed'
+        $agent.Agent | Should -Be 'greet'
+        $agent.Output.Trim() | Should -Be 'greet-piped'
+        $team = Get-KubiyaAgent -Name crew | Invoke-KubiyaExec 'as-team' -Local -Yes
+        $team.Team | Should -Be 'crew'
+        $team.Agent | Should -BeNullOrEmpty
+        $team.Output.Trim() | Should -Be 'greet-as-team'
+        # The agent's own executions, piped the same way.
+        (Get-KubiyaAgent -Name greet | Get-KubiyaExecution -First 5).Id | Should -Contain $agent.Id
+        (Get-KubiyaAgent -Name crew | Get-KubiyaExecution -First 5).Id | Should -Contain $team.Id
+    }
+
+    It 'refuses a piped agent without a prompt with PromptRequired, and strings still bind to -Prompt' {
+        $before = @(Get-KubiyaExecution -Agent shell).Count
+        $out = Get-KubiyaAgent -Name shell | Invoke-KubiyaExec -Local -Yes -ErrorVariable err -ErrorAction SilentlyContinue
+        $out | Should -BeNullOrEmpty
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'PromptRequired,*'
+        $err[0].CategoryInfo.Category | Should -Be 'InvalidArgument'
+        "$($err[0])" | Should -BeLike "No task for agent 'shell'*Get-KubiyaAgent shell | Invoke-KubiyaExec 'TASK'*"
+        @(Get-KubiyaExecution -Agent shell).Count | Should -Be $before
+        ('echo from-a-string' | Invoke-KubiyaExec -Agent shell -Local -Yes).Output.Trim() | Should -Be 'from-a-string'
+    }
+}

@@ -40,6 +40,26 @@ Describe 'Schedules in a real pwsh' {
         finally { Remove-KubiyaSchedule -Name $name, "$name-t", "$name-ok" -ErrorAction SilentlyContinue }
     }
 
+    It 'warns when Set-KubiyaSchedule changes the agent or team to one nobody here knows' {
+        $name = 'retarget-' + [guid]::NewGuid().ToString('N').Substring(0, 8)
+        $null = New-KubiyaSchedule -Name $name -Cron '0 3 * * *' -Agent shell -Prompt 'echo x' -Queue $q
+        try {
+            $warn = $null
+            $s = Set-KubiyaSchedule -Name $name -Agent shel -PassThru -WarningVariable warn -WarningAction SilentlyContinue
+            $s.Agent | Should -Be 'shel'
+            @($warn).Count | Should -Be 1
+            "$($warn[0])" | Should -BeLike "No agent named 'shel' is known here (known: powershell, shell*). The schedule names it anyway*queue '$q'*"
+            $warn = $null
+            Get-KubiyaSchedule -Name $name | Set-KubiyaSchedule -Team nocrew -WarningVariable warn -WarningAction SilentlyContinue
+            "$($warn[0])" | Should -BeLike "No team named 'nocrew' is known here (none defined)*"
+            $warn = $null
+            Set-KubiyaSchedule -Name $name -Agent shell -WarningVariable warn
+            Set-KubiyaSchedule -Name $name -Note 'moved' -WarningVariable +warn
+            $warn | Should -BeNullOrEmpty
+        }
+        finally { Remove-KubiyaSchedule -Name $name -ErrorAction SilentlyContinue }
+    }
+
     It 'runs on an interval and its executions list under the schedule' {
         $name = 'every-' + [guid]::NewGuid().ToString('N').Substring(0, 8)
         New-KubiyaSchedule -Name $name -Interval ([TimeSpan]::FromSeconds(2)) -Agent shell -Prompt 'echo tick' -Queue $q | Out-Null
@@ -48,6 +68,11 @@ Describe 'Schedules in a real pwsh' {
         Suspend-KubiyaSchedule -Name $name
         $runs.Count | Should -BeGreaterOrEqual 2
         $runs | ForEach-Object { $_.Output.Trim() | Should -Be 'tick'; $_.Schedule | Should -Be $name }
+        # A piped schedule lists its runs; it is never read as an execution id.
+        $piped = @(Get-KubiyaSchedule -Name $name | Get-KubiyaExecution -Status Completed -ErrorVariable pipedErr)
+        $pipedErr | Should -BeNullOrEmpty
+        $piped.Id | Should -Contain $runs[-1].Id
+        $piped | ForEach-Object { $_.Schedule | Should -Be $name }
         (Get-KubiyaSchedule -Name $name).Paused | Should -BeTrue
         Remove-KubiyaSchedule -Name $name -Confirm:$false
     }

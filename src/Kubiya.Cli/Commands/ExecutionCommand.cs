@@ -25,7 +25,7 @@ internal static class ExecutionCommand
         return execution;
     }
 
-    private static Argument<string> Id() => new("id") { Description = "Execution id (exec-...)." };
+    private static Argument<string> Id() => new("id") { Description = "Execution id (exec-...), or its start as narrow tables show it (exec- and at least 4 hex digits)." };
 
     private static Command List()
     {
@@ -69,7 +69,7 @@ internal static class ExecutionCommand
         command.SetAction(async ctx =>
         {
             var executions = await ctx.Runtime.ExecutionsAsync(ctx.Cancellation);
-            var info = await executions.GetAsync(ctx.Get(id)!, true, ctx.Cancellation);
+            var info = await executions.GetAsync(await executions.ResolveIdAsync(ctx.Get(id)!, ctx.Cancellation), true, ctx.Cancellation);
             ctx.Output.Result(ExecutionView.From(info), w => ExecutionView.WriteText(w, info));
             return ExitCodes.Ok;
         });
@@ -85,8 +85,9 @@ internal static class ExecutionCommand
         command.Add(follow);
         command.SetAction(async ctx =>
         {
+            var executionId = await (await ctx.Runtime.ExecutionsAsync(ctx.Cancellation)).ResolveIdAsync(ctx.Get(id)!, ctx.Cancellation);
             var logs = await ctx.Runtime.LogsAsync(ctx.Cancellation);
-            await logs.ReadAsync(ctx.Get(id)!, ctx.Get(follow), e => ctx.Output.Record(LogEntryView.From(e), e.ToString()), ctx.Cancellation);
+            await logs.ReadAsync(executionId, ctx.Get(follow), e => ctx.Output.Record(LogEntryView.From(e), e.ToString()), ctx.Cancellation);
             return ExitCodes.Ok;
         });
         return command;
@@ -100,7 +101,7 @@ internal static class ExecutionCommand
         command.SetAction(async ctx =>
         {
             var executions = await ctx.Runtime.ExecutionsAsync(ctx.Cancellation);
-            var info = await executions.CancelAsync(ctx.Get(id)!, ctx.Cancellation);
+            var info = await executions.CancelAsync(await executions.ResolveIdAsync(ctx.Get(id)!, ctx.Cancellation), ctx.Cancellation);
             ctx.Output.Result(ExecutionView.From(info), w => w.WriteLine($"Cancellation requested for {info.Id} (was {info.Status})."));
             return ExitCodes.Ok;
         });
@@ -117,7 +118,7 @@ internal static class ExecutionCommand
         command.SetAction(async ctx =>
         {
             var executions = await ctx.Runtime.ExecutionsAsync(ctx.Cancellation);
-            var executionId = ctx.Get(id)!;
+            var executionId = await executions.ResolveIdAsync(ctx.Get(id)!, ctx.Cancellation);
             await executions.TerminateAsync(executionId, ctx.Get(reason) ?? $"Terminated by {Environment.UserName}@{Environment.MachineName}", ctx.Cancellation);
             var info = await executions.WaitAsync(executionId, TimeSpan.FromSeconds(30), null, ctx.Cancellation);
             ctx.Output.Result(ExecutionView.From(info), w => w.WriteLine($"Terminated {info.Id}: {info.Error}"));
@@ -133,8 +134,8 @@ internal static class ExecutionCommand
         command.Add(id);
         command.SetAction(async ctx =>
         {
-            var executionId = ctx.Get(id)!;
             var executions = await ctx.Runtime.ExecutionsAsync(ctx.Cancellation);
+            var executionId = await executions.ResolveIdAsync(ctx.Get(id)!, ctx.Cancellation);
             await executions.GetAsync(executionId, false, ctx.Cancellation); // a clear NotFound before following
             var logs = await ctx.Runtime.LogsAsync(ctx.Cancellation);
             await logs.ReadAsync(executionId, true, e => LiveLog.Write(ctx.Output, e), ctx.Cancellation);
@@ -155,7 +156,7 @@ internal static class ExecutionCommand
         command.SetAction(async ctx =>
         {
             var executions = await ctx.Runtime.ExecutionsAsync(ctx.Cancellation);
-            var info = await executions.SendInputAsync(ctx.Get(id)!, ctx.Get(answer)!, ctx.Cancellation);
+            var info = await executions.SendInputAsync(await executions.ResolveIdAsync(ctx.Get(id)!, ctx.Cancellation), ctx.Get(answer)!, ctx.Cancellation);
             ctx.Output.Result(ExecutionView.From(info), w => w.WriteLine($"Answered {info.Id}: {info.Question ?? "question"} -> {ctx.Get(answer)}"));
             return ExitCodes.Ok;
         });

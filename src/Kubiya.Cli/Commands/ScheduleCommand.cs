@@ -144,7 +144,10 @@ internal static class ScheduleCommand
                 Prompt = ctx.Get(prompt), Queue = ctx.Get(queue), TimeZone = ctx.Get(zone), Overlap = ParseOverlap(ctx.Get(overlap)), Note = ctx.Get(note),
             };
             var schedules = await ctx.Runtime.SchedulesAsync(ctx.Cancellation);
-            Show(ctx, await schedules.UpdateAsync(ctx.Get(name)!, changes, ctx.Cancellation));
+            var updated = await schedules.UpdateAsync(ctx.Get(name)!, changes, ctx.Cancellation);
+            // As create: a new agent or team nobody here knows is usually a typo.
+            if (ScheduleAgentCheck.Warning(ctx.Runtime.Agents(Environment.CurrentDirectory), changes, updated) is { } warning) ctx.Output.Warning(warning);
+            Show(ctx, updated);
             return ExitCodes.Ok;
         });
         return command;

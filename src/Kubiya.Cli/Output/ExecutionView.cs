@@ -141,9 +141,15 @@ public sealed class ExecutionView
     /// <summary>Writes a list as a table.</summary>
     public static void WriteTable(TextWriter w, IEnumerable<ExecutionInfo> list)
     {
-        var t = new TextTable("ID", "STATUS", "AGENT", "QUEUE", "CREATED", "DURATION", "PROMPT");
+        // On a terminal (a limited width) ids, queues and times are compact, as the module's table
+        // view shows them, so that 80 columns leave room for the prompt; redirected output keeps them whole.
+        var width = TextTable.TerminalWidth();
+        var compact = width != null;
+        var t = new TextTable("ID", "STATUS", "AGENT", "QUEUE", "CREATED", "DURATION", "PROMPT").Shrink(2, 10).Shrink(3, 8).Shrink(0, 13, last: true);
         foreach (var e in list)
-            t.Row(e.Id, e.Status, e.Team != null ? "team:" + e.Team : e.Agent, e.Queue, Formats.Local(e.CreatedAt), Formats.Duration(e.Duration), Formats.Short(e.Prompt, 50));
-        t.Write(w);
+            t.Row(compact ? ExecutionIds.Short(e.Id) : e.Id, e.Status, e.Team != null ? "team:" + e.Team : e.Agent,
+                compact ? Formats.CompactQueue(e.Queue) : e.Queue, compact ? Formats.Compact(e.CreatedAt) : Formats.Local(e.CreatedAt),
+                Formats.Duration(e.Duration), Formats.Short(e.Prompt, 50));
+        t.Write(w, width);
     }
 }

@@ -13,6 +13,14 @@ public static class Formats
     public static string Local(DateTimeOffset? time) =>
         time?.ToLocalTime().ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) ?? "-";
 
+    /// <summary>Local time without year and seconds, as the module's table view shows it: 12-02 00:19.</summary>
+    public static string Compact(DateTimeOffset? time) =>
+        time?.ToLocalTime().ToString("MM-dd HH:mm", CultureInfo.InvariantCulture) ?? "-";
+
+    /// <summary>A queue for a narrow table: the one-run queue of a local execution (local-...) reads "local".</summary>
+    public static string? CompactQueue(string? queue) =>
+        queue != null && queue.StartsWith("local-", StringComparison.Ordinal) ? "local" : queue;
+
     /// <summary>A short duration for people (from seconds): 850ms, 12.3s, 4m05s, 2h10m.</summary>
     public static string Duration(double? seconds) => Duration(seconds is { } s ? TimeSpan.FromSeconds(s) : null);
 

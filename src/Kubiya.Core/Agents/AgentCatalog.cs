@@ -25,6 +25,13 @@ namespace Kubiya.Core.Agents
         /// <summary>Valid agents, sorted by name.</summary>
         public IReadOnlyList<AgentDefinition> Agents => byName.Values.OrderBy(a => a.Name, StringComparer.OrdinalIgnoreCase).ToList();
 
+        /// <summary>
+        /// The names of the teams (<paramref name="teams"/> true) or of the agents that are not teams,
+        /// in the order of <see cref="Agents"/>: what "known here" lists in every not-found message.
+        /// </summary>
+        public IReadOnlyList<string> KnownNames(bool teams) =>
+            Agents.Where(a => (a.Kind == AgentKind.Team) == teams).Select(a => a.Name).ToList();
+
         /// <summary>One error per file that could not be read.</summary>
         public IReadOnlyList<KubiyaException> Errors { get; }
 
@@ -103,12 +110,13 @@ namespace Kubiya.Core.Agents
             var suffix = Errors.Count > 0 ? $" ({Errors.Count} agent file(s) could not be read; run {{Get-KubiyaAgent}} to see why)" : "";
             if (team)
             {
-                var teams = byName.Values.Where(d => d.Kind == AgentKind.Team).Select(d => d.Name).OrderBy(k => k, StringComparer.OrdinalIgnoreCase).ToList();
+                var teams = KnownNames(teams: true);
                 throw new KubiyaException(KubiyaErrorKind.NotFound, "AgentNotFound",
                     $"No team named '{name}'. " + (teams.Count > 0 ? $"Known teams: {string.Join(", ", teams)}" : "No teams are defined here (a team is an agent file with 'kind: team')") + $"{suffix}.", name);
             }
             throw new KubiyaException(KubiyaErrorKind.NotFound, "AgentNotFound",
-                $"No agent named '{name}'. Known agents: {string.Join(", ", byName.Keys.OrderBy(k => k, StringComparer.OrdinalIgnoreCase))}{suffix}.", name);
+                $"No agent named '{name}'. Known agents: {string.Join(", ", KnownNames(teams: false))}" +
+                (KnownNames(teams: true) is { Count: > 0 } known ? $"; teams: {string.Join(", ", known)}" : "") + $"{suffix}.", name);
         }
 
         /// <summary>

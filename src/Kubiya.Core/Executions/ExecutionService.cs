@@ -155,6 +155,31 @@ namespace Kubiya.Core.Executions
         }
 
         /// <summary>
+        /// The whole id of the execution a short id (<see cref="ExecutionIds.IsShort"/>, as narrow text
+        /// tables show ids) names; any other id unchanged. A short id that matches no execution is
+        /// returned unchanged (reading it then reports it not found); one that matches several is
+        /// <c>AmbiguousExecutionId</c>, naming them.
+        /// </summary>
+        public async Task<string> ResolveIdAsync(string id, CancellationToken cancellationToken)
+        {
+            if (!ExecutionIds.IsShort(id)) return id;
+            try
+            {
+                var page = await Client.ListWorkflowsPaginatedAsync($"WorkflowType = '{WorkflowNames.Execution}' AND WorkflowId STARTS_WITH '{id}'", null,
+                    new WorkflowListPaginatedOptions { PageSize = 100, Rpc = new RpcOptions { CancellationToken = cancellationToken } }).ConfigureAwait(false);
+                // A team's member runs start with the team's id: only whole ids are candidates.
+                var matches = page.Workflows.Select(w => w.Id).Where(ExecutionIds.IsWhole).Distinct().ToList();
+                if (matches.Count <= 1) return matches.Count == 1 ? matches[0] : id;
+                throw new KubiyaException(KubiyaErrorKind.InvalidArgument, "AmbiguousExecutionId",
+                    $"'{id}' is the start of {matches.Count} execution ids ({string.Join(", ", matches.Take(5))}{(matches.Count > 5 ? ", ..." : "")}); give more of it.", id);
+            }
+            catch (Exception ex) when (!(ex is OperationCanceledException) && !(ex is KubiyaException))
+            {
+                throw RpcErrors.Translate(ex, id);
+            }
+        }
+
+        /// <summary>
         /// Reads one execution. With <paramref name="fullOutput"/> a finished execution's whole
         /// output (not only the memo's tail) is read from its result.
         /// </summary>

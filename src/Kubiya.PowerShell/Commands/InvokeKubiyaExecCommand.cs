@@ -27,12 +27,22 @@ namespace Kubiya.PowerShell.Commands
         private const string AgentSet = "Agent";
         private const string TeamSet = "Team";
         private const string PlanSet = "Plan";
+        private const string AgentObjectSet = "AgentObject";
 
         /// <summary>The task (the command itself for the shell and powershell agents).</summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ParameterSetName = AgentSet)]
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ParameterSetName = TeamSet)]
+        [Parameter(Position = 0, ParameterSetName = AgentObjectSet)]
         [ValidateNotNullOrEmpty]
         public string Prompt { get; set; } = "";
+
+        /// <summary>
+        /// An agent or team from Get-KubiyaAgent, piped: it runs as -Agent NAME, or -Team NAME for a
+        /// team. Typed by PowerShell type name so that strings still bind to -Prompt and plans to -PlanFile.
+        /// </summary>
+        [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = AgentObjectSet, DontShow = true)]
+        [PSTypeName("Kubiya.Core.Agents.AgentDefinition")]
+        public PSObject? InputAgent { get; set; }
 
         /// <summary>A plan to run: a saved plan id (a piped plan binds its PlanId), a path, an https URL or owner/repo/path[@ref].</summary>
         [Parameter(Mandatory = true, ParameterSetName = PlanSet, ValueFromPipelineByPropertyName = true)]
@@ -132,11 +142,13 @@ namespace Kubiya.PowerShell.Commands
         /// <summary>Run in the background: returns a job whose output is the finished execution; Stop-Job cancels it.</summary>
         [Parameter(ParameterSetName = AgentSet)]
         [Parameter(ParameterSetName = TeamSet)]
+        [Parameter(ParameterSetName = AgentObjectSet)]
         public SwitchParameter AsJob { get; set; }
 
         /// <inheritdoc />
         protected override void ProcessRecord()
         {
+            if (InputAgent != null && !TakePipedAgent(InputAgent)) return;
             string? cwd = null;
             if (Cwd != null)
             {
@@ -224,6 +236,30 @@ namespace Kubiya.PowerShell.Commands
                 ci.Finished(info);
                 WriteOutcome(info);
             }, Prompt);
+        }
+
+        /// <summary>
+        /// A piped agent runs as -Agent, a piped team as -Team. It carries no task, so the prompt is
+        /// required: an agent without one is an error for that object, not a run of nothing.
+        /// </summary>
+        private bool TakePipedAgent(PSObject piped)
+        {
+            var name = piped.Properties["Name"]?.Value as string;
+            var isTeam = string.Equals(piped.Properties["Kind"]?.Value as string, "team", System.StringComparison.OrdinalIgnoreCase);
+            Agent = isTeam ? null : name;
+            Team = isTeam ? name : null;
+            if (string.IsNullOrEmpty(name))
+            {
+                WriteError(ErrorRecords.Create("AgentNameMissing", ErrorCategory.InvalidArgument, "The piped agent has no name.", piped));
+                return false;
+            }
+            if (string.IsNullOrEmpty(Prompt))
+            {
+                WriteError(ErrorRecords.Create("PromptRequired", ErrorCategory.InvalidArgument,
+                    $"No task for {(isTeam ? "team" : "agent")} '{name}': give the prompt with the pipe, e.g. Get-KubiyaAgent {name} | Invoke-KubiyaExec 'TASK'.", name));
+                return false;
+            }
+            return true;
         }
 
         /// <summary>

@@ -82,6 +82,8 @@ namespace Kubiya.PowerShell.Commands
             TryRun(() =>
             {
                 var info = Run(async (pump, ct) => await (await Runtime.SchedulesAsync(ct).ConfigureAwait(false)).UpdateAsync(Name, changes, ct).ConfigureAwait(false));
+                // As New-KubiyaSchedule: a new agent or team nobody here knows is usually a typo.
+                if (ScheduleAgentCheck.Warning(Runtime.Agents(CurrentDirectory), changes, info) is { } warning) WriteWarning(warning);
                 if (PassThru) WriteObject(info);
             }, Name);
         }

@@ -31,6 +31,43 @@ public sealed class ExecutionTests(CliFixture fx)
     }
 
     [Fact]
+    public async Task ListFitsEightyColumnsWithShortIdsThatTheOtherCommandsTakeBack()
+    {
+        var local = (await fx.Env.RunAsync("exec", "agent", "shell", "echo a prompt long enough to be cut on a narrow terminal", "--local", "-o", "json")).Exit(0).Json.GetProperty("id").GetString()!;
+        var queue = CliFixture.Unique("a-queue-with-a-long-name");
+        var queued = (await fx.Env.RunAsync("exec", "agent", "shell", "echo queued", "--queue", queue, "--no-wait", "-o", "json")).Exit(0).Json.GetProperty("id").GetString()!;
+        try
+        {
+            var narrow = (await fx.Env.With("COLUMNS", "80").RunAsync("execution", "list", "--limit", "20")).Exit(0).Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            Assert.All(narrow, l => Assert.True(l.TrimEnd('\r').Length <= 80, $"{l.Length}: {l}"));
+            Assert.Matches(@"^ID\s+STATUS\s+AGENT\s+QUEUE\s+CREATED\s+DURATION\s+PROMPT", narrow[0]);
+            var shortLocal = local[..13];
+            var row = Assert.Single(narrow, l => l.StartsWith(shortLocal + " ", StringComparison.Ordinal));
+            // A local run's one-run queue reads "local"; the time is month-day hour:minute; the prompt is cut, not wrapped.
+            Assert.Matches(@"^exec-[0-9a-f]{8}\s+Completed\s+shell\s+local\s+\d\d-\d\d \d\d:\d\d\s+\S+\s+echo a.*\.\.\.$", row.TrimEnd('\r'));
+            var pending = Assert.Single(narrow, l => l.StartsWith(queued[..13] + " ", StringComparison.Ordinal));
+            Assert.Contains("Pending", pending);
+            Assert.Contains(queue[..5], pending);                      // a long queue name is cut, not dropped
+
+            // Redirected output (no COLUMNS) keeps whole values, so scripts read whole ids.
+            var whole = (await fx.Env.RunAsync("execution", "list", "--limit", "20")).Exit(0).Stdout;
+            Assert.Contains(local + "  Completed", whole);
+            Assert.Contains(queue, whole);
+
+            // The short id is accepted wherever an id is.
+            Assert.Equal(local, (await fx.Env.RunAsync("execution", "get", shortLocal, "-o", "json")).Exit(0).Json.GetProperty("id").GetString());
+            Assert.Contains("a prompt long enough", (await fx.Env.RunAsync("execution", "logs", shortLocal)).Exit(0).Stdout);
+            Assert.Equal(queued, (await fx.Env.RunAsync("execution", "cancel", queued[..13], "-o", "json")).Exit(0).Json.GetProperty("id").GetString());
+            var missing = (await fx.Env.RunAsync("execution", "get", "exec-ffff0000")).Exit(1);
+            Assert.Contains("[ExecutionNotFound]", missing.Stderr);
+        }
+        finally
+        {
+            await fx.Env.RunAsync("execution", "terminate", queued, "--reason", "test cleanup");
+        }
+    }
+
+    [Fact]
     public async Task ListFiltersByTeamAndPagesWithSkipAsTheCmdletDoes()
     {
         var older = (await fx.Env.RunAsync("exec", "team", "pair", "older", "--local", "-o", "json")).Exit(0).Json.GetProperty("id").GetString();

@@ -61,6 +61,28 @@ public sealed class ScheduleTests(CliFixture fx)
     }
 
     [Fact]
+    public async Task UpdatingToAnAgentNobodyHereKnowsWarnsAsCreateDoes()
+    {
+        var name = CliFixture.Unique("retarget");
+        (await fx.Env.RunAsync("schedule", "create", name, "--cron", "0 3 * * *", "--agent", "first", "--prompt", "x", "--queue", "q-upd")).Exit(0);
+        try
+        {
+            var typo = (await fx.Env.RunAsync("schedule", "update", name, "--agent", "frist", "-o", "json")).Exit(0);
+            Assert.Equal("frist", typo.Json.GetProperty("agent").GetString());
+            Assert.Contains("No agent named 'frist' is known here (known: ", typo.Stderr);
+            Assert.Contains("unless the workers of queue 'q-upd' have it when it fires", typo.Stderr);
+            var team = (await fx.Env.RunAsync("schedule", "update", name, "--team", "no-such-crew")).Exit(0);
+            Assert.Contains("No team named 'no-such-crew' is known here (known: ", team.Stderr);
+            Assert.DoesNotContain("is known here", (await fx.Env.RunAsync("schedule", "update", name, "--agent", "first")).Exit(0).Stderr);
+            Assert.DoesNotContain("is known here", (await fx.Env.RunAsync("schedule", "update", name, "--note", "moved")).Exit(0).Stderr);
+        }
+        finally
+        {
+            await fx.Env.RunAsync("schedule", "delete", name);
+        }
+    }
+
+    [Fact]
     public async Task BadInputFailsWithOneReadableLine()
     {
         var minute = (await fx.Env.RunAsync("schedule", "create", CliFixture.Unique("bad"), "--cron", "61 * * * *", "--agent", "first", "--prompt", "x", "--queue", "q")).Exit(2);
