@@ -25,6 +25,20 @@ Describe 'Argument completion' {
         (Get-Completion 'Invoke-KubiyaExec -Agent sh').CompletionText | Should -Be @('shell')
     }
 
+    It '-Model offers the model names of the -ModelConfig typed, else of ~/.kubiya/models.yaml, with their price' {
+        Set-Content -Path (Join-Path $PWD 'team-models.yaml') -Value "model_list:`n  - model_name: fast-mini`n    litellm_params: { model: openai/gpt-4o-mini, api_key: os.environ/SOME_KEY }`n    model_info: { input_cost_per_token: 0.00000015, output_cost_per_token: 0.0000006 }`n  - model_name: fast-big`n    litellm_params: { model: openai/gpt-4o, api_key: os.environ/SOME_KEY }`n"
+        $homeModels = Join-Path $env:KUBIYA_HOME 'models.yaml'
+        Set-Content -Path $homeModels -Value "model_list:`n  - model_name: fastest-home`n    litellm_params: { model: ollama/llama3.1 }`n"
+        try {
+            $m = Get-Completion 'Invoke-KubiyaExec -Agent x -ModelConfig ./team-models.yaml -Model fast'
+            $m.CompletionText | Should -Be @('fast-big', 'fast-mini')
+            ($m | Where-Object CompletionText -eq 'fast-mini').ToolTip | Should -Be 'openai/gpt-4o-mini, $0.15 / $0.6 per million tokens in / out'
+            (Get-Completion 'Invoke-KubiyaExec -Agent x -Model fast').CompletionText | Should -Be @('fastest-home')
+            (Get-Completion 'New-KubiyaPlan x -Model fast').CompletionText | Should -Be @('fastest-home')
+        }
+        finally { Remove-Item $homeModels }
+    }
+
     It '-Agent completes from the folder given with -Cwd' {
         $other = New-Item -ItemType Directory -Path (Join-Path $TestDrive ([guid]::NewGuid()))
         New-KubiyaTestAgent -Directory $other -Name elsewhere -Yaml "name: elsewhere`nsteps:`n  - shell: echo e`n" | Out-Null

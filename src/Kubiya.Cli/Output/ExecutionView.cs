@@ -120,7 +120,7 @@ public sealed class ExecutionView
             rows.Add(("Model", e.Model));
             rows.Add(("Turns", $"{e.Turns} ({e.ToolCalls} tool call(s))"));
             rows.Add(("Tokens", $"{e.InputTokens} in, {e.OutputTokens} out"));
-            rows.Add(("Cost", e.CostUsd is { } c ? "$" + c.ToString("0.######", System.Globalization.CultureInfo.InvariantCulture) : "-"));
+            rows.Add(("Cost", e.CostUsd is { } c ? Cost(c) : "-"));
         }
         if (e.Error != null) rows.Add(("Error", e.Error));
         foreach (var (k, v) in rows) w.WriteLine($"{k + ":",-12} {(string.IsNullOrEmpty(v) ? "-" : v)}");
@@ -131,10 +131,16 @@ public sealed class ExecutionView
         }
     }
 
+    private static string Cost(double usd) => "$" + usd.ToString("0.######", System.Globalization.CultureInfo.InvariantCulture);
+
     /// <summary>The one-line summary printed when an execution ends.</summary>
     public static string Summary(ExecutionInfo e)
     {
         var text = $"Execution {e.Id} {e.Status} in {Formats.Duration(e.Duration)}";
+        // An llm run's bill belongs with its result: model, turns, tokens and price.
+        if (e.Model != null)
+            text += $" ({e.Model}: {e.Turns} turn(s), {e.ToolCalls} tool call(s), {e.InputTokens} + {e.OutputTokens} tokens" +
+                (e.CostUsd is { } c ? $", {Cost(c)})" : ")");
         return e.Error != null && e.Status != ExecutionStatus.Completed ? $"{text}: {e.Error}" : text;
     }
 

@@ -49,6 +49,30 @@ namespace Kubiya.Core.Completion
         }
 
         /// <summary>
+        /// Model names of the model list <paramref name="modelConfigFile"/> (a -ModelConfig typed on the
+        /// command line), else of <c>~/.kubiya/models.yaml</c>, with their provider model and price.
+        /// </summary>
+        public IReadOnlyList<CompletionCandidate> Models(string? modelConfigFile, string prefix)
+        {
+            Kubiya.Core.Agents.Llm.Models.ModelCatalog catalog;
+            try
+            {
+                catalog = Kubiya.Core.Agents.Llm.Models.ModelCatalog.Load(new Kubiya.Core.Agents.Llm.Models.ModelCatalogOptions { ConfigFile = modelConfigFile },
+                    runtime.Settings.Paths, Environment.GetEnvironmentVariable);
+            }
+            catch (Exception ex) when (!(ex is OutOfMemoryException))
+            {
+                return Array.Empty<CompletionCandidate>();
+            }
+            return catalog.Models
+                .Where(m => Matches(m.Name, prefix))
+                .OrderBy(m => m.Name, StringComparer.OrdinalIgnoreCase)
+                .Select(m => new CompletionCandidate(m.Name, $"{m.Provider}/{m.ProviderModel}" +
+                    (m.Price is { } p ? $", ${p.InputPerToken * 1_000_000:0.##} / ${p.OutputPerToken * 1_000_000:0.##} per million tokens in / out" : "")))
+                .ToList();
+        }
+
+        /// <summary>
         /// Queues: those this machine has run workers for, <paramref name="liveQueues"/> (e.g. a
         /// session's worker jobs), and those recent executions were sent to (live on the server).
         /// </summary>

@@ -47,6 +47,8 @@ namespace Kubiya.Core.Logs
             var steps = new Dictionary<long, StepRequest>();
             var attempts = new AttemptNumbers();
             var calls = new Dictionary<long, object>();
+            // Other activities (listing an agent's MCP tools...), so that a failure says what failed.
+            var others = new Dictionary<long, string>();
             var members = new Dictionary<long, string>();
             ByteString token = ByteString.Empty;
             var toldDiskFull = false;
@@ -109,7 +111,7 @@ namespace Kubiya.Core.Logs
                     if (e.EventType == EventType.WorkflowExecutionContinuedAsNew) nextRun = e.WorkflowExecutionContinuedAsNewEventAttributes.NewExecutionRunId;
                     else if (e.EventType == EventType.WorkflowExecutionStarted && !string.IsNullOrEmpty(e.WorkflowExecutionStartedEventAttributes.ContinuedExecutionRunId))
                         continue;
-                    foreach (var entry in Interpret(executionId, e, steps, calls, attempts))
+                    foreach (var entry in Interpret(executionId, e, steps, calls, others, attempts))
                         onEntry(entry);
                 }
                 if (page.NextPageToken.IsEmpty)
@@ -132,7 +134,7 @@ namespace Kubiya.Core.Logs
             return list;
         }
 
-        private IEnumerable<LogEntry> Interpret(string id, HistoryEvent e, Dictionary<long, StepRequest> steps, Dictionary<long, object> calls, AttemptNumbers attempts)
+        private IEnumerable<LogEntry> Interpret(string id, HistoryEvent e, Dictionary<long, StepRequest> steps, Dictionary<long, object> calls, Dictionary<long, string> others, AttemptNumbers attempts)
         {
             var time = e.EventTime?.ToDateTimeOffset() ?? DateTimeOffset.UtcNow;
             LogEntry Entry(string kind, string text, string? step = null, int? attempt = null, string? worker = null) =>
@@ -181,6 +183,7 @@ namespace Kubiya.Core.Logs
                         var since = req.Changes.Base.IndexOf("${", StringComparison.Ordinal) < 0 ? $" since {req.Changes.Base}" : "";
                         yield return Entry(LogEntryKind.Checkpoint, $"Step '{req.Step}': looking for changes{since}", req.Step);
                     }
+                    else others[e.EventId] = a.ActivityType.Name;
                     break;
                 }
                 case EventType.ActivityTaskCompleted:
@@ -212,7 +215,11 @@ namespace Kubiya.Core.Logs
                         yield return Entry(LogEntryKind.Warning, $"{LlmLogText.Name(call)} failed: {a.Failure?.Message}");
                         break;
                     }
-                    steps.TryGetValue(a.ScheduledEventId, out var req);
+                    if (!steps.TryGetValue(a.ScheduledEventId, out var req) && others.TryGetValue(a.ScheduledEventId, out var other))
+                    {
+                        yield return Entry(LogEntryKind.StepFailed, OtherActivityFailed(other, a.Failure?.Message), OtherActivityStep(other), null, a.Identity);
+                        break;
+                    }
                     yield return Entry(LogEntryKind.StepFailed, $"Step '{req?.Step ?? "?"}' could not run: {a.Failure?.Message}", req?.Step, req?.Attempt, a.Identity);
                     break;
                 }
@@ -224,7 +231,11 @@ namespace Kubiya.Core.Logs
                         yield return Entry(LogEntryKind.Warning, $"{LlmLogText.Name(call)} timed out: {a.Failure?.Message}");
                         break;
                     }
-                    steps.TryGetValue(a.ScheduledEventId, out var req);
+                    if (!steps.TryGetValue(a.ScheduledEventId, out var req) && others.TryGetValue(a.ScheduledEventId, out var other))
+                    {
+                        yield return Entry(LogEntryKind.StepFailed, OtherActivityFailed(other, a.Failure?.Message, timedOut: true), OtherActivityStep(other));
+                        break;
+                    }
                     yield return Entry(LogEntryKind.StepFailed, $"Step '{req?.Step ?? "?"}' timed out: {a.Failure?.Message}", req?.Step, req?.Attempt);
                     break;
                 }
@@ -302,6 +313,14 @@ namespace Kubiya.Core.Logs
                 return null;
             }
         }
+
+        // The MCP listing's own message already says what failed ("Could not list the MCP servers' tools: ...").
+        private static string OtherActivityFailed(string activityType, string? message, bool timedOut = false) =>
+            activityType == WorkflowNames.ListMcpToolsActivity
+                ? timedOut ? $"Listing the MCP servers' tools timed out: {message}" : message ?? "Could not list the MCP servers' tools"
+                : $"{activityType} {(timedOut ? "timed out" : "failed")}: {message}";
+
+        private static string? OtherActivityStep(string activityType) => activityType == WorkflowNames.ListMcpToolsActivity ? "mcp" : null;
 
         private static string FirstLine(string s)
         {

@@ -121,6 +121,7 @@ namespace Kubiya.PowerShell.Commands
         /// <summary>Model for llm agents (a models.yaml model_name), overriding the agent's and KUBIYA_MODEL.</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(ModelNameCompleter))]
         public string? Model { get; set; }
 
         /// <summary>Model configuration (LiteLLM model_list YAML) for the -Local worker.</summary>

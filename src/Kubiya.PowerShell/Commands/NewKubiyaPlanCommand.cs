@@ -1,6 +1,7 @@
 using System.IO;
 using System.Management.Automation;
 using Kubiya.Core.Planning;
+using Kubiya.PowerShell.Completion;
 using Kubiya.PowerShell.Internal;
 
 namespace Kubiya.PowerShell.Commands
@@ -41,6 +42,7 @@ namespace Kubiya.PowerShell.Commands
         /// <summary>Model that plans (default KUBIYA_MODEL; none: the offline ranker).</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(ModelNameCompleter))]
         public string? Model { get; set; }
 
         /// <summary>Also write the plan to this file.</summary>

@@ -136,6 +136,8 @@ public sealed class LlmCliTests(CliFixture fx) : IDisposable
         Assert.Equal("Final answer here.", r.Stdout.Trim());
         Assert.Contains("tool-line", r.Stderr);
         var id = System.Text.RegularExpressions.Regex.Match(r.Stderr, @"exec-\w+").Value;
+        // The closing line carries the bill: model, turns, tool calls, tokens and price.
+        Assert.Matches(@"Execution exec-\w+ Completed in \S+ \(smart: 2 turn\(s\), 1 tool call\(s\), 11 \+ 11 tokens, \$0\.\d+\)", r.Stderr);
 
         var text = (await Env.RunAsync("execution", "logs", id)).Exit(0).Stdout;
         Assert.Contains("Tool shell {\"command\":\"echo tool-line\"}", text);

@@ -188,6 +188,15 @@ public sealed class ModelCatalogTests : IDisposable
         var keyOnly = ModelCatalog.Load(null, paths, Env(("OPENAI_API_KEY", "sk-env")));
         Assert.Equal(ModelProviders.OpenAiBaseUrl, keyOnly.Resolve("gpt-4o-mini").ApiBase);
 
+        // A listed openai/ model without api_base goes where OPENAI_BASE_URL points, as LiteLLM sends it;
+        // an api_base of its own wins, and without the variable it is the OpenAI API.
+        const string Listed = "model_list:\n  - model_name: fast\n    litellm_params: { model: openai/gpt-4o-mini, api_key: os.environ/OPENAI_API_KEY }\n" +
+            "  - model_name: own\n    litellm_params: { model: openai/gpt-4o, api_base: 'http://127.0.0.1:5000/v1' }\n";
+        var proxied = ModelCatalog.Parse(Listed, "models.yaml", Env(("OPENAI_API_KEY", "sk-env"), ("OPENAI_BASE_URL", "http://127.0.0.1:4000/v1/")));
+        Assert.Equal("http://127.0.0.1:4000/v1", proxied.Resolve("fast").ApiBase);
+        Assert.Equal("http://127.0.0.1:5000/v1", proxied.Resolve("own").ApiBase);
+        Assert.Equal(ModelProviders.OpenAiBaseUrl, ModelCatalog.Parse(Listed, "models.yaml", Env(("OPENAI_API_KEY", "sk-env"))).Resolve("fast").ApiBase);
+
         var none = ModelCatalog.Load(null, paths, Env());
         Assert.Null(none.Fallback);
         var ex = Assert.Throws<KubiyaException>(() => none.Resolve("gpt-4o-mini"));

@@ -102,6 +102,24 @@ public sealed class LlmLoopTests(ModuleFixture fx)
     }
 
     [Fact]
+    public void AnMcpServerThatCannotStartFailsTheRunWithItsNameAndReasonInTheLog()
+    {
+        if (OperatingSystem.IsWindows()) return;
+        using var s = fx.NewSession();
+        using var kit = new LlmTestKit(fx, s);
+        kit.Agent("documented", "tools: [list_files]\nmcp:\n  - { name: docs, command: sh, args: [\"-c\", \"echo 'Error: docs-server.js not found' >&2; exit 1\"] }");
+        var r = kit.RunLocal("documented", "look it up");
+        Assert.Equal("Failed", r.Prop<string>("Status"));
+        Assert.Contains("MCP server 'docs' could not be started (sh)", r.Prop<string>("Error"));
+        Assert.Contains("it wrote: Error: docs-server.js not found", r.Prop<string>("Error"));
+        Assert.Empty(kit.Fake.ChatRequests);
+        // The log says what failed, not a step it cannot name.
+        var log = s.Run($"Get-KubiyaExecutionLog -Id {r.Prop<string>("Id")} | ForEach-Object {{ \"$($_.Kind)|$($_.Step)|$($_.Text)\" }}").Ok().Output.Select(o => o.ToString()!).ToList();
+        Assert.DoesNotContain(log, l => l.Contains("Step '?'", StringComparison.Ordinal));
+        Assert.Contains(log, l => l.StartsWith("StepFailed|mcp|Could not list the MCP servers' tools: MCP server 'docs'", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task CostOverTheBudgetFailsWithBudgetExceeded()
     {
         using var s = fx.NewSession();

@@ -185,4 +185,26 @@ public sealed class McpToolTests : IDisposable
         var invalid = await Assert.ThrowsAsync<ToolException>(() => ws.Runner.McpTools.ListToolsAsync(new[] { new McpServerDefinition { Name = "a__b", Command = "x" } }, default));
         Assert.Contains("not valid", invalid.Message);
     }
+
+    [Fact]
+    public async Task AServerThatDiesWhileStartingIsReportedWithWhatItWroteAndAMissingVariableWithTheServersName()
+    {
+        if (OperatingSystem.IsWindows()) return;
+        // As node does for a missing script: a stack, the error line, a trailer.
+        var dies = new McpServerDefinition
+        {
+            Name = "docs", Command = "sh",
+            Args = { "-c", "echo 'node:internal/modules/cjs/loader:1228' >&2; echo \"Error: Cannot find module 'docs-server.js'\" >&2; echo 'Node.js v20' >&2; exit 1" },
+        };
+        var died = await Assert.ThrowsAsync<ToolException>(() => ws.Runner.McpTools.ListToolsAsync(new[] { dies }, default));
+        Assert.StartsWith("MCP server 'docs' could not be started (sh): ", died.Message);
+        Assert.EndsWith("it wrote: Error: Cannot find module 'docs-server.js'", died.Message);
+
+        var unset = "KUBIYA_TEST_UNSET_" + Guid.NewGuid().ToString("N")[..8].ToUpperInvariant();
+        var needsToken = new McpServerDefinition { Name = "tickets", Command = "sh", Args = { "-c", "exit 0" } };
+        needsToken.Env["TOKEN"] = "${env:" + unset + "}";
+        var missing = await Assert.ThrowsAsync<ToolException>(() => ws.Runner.McpTools.ListToolsAsync(new[] { needsToken }, default));
+        Assert.StartsWith("MCP server 'tickets' could not be started: ", missing.Message);
+        Assert.Contains(unset, missing.Message);
+    }
 }

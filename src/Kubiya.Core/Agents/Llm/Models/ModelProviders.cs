@@ -66,6 +66,8 @@ namespace Kubiya.Core.Agents.Llm.Models
         /// <summary>The environment variable LiteLLM reads the base URL from when <c>api_base</c> is absent.</summary>
         public static string? DefaultBaseVariable(string provider) => provider switch
         {
+            // As LiteLLM and the OpenAI SDKs: a gateway or proxy set for OpenAI serves the listed openai/ models too.
+            OpenAi => "OPENAI_BASE_URL",
             Azure => "AZURE_API_BASE",
             Vllm => "HOSTED_VLLM_API_BASE",
             LiteLlmProxy => "LITELLM_PROXY_API_BASE",

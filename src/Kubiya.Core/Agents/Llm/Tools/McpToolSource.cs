@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
+using System.IO;
 using System.Linq;
 using System.Text;
 using System.Text.Json;
@@ -195,12 +196,21 @@ namespace Kubiya.Core.Agents.Llm.Tools
             var key = Key(definition, workingDirectory);
             for (var attempt = 0; ; attempt++)
             {
-                var entry = servers.GetOrAdd(key, _ =>
+                Entry entry;
+                try
                 {
-                    // Resolved before starting, so a missing variable is reported as itself.
-                    var env = ToolEnvironment.Resolve(definition.Env, WithheldVariables);
-                    return new Entry(key, () => StartAsync(definition, workingDirectory, env), env.Masker);
-                });
+                    entry = servers.GetOrAdd(key, _ =>
+                    {
+                        // Resolved before starting, so a missing variable is reported as itself.
+                        var env = ToolEnvironment.Resolve(definition.Env, WithheldVariables);
+                        return new Entry(key, () => StartAsync(definition, workingDirectory, env), env.Masker);
+                    });
+                }
+                catch (ToolException ex)
+                {
+                    // An agent may list several servers: say whose environment cannot be built.
+                    throw new ToolException($"MCP server '{definition.Name}' could not be started: {ex.Message}");
+                }
                 entry.Acquire();
                 McpClient client;
                 try
@@ -235,11 +245,21 @@ namespace Kubiya.Core.Agents.Llm.Tools
                 EnvironmentVariables = variables,
                 ShutdownTimeout = TimeSpan.FromSeconds(2),
             };
+            // What a server wrote to stderr: one that dies while starting usually says why there.
+            var errorOutput = new StartupErrorOutput(env.Masker);
+            options.StandardErrorLines = errorOutput.Add;
             if (!string.IsNullOrWhiteSpace(workingDirectory)) options.WorkingDirectory = workingDirectory;
             var transport = new StdioClientTransport(options, loggerFactory);
             // Not the caller's token: a started server outlives the call that started it.
             using var startTimeout = new CancellationTokenSource(StartTimeout);
-            return await McpClient.CreateAsync(transport, new McpClientOptions { InitializationTimeout = StartTimeout }, loggerFactory, startTimeout.Token).ConfigureAwait(false);
+            try
+            {
+                return await McpClient.CreateAsync(transport, new McpClientOptions { InitializationTimeout = StartTimeout }, loggerFactory, startTimeout.Token).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (errorOutput.Telling() is { } said)
+            {
+                throw new IOException($"{Describe(ex).TrimEnd('.')}; it wrote: {said}", ex);
+            }
         }
 
         private async Task EvictAsync(Entry entry)
