@@ -138,7 +138,7 @@ public sealed class ExecutionView
     {
         var text = $"Execution {e.Id} {e.Status} in {Formats.Duration(e.Duration)}";
         // An llm run's bill belongs with its result: model, turns, tokens and price.
-        if (e.Model != null)
+        if (e.Model != null && e.Turns > 0)
             text += $" ({e.Model}: {e.Turns} turn(s), {e.ToolCalls} tool call(s), {e.InputTokens} + {e.OutputTokens} tokens" +
                 (e.CostUsd is { } c ? $", {Cost(c)})" : ")");
         return e.Error != null && e.Status != ExecutionStatus.Completed ? $"{text}: {e.Error}" : text;

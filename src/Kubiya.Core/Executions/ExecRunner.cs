@@ -36,6 +36,26 @@ namespace Kubiya.Core.Executions
         /// <summary>Creates the runner.</summary>
         public ExecRunner(KubiyaRuntime runtime) => this.runtime = runtime;
 
+        /// <summary>
+        /// The model list given for a local run is read by the worker in this process, whose log the
+        /// user does not see: its warnings (a key written in the file, a provider that is skipped) and
+        /// why it cannot be read are told here instead.
+        /// </summary>
+        private static void WarnAboutModelConfig(ExecutionRequest request, KubiyaSettings settings, ExecObserver observer)
+        {
+            if (observer.Warning == null || (request.ModelConfigPath ?? request.ModelConfigJson) == null) return;
+            try
+            {
+                var catalog = Agents.Llm.Models.ModelCatalog.Load(new Agents.Llm.Models.ModelCatalogOptions { ConfigFile = request.ModelConfigPath, ConfigJson = request.ModelConfigJson },
+                    settings.Paths, Environment.GetEnvironmentVariable);
+                foreach (var warning in catalog.Warnings) observer.Warning(warning);
+            }
+            catch (KubiyaException ex)
+            {
+                observer.Warning($"{ex.Message} Every model call of this run fails with {ex.ErrorId}.");
+            }
+        }
+
         /// <summary>Runs <paramref name="request"/>; agents are looked up from <paramref name="lookupDirectory"/>.</summary>
         public async Task<ExecutionInfo> RunAsync(ExecutionRequest request, string lookupDirectory, ExecObserver observer,
             ILocalWorkerLauncher? launcher, CancellationToken cancellationToken)
@@ -46,6 +66,7 @@ namespace Kubiya.Core.Executions
             if (request.Local && request.ModelConfigPath is { } models && !File.Exists(models))
                 throw new KubiyaException(KubiyaErrorKind.NotFound, "ModelConfigNotFound", $"Model configuration file '{Path.GetFullPath(models)}' does not exist.", models);
             var settings = runtime.Settings;
+            if (request.Local) WarnAboutModelConfig(request, settings, observer);
             var queue = request.Local ? "local-" + Guid.NewGuid().ToString("N").Substring(0, 12) : QueueFor(request);
             WorkerPaths.ValidateQueueId(queue); // before any advice about the queue's workers
             var executions = await runtime.ExecutionsAsync(cancellationToken).ConfigureAwait(false);

@@ -125,6 +125,25 @@ public sealed class LlmCliTests(CliFixture fx) : IDisposable
     }
 
     [Fact]
+    public async Task ALocalRunTellsTheWarningsOfTheModelListItWasGiven()
+    {
+        _ = Env;
+        var agent = Agent("tools: [read_file]");
+        var literal = Path.Combine(work, "literal-models.yaml");
+        File.WriteAllText(literal, $"model_list:\n  - model_name: smart\n    litellm_params: {{ model: openai/gpt-4o, api_base: '{fake.BaseUrl}', api_key: {key} }}\n" +
+            "  - model_name: claude\n    litellm_params: { model: anthropic/claude-3 }\n");
+        fake.Enqueue(Reply.Text("fine").WithUsage(3, 1));
+        var args = Exec(agent, "hi").Select(a => a == ModelsFile ? literal : a).ToArray();
+        var r = (await Env.RunAsync(args, null, TimeSpan.FromSeconds(120))).Exit(0);
+        Assert.Contains($"kubiya: warning: {literal}:3:", r.Stderr);
+        Assert.Contains("the key of model 'smart' is written in the file", r.Stderr);
+        Assert.Contains("provider 'anthropic' does not speak the OpenAI protocol", r.Stderr);
+        Assert.DoesNotContain(key, r.Stdout + r.Stderr);
+        // The given list is what the run used.
+        Assert.Equal("fine", r.Json.GetProperty("output").GetString()!.Trim());
+    }
+
+    [Fact]
     public async Task TextModeStreamsTheAnswerToStdoutAndTheLogReadsBackEveryKind()
     {
         var agent = Agent("tools: [shell]");

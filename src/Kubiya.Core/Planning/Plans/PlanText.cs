@@ -4,21 +4,25 @@ using System.Globalization;
 
 namespace Kubiya.Core.Planning
 {
-    /// <summary>A plan as labelled lines of at most 80 characters, for terminals and host messages.</summary>
+    /// <summary>A plan as labelled lines of at most 80 characters (long values wrap under their label), for terminals and host messages.</summary>
     public static class PlanText
     {
         private const int Width = 80;
+        private const int Indent = 10;
 
         /// <summary>The lines of <paramref name="plan"/>.</summary>
         public static List<string> Lines(KubiyaPlan plan)
         {
             var lines = new List<string>();
+            // Wrapped, not cut: a plan is approved on what it shows, so every word of it is shown.
             void Line(string label, string text)
             {
-                var one = string.Join(" ", text.Split(new[] { ' ', '\t', '\r', '\n' }, StringSplitOptions.RemoveEmptyEntries));
-                var prefix = label.PadRight(10);
-                var room = Width - prefix.Length;
-                lines.Add(prefix + (one.Length > room ? one.Substring(0, room - 3) + "..." : one));
+                var prefix = label.PadRight(Indent);
+                foreach (var part in Wrap(text, Width - Indent))
+                {
+                    lines.Add(prefix + part);
+                    prefix = new string(' ', Indent);
+                }
             }
             Line("Plan", $"{plan.PlanId}  {plan.Title}");
             if (plan.Origin != null) Line("From", plan.Origin);
@@ -43,6 +47,29 @@ namespace Kubiya.Core.Planning
                 Line("Note", $"'{plan.Alternatives[0].Name}' scores close to '{plan.Recommended.Name}'; name the one you mean with -Agent / --agent.");
             if (plan.ExecutionId != null) Line("Ran", $"{plan.ExecutionId} at {plan.ExecutedAt?.ToString("u", CultureInfo.InvariantCulture)}");
             return lines;
+        }
+
+        /// <summary>The words of <paramref name="text"/> in lines of at most <paramref name="room"/> characters (longer words are split).</summary>
+        internal static IEnumerable<string> Wrap(string text, int room)
+        {
+            var line = "";
+            foreach (var token in text.Split(new[] { ' ', '\t', '\r', '\n' }, StringSplitOptions.RemoveEmptyEntries))
+            {
+                var word = token;
+                if (line.Length > 0 && line.Length + 1 + word.Length > room)
+                {
+                    yield return line;
+                    line = "";
+                }
+                while (word.Length > room)
+                {
+                    if (line.Length > 0) { yield return line; line = ""; }
+                    yield return word.Substring(0, room);
+                    word = word.Substring(room);
+                }
+                line = line.Length == 0 ? word : line + " " + word;
+            }
+            yield return line;
         }
 
         /// <summary>"p50 12s, p90 30s (...)", or the basis alone when there are no numbers.</summary>
