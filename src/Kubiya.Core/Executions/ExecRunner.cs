@@ -52,7 +52,7 @@ namespace Kubiya.Core.Executions
             }
             catch (KubiyaException ex)
             {
-                observer.Warning($"{ex.Message} Every model call of this run fails with {ex.ErrorId}.");
+                observer.Warning($"{ex.Message.TrimEnd('.')}. Every model call of this run fails with {ex.ErrorId}.");
             }
         }
 

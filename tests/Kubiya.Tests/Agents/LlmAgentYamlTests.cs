@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using Kubiya.Tests.Infrastructure;
 using Kubiya.Tests.PowerShell;
 
 namespace Kubiya.Tests.Agents;
@@ -122,5 +123,9 @@ public sealed class LlmAgentYamlTests(ModuleFixture fx)
         Assert.StartsWith("ModelRequired,", err.FullyQualifiedErrorId);
         Assert.Contains("-Model", err.Exception.Message);
         Assert.Empty(r.Output);
+        // The shipped help says so (it once said such an agent took the list's first model).
+        var topic = string.Join(" ", File.ReadAllLines(Path.Combine(RepoPaths.ModuleDir, "en-US", "about_Kubiya_Models.help.txt")).Select(l => l.Trim()));
+        Assert.Contains("An agent without a model runs only with one of them given; otherwise it is refused before it is submitted, with the error id ModelRequired.", topic);
+        Assert.DoesNotContain("first model of the list", topic);
     }
 }
