@@ -84,7 +84,7 @@ internal static class ExecCommand
                 ctx.Output.Error($"execution {info.Id} waits for an answer ('{info.Question}') that nobody gave here; it stays WaitingForInput. Answer with: kubiya execution input {info.Id} yes", "ApprovalRequired");
                 return ExitCodes.NeedsApproval;
             }
-            return request.NoWait ? ExitCodes.Ok : ExitCodes.For(info.Status);
+            return request.NoWait ? ExitCodes.Ok : ExitCodes.For(info);
         }
         // Neither --agent nor --team: plan, show, approve, run.
         if (planFile != null || (agent == null && team == null))

@@ -141,7 +141,7 @@ internal static class ExecutionCommand
             await logs.ReadAsync(executionId, true, e => LiveLog.Write(ctx.Output, e), ctx.Cancellation);
             var info = await executions.GetAsync(executionId, true, ctx.Cancellation);
             ctx.Output.Result(ExecutionView.From(info), _ => ctx.Output.Err.WriteLine(ExecutionView.Summary(info)));
-            return ExitCodes.For(info.Status);
+            return ExitCodes.For(info);
         });
         return command;
     }

@@ -32,4 +32,12 @@ public static class ExitCodes
 
     /// <summary>The exit code of a finished execution.</summary>
     public static int For(string status) => status == ExecutionStatus.Completed ? Ok : Failed;
+
+    /// <summary>
+    /// The exit code of a finished execution: as <see cref="For(string)"/>, except that one that failed
+    /// because it needed an approval nobody could give (an llm agent's tool in a non-interactive local
+    /// run) is <see cref="NeedsApproval"/>, as an approval step is.
+    /// </summary>
+    public static int For(ExecutionInfo info) =>
+        info.Status == ExecutionStatus.Failed && info.ErrorId == "ApprovalRequired" ? NeedsApproval : For(info.Status);
 }

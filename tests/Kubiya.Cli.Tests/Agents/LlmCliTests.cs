@@ -276,7 +276,8 @@ public sealed class LlmCliTests(CliFixture fx) : IDisposable
     {
         var agent = Agent("tools: [write_file]\napprove: [write_file]");
         fake.Enqueue(Reply.ToolCall("write_file", new { path = "gate.txt", content = "opened" }));
-        var refused = (await Env.RunAsync(Exec(agent, "write", "--non-interactive"), null, TimeSpan.FromSeconds(120))).Exit(1);
+        // Exit 4, as for an approval step: the run needed an approval nobody could give here.
+        var refused = (await Env.RunAsync(Exec(agent, "write", "--non-interactive"), null, TimeSpan.FromSeconds(120))).Exit(4);
         Assert.Equal("ApprovalRequired", refused.Json.GetProperty("errorId").GetString());
         Assert.False(File.Exists(Path.Combine(work, "gate.txt")));
         Assert.Single(fake.ChatRequests);
