@@ -30,7 +30,8 @@ internal sealed class QuestionPrompter
             context.Output.Warning($"execution {question.ExecutionId} waits for input: {question.Text}. Not prompting (non-interactive); {hint}");
             return null;
         }
-        context.Output.Err.Write($"{question.Text} [yes/no]: ");
+        // A tool approval already ends in "(yes/no)": say it once.
+        context.Output.Err.Write(question.Text.TrimEnd().EndsWith("(yes/no)", StringComparison.Ordinal) ? $"{question.Text.TrimEnd()}: " : $"{question.Text} [yes/no]: ");
         context.Output.Err.Flush();
         var answer = await Console.In.ReadLineAsync(cancellationToken);
         if (answer == null)

@@ -282,6 +282,13 @@ public sealed class LlmCliTests(CliFixture fx) : IDisposable
         Assert.False(File.Exists(Path.Combine(work, "gate.txt")));
         Assert.Single(fake.ChatRequests);
 
+        // Asked on stderr and answered on stdin, the question said once.
+        fake.Enqueue(Reply.ToolCall("write_file", new { path = "asked.txt", content = "yes" }), Reply.Text("Asked."));
+        var asked = (await Env.RunAsync(Exec(agent, "write"), "yes\n", TimeSpan.FromSeconds(120))).Exit(0);
+        Assert.Contains("Allow tool 'write_file' to run with {\"path\":\"asked.txt\",\"content\":\"yes\"}? (yes/no): ", asked.Stderr);
+        Assert.DoesNotContain("(yes/no) [yes/no]", asked.Stderr);
+        Assert.True(File.Exists(Path.Combine(work, "asked.txt")));
+
         fake.Enqueue(Reply.ToolCall("write_file", new { path = "gate.txt", content = "opened" }), Reply.Text("Opened."));
         var ok = (await Env.RunAsync(Exec(agent, "write", "--non-interactive", "--approve-tools"), null, TimeSpan.FromSeconds(120))).Exit(0);
         Assert.Equal("Opened.", ok.Json.GetProperty("output").GetString());
