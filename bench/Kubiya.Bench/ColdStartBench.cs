@@ -13,7 +13,8 @@ namespace Kubiya.Bench;
 /// KUBIYA_BENCH_COLD_RUNS (default 3) cold starts are timed, each with its own home and port.
 /// The runs with the server up come twice: right after the cold start (a pipeline's next
 /// commands, against a server that still compiles its hot paths: its CPU per command is printed
-/// beside) and after 10 more executions have warmed it.
+/// beside) and after 10 more executions have warmed it; then the methods one such CLI process
+/// JIT-compiles (what its ReadyToRun images leave out), from the runtime's JIT summary.
 /// </summary>
 public static class ColdStartBench
 {
@@ -30,6 +31,7 @@ public static class ColdStartBench
         var warmed = new List<double>();
         var warmedServerCpu = new List<double>();
         var status = new List<double>();
+        var jitted = 0;
         for (var run = 0; run < runs; run++)
         {
             var home = Path.Combine(Path.GetTempPath(), "kubiya-bench-cold-" + Guid.NewGuid().ToString("N"));
@@ -54,6 +56,7 @@ public static class ColdStartBench
                         warmed.Add(await TimeCliAsync(cli, home, port, "exec", "agent", "shell", "echo hi", "--local", "--yes"));
                         warmedServerCpu.Add(ProcessCpuMs(server) - before);
                     }
+                    jitted = await JitCompiledMethodsAsync(cli, home, port);
                 }
                 await TimeCliAsync(cli, home, port, "server", "stop");
             }
@@ -65,6 +68,7 @@ public static class ColdStartBench
         Console.WriteLine($"first 'kubiya exec agent shell \"echo hi\" --local --yes' with no server running: median {Median(firsts):0} ms of {runs} ({string.Join(", ", firsts.Select(x => x.ToString("0")))}; target <= 1500 ms); load average {LoadAverage()}");
         Console.WriteLine($"the same with the server up (just started by the first run): median {Median(warm):0} ms of 5 ({Join(warm)}; server CPU per command {Join(warmServerCpu)} ms); 'kubiya execution list --limit 1': median {Median(status):0} ms of 5 (target <= 500 ms for a CLI process with the server up); load average {LoadAverage()}");
         Console.WriteLine($"the same with the server warmed by 10 more executions: median {Median(warmed):0} ms of 5 ({Join(warmed)}; server CPU per command {Join(warmedServerCpu)} ms); load average {LoadAverage()}");
+        Console.WriteLine($"methods JIT-compiled by that CLI process (what its ReadyToRun images left out): {jitted}");
         var imports = new List<double>();
         var module = Path.Combine(root, "out", "Release", "Kubiya");
         if (File.Exists(Path.Combine(module, "Kubiya.dll")))
@@ -134,8 +138,23 @@ public static class ColdStartBench
         return dir;
     }
 
+    /// <summary>
+    /// Methods the JIT compiled in one local exec with the server up, from the runtime's own JIT
+    /// summary (DOTNET_JitDisasmSummary, one line per compiled method, in release runtimes too).
+    /// </summary>
+    private static async Task<int> JitCompiledMethodsAsync(string cli, string home, int port)
+    {
+        var file = Path.Combine(home, "jit-summary.txt");
+        await TimeCliAsync(cli, home, port, new Dictionary<string, string> { ["DOTNET_JitDisasmSummary"] = "1", ["DOTNET_JitStdOutFile"] = file },
+            "exec", "agent", "shell", "echo hi", "--local", "--yes");
+        return File.ReadLines(file).Count(l => l.Contains("JIT compiled", StringComparison.Ordinal));
+    }
+
     /// <summary>Wall time of one CLI process, from spawn to exit, with its own Kubiya home and server port.</summary>
-    private static async Task<double> TimeCliAsync(string cli, string home, int port, params string[] args)
+    private static Task<double> TimeCliAsync(string cli, string home, int port, params string[] args) =>
+        TimeCliAsync(cli, home, port, new Dictionary<string, string>(), args);
+
+    private static async Task<double> TimeCliAsync(string cli, string home, int port, Dictionary<string, string> environment, params string[] args)
     {
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         psi.ArgumentList.Add(Path.Combine(cli, "kubiya.dll"));
@@ -143,6 +162,7 @@ public static class ColdStartBench
         psi.Environment["KUBIYA_HOME"] = home;
         psi.Environment["KUBIYA_SERVER_PORT"] = port.ToString();
         psi.Environment.Remove("KUBIYA_TEMPORAL_ADDRESS");
+        foreach (var (name, value) in environment) psi.Environment[name] = value;
         var sw = Stopwatch.StartNew();
         using var p = Process.Start(psi)!;
         var stderr = p.StandardError.ReadToEndAsync();
