@@ -47,7 +47,7 @@ public sealed partial class Matching
 
     private string RouteOf(TaskRef task, string queue, int type) => Router?.Invoke(task, queue, type) ?? task.Pin ?? "";
 
-    private static LinkedList<TaskCompletionSource<TaskRef?>> WaitersFor(Queue q, string version)
+    private static LinkedList<PollWaiter> WaitersFor(Queue q, string version)
     {
         if (version.Length == 0 || q.VersionWaiters == null) return q.Waiters;
         if (!q.VersionWaiters.TryGetValue(version, out var list)) q.VersionWaiters[version] = list = new();
@@ -69,7 +69,7 @@ public sealed partial class Matching
         while (waiters.First is { } node)
         {
             waiters.RemoveFirst();
-            if (node.Value.TrySetResult(task)) return true;
+            if (node.Value.TryDeliver(task)) return true;
         }
         return false;
     }

@@ -7,7 +7,11 @@ namespace Kubiya.Server.Engine;
 /// names the worker deployment version the task must run on (null: wherever the task queue's
 /// routing sends it; see Engine/Deployments).
 /// </summary>
-public sealed record TaskRef(string Kind, string Namespace, string WorkflowId, string RunId, long ScheduledEventId, int Attempt, string? QueryId = null, string? Pin = null);
+public sealed record TaskRef(string Kind, string Namespace, string WorkflowId, string RunId, long ScheduledEventId, int Attempt, string? QueryId = null, string? Pin = null)
+{
+    /// <summary>Set when the task was started for the poll that receives it, inside the transition that scheduled it: the poll's answer.</summary>
+    public object? Started { get; init; }
+}
 
 /// <summary>A poller seen on a task queue, for DescribeTaskQueue.</summary>
 public sealed record PollerSeen(string Identity, long LastAccessMs);
@@ -29,14 +33,14 @@ public sealed partial class Matching
     private sealed class Queue
     {
         public readonly LinkedList<TaskRef> Tasks = new();
-        public readonly LinkedList<TaskCompletionSource<TaskRef?>> Waiters = new();
+        public readonly LinkedList<PollWaiter> Waiters = new();
         public readonly Dictionary<string, long> Pollers = new();
         // Long polls in progress per identity: such a poller is being accessed now, however long ago its poll began.
         public readonly Dictionary<string, int> Polling = new();
         /// <summary>Set once a versioned worker polls: tasks are then routed by version.</summary>
         public volatile bool Versioned;
         /// <summary>Waiting polls of versioned workers, by version key (unversioned ones wait in <see cref="Waiters"/>).</summary>
-        public Dictionary<string, LinkedList<TaskCompletionSource<TaskRef?>>>? VersionWaiters;
+        public Dictionary<string, LinkedList<PollWaiter>>? VersionWaiters;
     }
 
     private Queue Get(string ns, string queue, int type) => queues.GetOrAdd((ns, queue, type), _ => new Queue());
@@ -51,7 +55,7 @@ public sealed partial class Matching
             while (q.Waiters.First is { } node)
             {
                 q.Waiters.RemoveFirst();
-                if (node.Value.TrySetResult(task)) return;
+                if (node.Value.TryDeliver(task)) return;
             }
             q.Tasks.AddLast(task);
         }
@@ -62,8 +66,8 @@ public sealed partial class Matching
     public async Task<TaskRef?> PollAsync(string ns, string queue, int type, string identity, TimeSpan maxWait, CancellationToken ct, string version = "")
     {
         var q = Get(ns, queue, type);
-        TaskCompletionSource<TaskRef?> waiter;
-        LinkedListNode<TaskCompletionSource<TaskRef?>> node;
+        PollWaiter waiter;
+        LinkedListNode<PollWaiter> node;
         lock (q)
         {
             q.Pollers[identity ?? ""] = Clock.NowMs();
@@ -76,13 +80,13 @@ public sealed partial class Matching
                 q.Tasks.RemoveFirst();
                 return first.Value;
             }
-            waiter = new TaskCompletionSource<TaskRef?>(TaskCreationOptions.RunContinuationsAsynchronously);
+            waiter = new PollWaiter(identity ?? "");
             node = WaitersFor(q, version).AddLast(waiter);
             q.Polling[identity ?? ""] = q.Polling.TryGetValue(identity ?? "", out var n) ? n + 1 : 1;
         }
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(maxWait);
-        using (timeout.Token.Register(() => waiter.TrySetResult(null)))
+        using (timeout.Token.Register(() => waiter.TryDeliver(null)))
         {
             var result = await waiter.Task.ConfigureAwait(false);
             lock (q)
@@ -93,6 +97,42 @@ public sealed partial class Matching
                 else q.Polling.Remove(identity ?? "");
             }
             return result;
+        }
+    }
+
+    /// <summary>A poll reserved by <see cref="Claim"/>, with the queue it waited on.</summary>
+    internal sealed class WaiterClaim(object queue, LinkedListNode<PollWaiter> node)
+    {
+        public readonly object Queue = queue;
+        public readonly LinkedListNode<PollWaiter> Node = node;
+        public PollWaiter Waiter => Node.Value;
+    }
+
+    /// <summary>
+    /// Reserves the longest-waiting poll of an unversioned queue for a task the caller starts
+    /// itself; null when none waits (or the queue routes by version).
+    /// </summary>
+    internal WaiterClaim? Claim(string ns, string queue, int type)
+    {
+        if (!queues.TryGetValue((ns, queue, type), out var q) || q.Versioned) return null;
+        lock (q)
+        {
+            while (q.Waiters.First is { } node)
+            {
+                q.Waiters.RemoveFirst();
+                if (node.Value.TryClaim()) return new WaiterClaim(q, node);
+            }
+        }
+        return null;
+    }
+
+    /// <summary>Puts a claimed poll back at the head of its queue (or answers it with nothing when its wait ended meanwhile).</summary>
+    internal void Unclaim(WaiterClaim claim)
+    {
+        var q = (Queue)claim.Queue;
+        lock (q)
+        {
+            if (claim.Waiter.Release()) q.Waiters.AddFirst(claim.Node);
         }
     }
 
@@ -122,12 +162,12 @@ public sealed partial class Matching
         if (!queues.TryGetValue((ns, queue, type), out var q)) return;
         lock (q)
         {
-            foreach (var w in q.Waiters) w.TrySetResult(null);
+            foreach (var w in q.Waiters) w.TryDeliver(null);
             q.Waiters.Clear();
             if (q.VersionWaiters != null)
                 foreach (var list in q.VersionWaiters.Values)
                 {
-                    foreach (var w in list) w.TrySetResult(null);
+                    foreach (var w in list) w.TryDeliver(null);
                     list.Clear();
                 }
         }

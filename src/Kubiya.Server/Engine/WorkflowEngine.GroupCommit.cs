@@ -86,7 +86,12 @@ public sealed partial class WorkflowEngine
         }
         foreach (var t in batch)
         {
-            if (t.Error != null) { t.Done.TrySetException(t.Error); continue; }
+            if (t.Error != null)
+            {
+                ReleaseClaims(t.Tx);
+                t.Done.TrySetException(t.Error);
+                continue;
+            }
             try
             {
                 AfterCommit(t.Tx);
@@ -112,6 +117,7 @@ public sealed partial class WorkflowEngine
         {
             t.Result = t.Apply(tx);
             if (tx.Touched.Count == 0 && tx.Writes.Count == 0) return;
+            StartTasksForWaitingPolls(tx);
             if (!open)
             {
                 store.Begin();
@@ -159,15 +165,24 @@ public sealed partial class WorkflowEngine
     /// <summary>What a committed transition lets the world see: tasks, deadlines, waiters, post-commit actions.</summary>
     private void AfterCommit(Tx tx)
     {
-        foreach (var e in tx.Touched)
+        try
         {
-            Reconcile(e);
-            e.NotifyChanged();
+            foreach (var e in tx.Touched)
+            {
+                Reconcile(e);
+                e.NotifyChanged();
+            }
+            foreach (var e in tx.Poked) Reconcile(e);
+            foreach (var a in tx.AfterCommit)
+            {
+                try { a(); } catch (Exception ex) { log.LogError(ex, "post-commit action failed"); }
+            }
         }
-        foreach (var e in tx.Poked) Reconcile(e);
-        foreach (var a in tx.AfterCommit)
+        finally
         {
-            try { a(); } catch (Exception ex) { log.LogError(ex, "post-commit action failed"); }
+            // Committed: the polls get the tasks started for them.
+            if (tx.Claims != null)
+                foreach (var (claim, started) in tx.Claims) claim.Waiter.Finish(started);
         }
     }
 }

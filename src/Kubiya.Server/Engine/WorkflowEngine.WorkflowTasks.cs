@@ -36,6 +36,8 @@ public sealed partial class WorkflowEngine
             if (left <= TimeSpan.Zero) break;
             var task = await Matching.PollAsync(ns, queue!, type, identity, left, ct, version).ConfigureAwait(false);
             if (task == null) break;
+            // Started for this poll by the transition that scheduled it (SyncStart), already committed.
+            if (task.Started is TResponse started) return started;
             TResponse? resp;
             try
             {

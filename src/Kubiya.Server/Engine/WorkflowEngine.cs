@@ -72,6 +72,8 @@ public sealed partial class WorkflowEngine : IAsyncDisposable
         public readonly List<Execution> Poked = new();
         /// <summary>Extra rows (schedules) written inside the same database transaction as the runs.</summary>
         public readonly List<Action<SqliteStore>> Writes = new();
+        /// <summary>Polls whose workflow task this transition started (SyncStart), answered once it commits.</summary>
+        public List<(Matching.WaiterClaim Claim, TaskRef Started)>? Claims;
         public void Touch(Execution e) { if (!Touched.Contains(e)) Touched.Add(e); }
         /// <summary>Re-derive the run's tasks and deadlines without persisting anything.</summary>
         public void Poke(Execution e) { if (!Poked.Contains(e)) Poked.Add(e); }
