@@ -39,6 +39,9 @@ public sealed partial class WorkflowEngine
                 continue;
             }
             (tx.Claims ??= new()).Add((claim, task with { Started = resp }));
+            if (log.IsEnabled(Microsoft.Extensions.Logging.LogLevel.Debug))
+                Microsoft.Extensions.Logging.LoggerExtensions.LogDebug(log, "Workflow task {ScheduledEventId} of {WorkflowId} started for the waiting poll of {Identity}",
+                    wft.ScheduledEventId, s.WorkflowId, claim.Waiter.Identity);
         }
     }
 
