@@ -80,7 +80,7 @@ public sealed partial class Matching
                 q.Tasks.RemoveFirst();
                 return first.Value;
             }
-            waiter = new PollWaiter(identity ?? "");
+            waiter = new PollWaiter(identity ?? "", ct);
             node = WaitersFor(q, version).AddLast(waiter);
             q.Polling[identity ?? ""] = q.Polling.TryGetValue(identity ?? "", out var n) ? n + 1 : 1;
         }

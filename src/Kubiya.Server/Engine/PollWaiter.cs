@@ -7,7 +7,7 @@ namespace Kubiya.Server.Engine;
 /// and no end of its wait can answer it, and the claimer either finishes it with the started
 /// task once the commit succeeded or releases it to wait again.
 /// </summary>
-internal sealed class PollWaiter(string identity) : TaskCompletionSource<TaskRef?>(TaskCreationOptions.RunContinuationsAsynchronously)
+internal sealed class PollWaiter(string identity, CancellationToken callerGone) : TaskCompletionSource<TaskRef?>(TaskCreationOptions.RunContinuationsAsynchronously)
 {
     private const int Waiting = 0, Claimed = 1, Answered = 2;
     private readonly Lock sync = new();
@@ -16,6 +16,9 @@ internal sealed class PollWaiter(string identity) : TaskCompletionSource<TaskRef
 
     /// <summary>The identity the poller sent.</summary>
     public string Identity { get; } = identity;
+
+    /// <summary>Whether the poll's caller went away (or its worker shut down): an answer would reach nobody.</summary>
+    public bool CallerGone => callerGone.IsCancellationRequested;
 
     /// <summary>Answers the poll with a task, or with nothing (null: its wait ended); false when it was answered or is claimed.</summary>
     public bool TryDeliver(TaskRef? task)
@@ -29,22 +32,31 @@ internal sealed class PollWaiter(string identity) : TaskCompletionSource<TaskRef
         return TrySetResult(task);
     }
 
-    /// <summary>Reserves the poll for a task the caller is about to start; false when it was answered or claimed already.</summary>
+    /// <summary>Reserves the poll for a task the caller is about to start; false when it was answered or claimed already, or its caller is gone.</summary>
     public bool TryClaim()
     {
         lock (sync)
         {
-            if (state != Waiting) return false;
+            if (state != Waiting || CallerGone) return false;
             state = Claimed;
             return true;
         }
     }
 
-    /// <summary>Answers a claimed poll with the task started for it.</summary>
-    public void Finish(TaskRef started)
+    /// <summary>
+    /// Answers a claimed poll with the task started for it; false when its caller went away
+    /// meanwhile (the poll ends with nothing and the task reached no worker).
+    /// </summary>
+    public bool Finish(TaskRef started)
     {
         lock (sync) state = Answered;
+        if (CallerGone)
+        {
+            TrySetResult(null);
+            return false;
+        }
         TrySetResult(started);
+        return true;
     }
 
     /// <summary>Undoes a claim: true when the poll waits again; false when its wait ended meanwhile (it is answered with nothing).</summary>

@@ -107,12 +107,15 @@ public sealed partial class WorkflowEngine
 
     /// <summary>
     /// Applies one transition in memory and writes it inside the batch's transaction, in its own
-    /// savepoint when other transitions share the transaction.
+    /// savepoint when other transitions share the transaction. A transition that fails before it
+    /// wrote anything (its own checks refused it: NotFound, say) leaves the transaction alone: it
+    /// holds the writes of the batch's earlier transitions, which are acknowledged once it commits.
     /// </summary>
     private void Apply(Transition t, ref bool open, bool savepoint)
     {
         var tx = t.Tx;
         var inSavepoint = false;
+        var wroteAlone = false;
         try
         {
             t.Result = t.Apply(tx);
@@ -128,6 +131,7 @@ public sealed partial class WorkflowEngine
                 store.Savepoint();
                 inSavepoint = true;
             }
+            else wroteAlone = true;
             foreach (var e in tx.Touched)
             {
                 e.OnSaveHook = OnSave;
@@ -142,16 +146,20 @@ public sealed partial class WorkflowEngine
         catch (Exception ex)
         {
             Storage?.OnFailure(ex);
-            if (inSavepoint) store.RollbackToSavepoint();
-            else if (open)
+            // The next access reloads these runs from what the batch has written so far.
+            foreach (var e in tx.Touched) cache.Remove((e.State.Namespace, e.State.RunId));
+            t.Error = ex;
+            if (inSavepoint) store.RollbackToSavepoint(); // if this fails, RunBatch fails the whole batch
+            else if (wroteAlone && open)
             {
                 // Alone in its transaction: rolling the transaction back undoes exactly this transition.
                 RollbackQuietly();
                 open = false;
             }
-            // The next access reloads these runs from what the batch has written so far.
-            foreach (var e in tx.Touched) cache.Remove((e.State.Namespace, e.State.RunId));
-            t.Error = ex;
+            // SQLite ends the whole transaction on some errors (a full disk, an I/O error): then the
+            // earlier transitions' writes are gone too, and none of the batch may be acknowledged.
+            if (open && !store.InTransaction)
+                throw new InvalidOperationException("The batch's transaction ended with a failed write; none of its transitions was stored.", ex);
         }
     }
 
@@ -182,7 +190,8 @@ public sealed partial class WorkflowEngine
         {
             // Committed: the polls get the tasks started for them.
             if (tx.Claims != null)
-                foreach (var (claim, started) in tx.Claims) claim.Waiter.Finish(started);
+                foreach (var (claim, started) in tx.Claims)
+                    if (!claim.Waiter.Finish(started)) _ = TimeOutUndeliveredAsync(started);
         }
     }
 }

@@ -45,6 +45,31 @@ public sealed partial class WorkflowEngine
         }
     }
 
+    /// <summary>
+    /// A task started for a poll whose caller went away before the commit let it be answered: no
+    /// worker has it, so it times out now (WorkflowTaskTimedOut, as its start-to-close timeout
+    /// would record later) and is scheduled again for the next poll, instead of waiting out that
+    /// timeout. If this transition fails, the timeout still applies.
+    /// </summary>
+    private async Task TimeOutUndeliveredAsync(TaskRef task)
+    {
+        try
+        {
+            await MutateAsync(tx =>
+            {
+                var e = LoadRun(task.Namespace, task.RunId);
+                if (e is { IsOpen: true } && e.State.Wft is { StartedEventId: > 0 } wft
+                    && wft.ScheduledEventId == task.ScheduledEventId && wft.Attempt == task.Attempt)
+                    TimeOutWorkflowTask(tx, e);
+            }).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            Microsoft.Extensions.Logging.LoggerExtensions.LogWarning(log, ex,
+                "Workflow task {ScheduledEventId} of {WorkflowId} reached no poll; it times out after its start-to-close timeout", task.ScheduledEventId, task.WorkflowId);
+        }
+    }
+
     /// <summary>The transition did not commit: its claimed polls wait again (the task is dispatched as usual if it still exists).</summary>
     private void ReleaseClaims(Tx tx)
     {

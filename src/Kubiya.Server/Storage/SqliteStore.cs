@@ -91,9 +91,12 @@ public sealed class SqliteStore : IDisposable
     /// <summary>Rolls back the transaction in progress, if SQLite still holds one open (a failed COMMIT may have ended it).</summary>
     public void RollbackIfOpen()
     {
-        if (conn.Handle is { } db && SQLitePCL.raw.sqlite3_get_autocommit(db) == 0)
+        if (InTransaction)
             Kept(ref rollback, "ROLLBACK").Command.ExecuteNonQuery();
     }
+
+    /// <summary>Whether a transaction is open on the connection (SQLite ends one by itself on some errors).</summary>
+    public bool InTransaction => conn.Handle is { } db && SQLitePCL.raw.sqlite3_get_autocommit(db) == 0;
 
     /// <summary>Opens a savepoint for one transition inside the current transaction.</summary>
     public void Savepoint() => Kept(ref savepoint, "SAVEPOINT transition").Command.ExecuteNonQuery();
