@@ -68,7 +68,7 @@ public sealed class RefusedNeighbourTests
                 problems.Enqueue($"{id}: not found after the restart");
             }
         }
-        Assert.True(problems.Count == 0, $"{problems.Count} of {Runs} acknowledged runs lost writes:\n" + string.Join("\n", problems.Take(20)));
+        Assert.True(problems.IsEmpty, $"acknowledged writes lost ({problems.Count} findings over {Runs} runs):\n" + string.Join("\n", problems.Take(20)));
     }
 
     private static async Task SignalMissingAsync(Temporalio.Client.TemporalClient client, string id)
