@@ -157,9 +157,8 @@ public sealed partial class WorkflowEngine
                 open = false;
             }
             // SQLite ends the whole transaction on some errors (a full disk, an I/O error): then the
-            // earlier transitions' writes are gone too, and none of the batch may be acknowledged.
-            if (open && !store.InTransaction)
-                throw new InvalidOperationException("The batch's transaction ended with a failed write; none of its transitions was stored.", ex);
+            // earlier transitions' writes are gone too, and RunBatch fails the whole batch with this error.
+            if (open && !store.InTransaction) throw;
         }
     }
 
