@@ -81,6 +81,17 @@ public sealed class PlanFileTests : IDisposable
     }
 
     [Fact]
+    public async Task AnExtraPathInAMissingFolderSaysWhereThePlanIsSavedAnyway()
+    {
+        var store = new PlanStore(kit.Paths);
+        var plan = await PlanAsync();
+        var ex = Assert.Throws<KubiyaException>(() => store.Save(plan, Path.Combine(kit.Root, "no-such-folder", "renew.json")));
+        Assert.Equal("SavePlanFolderNotFound", ex.ErrorId);
+        Assert.Contains($"The plan is saved as {plan.PlanId} in {store.Directory}", ex.Message);
+        Assert.True(File.Exists(store.PathOf(plan.PlanId)));
+    }
+
+    [Fact]
     public async Task StoreSavesListsAndReadsPlans()
     {
         var store = new PlanStore(kit.Paths);

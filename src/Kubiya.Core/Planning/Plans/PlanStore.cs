@@ -40,7 +40,7 @@ namespace Kubiya.Core.Planning
             {
                 var dir = Path.GetDirectoryName(Path.GetFullPath(extraPath));
                 if (!string.IsNullOrEmpty(dir) && !System.IO.Directory.Exists(dir))
-                    throw new KubiyaException(KubiyaErrorKind.NotFound, "SavePlanFolderNotFound", $"Cannot save the plan to '{extraPath}': folder '{dir}' does not exist.", extraPath);
+                    throw new KubiyaException(KubiyaErrorKind.NotFound, "SavePlanFolderNotFound", $"Cannot save the plan to '{extraPath}': folder '{dir}' does not exist. The plan is saved as {plan.PlanId} in {Directory}; create the folder or give another path.", extraPath);
                 WriteAtomically(Path.GetFullPath(extraPath), json);
             }
             return path;
