@@ -17,6 +17,18 @@ Describe 'Executions as pipeline objects' {
         ($e | Get-KubiyaExecution).Id | Should -Be $e.Id
     }
 
+    It 'takes the short ids kubiya execution list shows on a terminal' {
+        $e = Invoke-KubiyaExec -Agent shell 'echo short-id' -Queue $q -Cwd .
+        $short = $e.Id.Substring(0, 13)
+        (Get-KubiyaExecution -Id $short).Id | Should -Be $e.Id
+        (Get-KubiyaExecutionLog -Id $short | Where-Object Kind -eq 'Output').Text | Should -Contain 'short-id'
+        (Wait-KubiyaExecution -Id $short -Timeout 30).Id | Should -Be $e.Id
+        Stop-KubiyaExecution -Id $short -Confirm:$false -ErrorVariable stopErr -ErrorAction SilentlyContinue
+        "$($stopErr[0])" | Should -BeLike "*'$($e.Id)' already ended*"
+        Send-KubiyaExecutionInput -Id $short -Answer yes -ErrorVariable sendErr -ErrorAction SilentlyContinue
+        "$($sendErr[0])" | Should -BeLike "*'$($e.Id)' is Completed*"
+    }
+
     It 'lists failed executions with Where-Object' {
         $bad = Invoke-KubiyaExec -Agent shell 'exit 4' -Queue $q -Cwd . -ErrorAction SilentlyContinue
         (Get-KubiyaExecution | Where-Object Status -eq 'Failed').Id | Should -Contain $bad.Id

@@ -96,13 +96,20 @@ namespace Kubiya.PowerShell.Commands
         [ValidateRange(0, int.MaxValue)]
         public int Skip { get; set; }
 
+        // A short id (as kubiya execution list shows ids on a terminal) is resolved first.
+        private async System.Threading.Tasks.Task<ExecutionInfo> GetAsync(string id, System.Threading.CancellationToken ct)
+        {
+            var service = await Runtime.ExecutionsAsync(ct).ConfigureAwait(false);
+            return await service.GetAsync(await service.ResolveIdAsync(id, ct).ConfigureAwait(false), true, ct).ConfigureAwait(false);
+        }
+
         /// <inheritdoc />
         protected override void ProcessRecord()
         {
             if (ParameterSetName == IdSet)
             {
                 foreach (var id in Id)
-                    TryRun(() => WriteObject(Run(async (pump, ct) => await (await Runtime.ExecutionsAsync(ct).ConfigureAwait(false)).GetAsync(id, true, ct).ConfigureAwait(false))), id);
+                    TryRun(() => WriteObject(Run((pump, ct) => GetAsync(id, ct))), id);
                 return;
             }
             var agent = Agent;

@@ -30,8 +30,10 @@ namespace Kubiya.PowerShell.Commands
         {
             TryRun(() => Run(async (pump, ct) =>
             {
+                // A short id (as kubiya execution list shows ids on a terminal) is resolved first.
+                var id = await (await Runtime.ExecutionsAsync(ct).ConfigureAwait(false)).ResolveIdAsync(Id, ct).ConfigureAwait(false);
                 var reader = await Runtime.LogsAsync(ct).ConfigureAwait(false);
-                await reader.ReadAsync(Id, Follow, e => pump.Post(() => WriteObject(e)), ct).ConfigureAwait(false);
+                await reader.ReadAsync(id, Follow, e => pump.Post(() => WriteObject(e)), ct).ConfigureAwait(false);
                 return true;
             }), Id);
         }

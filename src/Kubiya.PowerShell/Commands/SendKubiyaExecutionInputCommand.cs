@@ -39,9 +39,10 @@ namespace Kubiya.PowerShell.Commands
                 var info = Run(async (pump, ct) =>
                 {
                     var service = await Runtime.ExecutionsAsync(ct).ConfigureAwait(false);
-                    var before = await service.SendInputAsync(Id, Answer, ct).ConfigureAwait(false);
+                    var id = await service.ResolveIdAsync(Id, ct).ConfigureAwait(false);
+                    var before = await service.SendInputAsync(id, Answer, ct).ConfigureAwait(false);
                     // -PassThru returns the state after the answer, not the WaitingForInput it was sent to.
-                    return PassThru ? await service.ReadAfterAnswerAsync(Id, TimeSpan.FromSeconds(10), ct).ConfigureAwait(false) : before;
+                    return PassThru ? await service.ReadAfterAnswerAsync(id, TimeSpan.FromSeconds(10), ct).ConfigureAwait(false) : before;
                 });
                 if (PassThru) WriteObject(info);
             }, Id);

@@ -59,10 +59,11 @@ namespace Kubiya.PowerShell.Commands
                     var info = Run(async (pump, ct) =>
                     {
                         var service = await Runtime.ExecutionsAsync(ct).ConfigureAwait(false);
+                        var whole = await service.ResolveIdAsync(id, ct).ConfigureAwait(false);
                         var before = Terminate
-                            ? await service.TerminateAsync(id, Reason ?? $"Terminated by {System.Environment.UserName}@{System.Environment.MachineName}", ct).ConfigureAwait(false)
-                            : await service.CancelAsync(id, ct).ConfigureAwait(false);
-                        return Wait || Terminate ? await service.WaitAsync(id, null, null, ct).ConfigureAwait(false) : before;
+                            ? await service.TerminateAsync(whole, Reason ?? $"Terminated by {System.Environment.UserName}@{System.Environment.MachineName}", ct).ConfigureAwait(false)
+                            : await service.CancelAsync(whole, ct).ConfigureAwait(false);
+                        return Wait || Terminate ? await service.WaitAsync(whole, null, null, ct).ConfigureAwait(false) : before;
                     });
                     if (PassThru || Wait) WriteObject(info);
                 }, id);

@@ -60,6 +60,7 @@ namespace Kubiya.PowerShell.Commands
                 var info = Run(async (pump, ct) =>
                 {
                     var service = await Runtime.ExecutionsAsync(ct).ConfigureAwait(false);
+                    for (var i = 0; i < ids.Count; i++) ids[i] = await service.ResolveIdAsync(ids[i], ct).ConfigureAwait(false);
                     return await service.WaitAnyAsync(ids, TimeoutSpan, open => pump.Post(() => WriteProgress(new ProgressRecord(activityId, activity,
                         string.Join(", ", open.Select(e => $"{e.Id} {e.Status}{(e.Progress != null ? " " + e.Progress : "")}")))))
                         , ct).ConfigureAwait(false);
@@ -77,7 +78,7 @@ namespace Kubiya.PowerShell.Commands
                 var info = Run(async (pump, ct) =>
                 {
                     var service = await Runtime.ExecutionsAsync(ct).ConfigureAwait(false);
-                    return await service.WaitAsync(id, TimeoutSpan, p => pump.Post(() => WriteProgress(new ProgressRecord(activityId, $"Waiting for execution {id}",
+                    return await service.WaitAsync(await service.ResolveIdAsync(id, ct).ConfigureAwait(false), TimeoutSpan, p => pump.Post(() => WriteProgress(new ProgressRecord(activityId, $"Waiting for execution {id}",
                         $"{p.Status}{(p.Progress != null ? " - steps " + p.Progress : "")}{(p.Question != null ? " - " + p.Question : "")}"))), ct).ConfigureAwait(false);
                 });
                 WriteProgress(new ProgressRecord(activityId, $"Waiting for execution {id}", info.Status.ToString()) { RecordType = ProgressRecordType.Completed });
